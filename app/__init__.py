@@ -1,0 +1,96 @@
+"""Customs Data Academy: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from flask_login import current_user
+
+from app import config as settings
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.from_mapping(test_config)
+    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        app.logger.setLevel(logging.INFO)
+
+    from app import database  # noqa: F401  (SQLite pragmas on every connection)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+
+    from app.core import security
+    from app.core.routes import bp as core_bp
+    from app.core.routes import register_error_pages
+
+    security.init_app(app)
+    register_error_pages(app)
+    app.register_blueprint(core_bp)
+
+    from app.auth.people_routes import bp as people_bp
+    from app.auth.routes import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(people_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    _init_templates(app)
+    return app
+
+
+def _select_locale() -> str | None:
+    if not has_request_context():
+        return None  # the command line speaks the default language
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    return request.accept_languages.best_match(["en", "fr"])
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> User | None:
+        # The session carries "id:token"; a changed token (password change, deactivation) ends it.
+        user_id, _sep, token = session_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _init_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from app import policy
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def inject_policy():
+        return {"can": lambda action, target=None: policy.can(current_user, action, target)}

@@ -1,0 +1,163 @@
+"""Bulk enrolment of officers from a CSV file: all or nothing, every problem reported with its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app import policy
+from app.auth.models import Administration, Role, User
+from app.auth.services import AccountError, normalise_email
+from app.extensions import db
+
+COLUMNS = ("email", "full_name", "administration", "role")
+MAX_NAME_LENGTH = 200
+MAX_ROWS = 20_000
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do (dry run), or why it did nothing."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    created: list[User] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _decode(data: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, Problem(line, _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."))
+
+
+def _header_key(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def _reader(text: str) -> csv.DictReader:
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in French locales save with semicolons.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def parse(data: bytes, actor: User | None) -> ImportResult:
+    """Check every line of the file; returns the rows to create or every problem found."""
+    result = ImportResult()
+    text, problem = _decode(data)
+    if problem:
+        result.problems.append(problem)
+        return result
+    reader = _reader(text)
+    header = [_header_key(name) for name in (reader.fieldnames or [])]
+    missing = [column for column in COLUMNS if column not in header]
+    unknown = [name for name, key in zip(reader.fieldnames or [], header, strict=True) if key not in COLUMNS]
+    if missing:
+        result.problems.append(
+            Problem(1, _("Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
+                         columns=", ".join(missing), all=", ".join(COLUMNS)))
+        )
+    if unknown:
+        result.problems.append(Problem(1, _("Unknown column(s): %(columns)s.", columns=", ".join(unknown))))
+    if result.problems:
+        return result
+    reader.fieldnames = header
+
+    raw_rows: list[tuple[int, dict]] = []
+    for row in reader:
+        if reader.line_num - 1 > MAX_ROWS:
+            result.problems.append(Problem(reader.line_num, _("Too many lines: at most %(n)d per file.", n=MAX_ROWS)))
+            return result
+        if None in row:
+            result.problems.append(Problem(reader.line_num, _("This line has more values than there are columns.")))
+            continue
+        values = {key: (value or "").strip() for key, value in row.items()}
+        if not any(values.values()):
+            continue  # blank line
+        raw_rows.append((reader.line_num, values))
+
+    codes = {values["administration"].upper() for _line, values in raw_rows}
+    administrations = {
+        a.code: a for a in db.session.scalars(sa.select(Administration).where(Administration.code.in_(codes)))
+    }
+    emails = {values["email"].lower() for _line, values in raw_rows}
+    taken = set(db.session.scalars(sa.select(User.email).where(User.email.in_(emails))))
+    seen: dict[str, int] = {}
+
+    for line, values in raw_rows:
+        problems = []
+        email = values["email"]
+        try:
+            email = normalise_email(email)
+        except AccountError as error:
+            problems.append(str(error))
+        else:
+            if email in taken:
+                problems.append(_("%(email)s already has an account.", email=email))
+            elif email in seen:
+                problems.append(_("%(email)s is also on line %(line)d.", email=email, line=seen[email]))
+            seen.setdefault(email, line)
+        name = " ".join(values["full_name"].split())
+        if not name:
+            problems.append(_("The full name is empty."))
+        elif len(name) > MAX_NAME_LENGTH:
+            problems.append(_("The full name is longer than %(n)d characters.", n=MAX_NAME_LENGTH))
+        administration = administrations.get(values["administration"].upper())
+        if administration is None:
+            problems.append(
+                _("Unknown administration %(code)s (use its ISO 3166 country code, or WCO).",
+                  code=values["administration"] or "''")
+            )
+        try:
+            role = Role(values["role"].lower() or "learner")
+        except ValueError:
+            role = None
+            problems.append(
+                _("Unknown role %(role)s (one of: %(roles)s).", role=values["role"], roles=", ".join(Role))
+            )
+        if administration is not None and actor is not None:
+            if not policy.can(actor, "user.invite", administration):
+                problems.append(
+                    _("You may not enrol officers of %(administration)s.", administration=administration.name)
+                )
+            elif role is not None and role not in policy.assignable_roles(actor, administration):
+                problems.append(_("You may not give the role %(role)s.", role=role.value))
+        if problems:
+            result.problems.extend(Problem(line, message) for message in problems)
+        else:
+            result.rows.append({"email": email, "full_name": name, "administration": administration, "role": role})
+
+    if not raw_rows and not result.problems:
+        result.problems.append(Problem(1, _("The file holds no officers.")))
+    return result
+
+
+def import_users(data: bytes, actor: User | None = None, *, dry_run: bool = False) -> ImportResult:
+    """Create every account in the file, or none. `actor` None is an administrator's CLI run."""
+    result = parse(data, actor)
+    if result.ok and not dry_run:
+        for row in result.rows:
+            user = User(**row)
+            db.session.add(user)
+            result.created.append(user)
+        db.session.flush()
+    return result

@@ -1,0 +1,197 @@
+"""Managing people and administrations: invitations, deactivation, CSV enrolment."""
+
+import pycountry
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app import policy
+from app.auth import importing, services
+from app.auth.forms import AdministrationForm, ConfirmForm, ImportForm, InviteForm
+from app.auth.models import SECRETARIAT_CODE, Administration, Region, Role, User
+from app.extensions import db
+
+bp = Blueprint("people", __name__, template_folder="templates")
+
+PAGE_SIZE = 50
+
+
+def _visible_administrations() -> list[Administration]:
+    query = sa.select(Administration).order_by(Administration.name)
+    if not policy.is_staff(current_user):
+        query = query.where(Administration.id == current_user.administration_id)
+    return list(db.session.scalars(query))
+
+
+@bp.get("/people")
+def people():
+    policy.authorize("user.list")
+    administrations = _visible_administrations()
+    query = sa.select(User).join(User.administration).order_by(User.full_name)
+    if not policy.is_staff(current_user):
+        query = query.where(User.administration_id == current_user.administration_id)
+    chosen = request.args.get("administration", type=int)
+    if chosen:
+        query = query.where(User.administration_id == chosen)
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern)))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "auth/people.html", page=page, administrations=administrations, chosen=chosen, search=search
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+def invite():
+    policy.authorize("user.list")
+    administrations = [a for a in _visible_administrations() if policy.can(current_user, "user.invite", a)]
+    if not administrations:
+        abort(403)
+    form = InviteForm()
+    form.administration.choices = [SelectChoice(a.id, f"{a.name} ({a.code})") for a in administrations]
+    chosen = next((a for a in administrations if a.id == form.administration.data), administrations[0])
+    form.role.choices = [SelectChoice(r.value, r.label) for r in policy.assignable_roles(current_user, chosen)]
+    if form.validate_on_submit():
+        try:
+            user = services.create_account(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                administration=chosen,
+            )
+        except services.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            services.send_invitation(user)
+            flash(_("Account created; an invitation is on its way to %(email)s.", email=user.email), "success")
+            return redirect(url_for("people.person", user_id=user.id))
+    return render_template("auth/invite.html", form=form)
+
+
+def _person_or_404(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.get("/people/<int:user_id>")
+def person(user_id: int):
+    person = _person_or_404(user_id)
+    policy.authorize("user.view", person)
+    return render_template("auth/person.html", person=person, form=ConfirmForm())
+
+
+def _manage(user_id: int, action, message: str):
+    person = _person_or_404(user_id)
+    policy.authorize("user.manage", person)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    action(person)
+    db.session.commit()
+    flash(message % {"name": person.full_name}, "success")
+    return redirect(url_for("people.person", user_id=person.id))
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    return _manage(user_id, services.deactivate, _("%(name)s can no longer log in."))
+
+
+@bp.post("/people/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    return _manage(user_id, services.reactivate, _("%(name)s can log in again."))
+
+
+@bp.post("/people/<int:user_id>/invitation")
+def resend_invitation(user_id: int):
+    return _manage(user_id, services.send_invitation, _("A new invitation is on its way to %(name)s."))
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+def import_people():
+    policy.authorize("user.list")
+    administrations = [a for a in _visible_administrations() if policy.can(current_user, "user.invite", a)]
+    if not administrations:
+        abort(403)
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        data = form.file.data.read()
+        result = importing.import_users(data, current_user, dry_run=form.dry_run.data)
+        if result.ok and not form.dry_run.data:
+            db.session.commit()
+            for user in result.created:
+                services.send_invitation(user)
+            flash(_("%(n)d accounts created; each officer gets an invitation.", n=len(result.created)), "success")
+            return redirect(url_for("people.people"))
+        db.session.rollback()
+    return render_template("auth/import.html", form=form, result=result, administrations=administrations)
+
+
+@bp.get("/people/import/template.csv")
+def import_template():
+    policy.authorize("user.list")
+    code = current_user.administration.code
+    body = "email,full_name,administration,role\n" f"officer@example.org,Amina Diallo,{code},learner\n"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=officers-template.csv"},
+    )
+
+
+# Administrations --------------------------------------------------------------------------
+
+
+@bp.get("/administrations")
+def administrations():
+    policy.authorize("administration.list")
+    counts = dict(
+        db.session.execute(sa.select(User.administration_id, sa.func.count()).group_by(User.administration_id)).all()
+    )
+    rows = db.session.scalars(sa.select(Administration).order_by(Administration.region, Administration.name))
+    return render_template("auth/administrations.html", administrations=list(rows), counts=counts)
+
+
+def _code_problem(code: str, current: Administration | None) -> str | None:
+    if code != SECRETARIAT_CODE and pycountry.countries.get(alpha_2=code) is None:
+        return _("%(code)s is not an ISO 3166 country code.", code=code)
+    existing = services.find_administration(code)
+    if existing is not None and existing is not current:
+        return _("%(code)s is already used by %(name)s.", code=code, name=existing.name)
+    return None
+
+
+@bp.route("/administrations/new", methods=["GET", "POST"], defaults={"administration_id": None})
+@bp.route("/administrations/<int:administration_id>/edit", methods=["GET", "POST"])
+def edit_administration(administration_id: int | None):
+    policy.authorize("administration.manage")
+    administration = db.session.get(Administration, administration_id) if administration_id else None
+    if administration_id and administration is None:
+        abort(404)
+    form = AdministrationForm(
+        obj=administration, region=administration.region.value if administration and administration.region else ""
+    )
+    if form.validate_on_submit():
+        code = form.code.data.strip().upper()
+        problem = _code_problem(code, administration)
+        if problem:
+            form.code.errors.append(problem)
+        elif code != SECRETARIAT_CODE and not form.region.data:
+            form.region.errors.append(_("A Member's administration belongs to a WCO region."))
+        else:
+            administration = administration or Administration()
+            administration.code = code
+            administration.name = " ".join(form.name.data.split())
+            administration.region = Region(form.region.data) if form.region.data else None
+            db.session.add(administration)
+            db.session.commit()
+            flash(_("%(name)s is saved.", name=administration.name), "success")
+            return redirect(url_for("people.administrations"))
+    return render_template("auth/administration_form.html", form=form, administration=administration)

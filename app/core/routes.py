@@ -1,0 +1,44 @@
+"""The home page, the health check and the error pages."""
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, render_template
+from flask_babel import gettext as _
+
+from app.extensions import db
+
+bp = Blueprint("core", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def home():
+    return render_template("core/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+def _error_page(code: int, title: str, message: str):
+    return render_template("core/error.html", code=code, title=title, message=message), code
+
+
+def register_error_pages(app) -> None:
+    app.register_error_handler(400, lambda e: _error_page(400, _("Bad request"), e.description))
+    app.register_error_handler(
+        403, lambda e: _error_page(403, _("Not allowed"), _("Your account may not open this page."))
+    )
+    app.register_error_handler(404, lambda e: _error_page(404, _("Not found"), _("There is no such page.")))
+    app.register_error_handler(
+        413, lambda e: _error_page(413, _("File too large"), _("The file is larger than this site accepts."))
+    )
+    app.register_error_handler(
+        429, lambda e: _error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
+    )
+    app.register_error_handler(
+        500, lambda e: _error_page(500, _("Something went wrong"), _("The error is logged. Nothing was saved."))
+    )

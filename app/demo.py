@@ -1,0 +1,51 @@
+"""Demo data for a local run: a few administrations and one user of each role."""
+
+from __future__ import annotations
+
+from app.auth.models import Administration, Region, Role, User
+from app.auth.services import find_administration, find_user
+from app.extensions import db
+
+#: Documented in the README; the demo command is refused in production.
+PASSWORD = "academy-demo-2026"
+
+ADMINISTRATIONS = [
+    ("WCO", "WCO Secretariat", None),
+    ("KE", "Customs administration of Kenya", Region.EAST_SOUTHERN_AFRICA),
+    ("SN", "Customs administration of Senegal", Region.WEST_CENTRAL_AFRICA),
+    ("MA", "Customs administration of Morocco", Region.NORTH_AFRICA_NEAR_MIDDLE_EAST),
+    ("BE", "Customs administration of Belgium", Region.EUROPE),
+    ("FJ", "Customs administration of Fiji", Region.ASIA_PACIFIC),
+    ("PE", "Customs administration of Peru", Region.AMERICAS_CARIBBEAN),
+]
+
+USERS = [
+    ("admin@academy.test", "Academy Administrator", Role.ADMIN, "WCO"),
+    ("directorate@academy.test", "Capacity Building Officer", Role.DIRECTORATE, "WCO"),
+    ("trainer@academy.test", "Trainer on Data Analytics", Role.TRAINER, "WCO"),
+    ("coordinator@academy.test", "Wanjiku Kamau", Role.COORDINATOR, "KE"),
+    ("learner@academy.test", "Amina Odhiambo", Role.LEARNER, "KE"),
+    ("officer@academy.test", "Awa Ndiaye", Role.LEARNER, "SN"),
+    ("coordinator.sn@academy.test", "Moussa Sarr", Role.COORDINATOR, "SN"),
+]
+
+USERS_SUMMARY = [(email, role.value, code) for email, _name, role, code in USERS]
+
+
+def load() -> None:
+    """Create or refresh the demo records; running it twice changes nothing."""
+    for code, name, region in ADMINISTRATIONS:
+        administration = find_administration(code)
+        if administration is None:
+            db.session.add(Administration(code=code, name=name, region=region))
+    db.session.flush()
+    for email, name, role, code in USERS:
+        user = find_user(email)
+        if user is None:
+            user = User(email=email, full_name=name, role=role, administration=find_administration(code))
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        elif not user.check_password(PASSWORD) or not user.active:
+            user.active = True
+            user.set_password(PASSWORD)
+    db.session.flush()

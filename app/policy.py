@@ -1,0 +1,125 @@
+"""Who may do what to which object: the one place that decides.
+
+Routes call `authorize(action, target)`; templates call `can(action, target)` only to hide what
+this module already forbids. Each rule is a plain function registered under an action name, so
+the whole policy reads top to bottom and the tests can enumerate it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from app.auth.models import Administration, Role, User
+from app.extensions import login_manager
+
+Rule = Callable[[User, Any], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(action: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[action] = fn
+        return fn
+
+    return register
+
+
+def can(user: User | None, action: str, target: Any = None) -> bool:
+    """Whether `user` may perform `action` on `target`. Anonymous users may do nothing here."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    try:
+        check = RULES[action]
+    except KeyError:
+        raise LookupError(f"no policy rule for {action!r}") from None
+    return bool(check(user, target))
+
+
+def authorize(action: str, target: Any = None) -> None:
+    """Stop the request unless the current user may do this: login first, then 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not can(current_user, action, target):
+        abort(403)
+
+
+def is_staff(user: User) -> bool:
+    """The directorate and admins see every administration."""
+    return user.role in (Role.DIRECTORATE, Role.ADMIN)
+
+
+def _same_administration(user: User, administration: Administration | None) -> bool:
+    return administration is not None and administration.id == user.administration_id
+
+
+# Administrations ---------------------------------------------------------------------------
+
+
+@rule("administration.view")
+def _view_administration(user: User, administration: Administration) -> bool:
+    return is_staff(user) or _same_administration(user, administration)
+
+
+@rule("administration.list")
+def _list_administrations(user: User, _target: None) -> bool:
+    return is_staff(user)
+
+
+@rule("administration.manage")
+def _manage_administrations(user: User, _target: Any) -> bool:
+    return user.role == Role.ADMIN
+
+
+# People ------------------------------------------------------------------------------------
+
+
+@rule("user.list")
+def _list_users(user: User, administration: Administration | None) -> bool:
+    """The people page: staff see everyone; a coordinator the officers of their administration."""
+    if is_staff(user):
+        return True
+    return user.role == Role.COORDINATOR and (
+        administration is None or _same_administration(user, administration)
+    )
+
+
+@rule("user.view")
+def _view_user(user: User, person: User) -> bool:
+    if person.id == user.id or is_staff(user):
+        return True
+    return user.role == Role.COORDINATOR and person.administration_id == user.administration_id
+
+
+@rule("user.invite")
+def _invite_into(user: User, administration: Administration) -> bool:
+    """Create accounts (one by one or from a CSV) in an administration."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.COORDINATOR and _same_administration(user, administration)
+
+
+@rule("user.manage")
+def _manage_user(user: User, person: User) -> bool:
+    """Deactivate, reactivate, resend an invitation."""
+    if person.id == user.id:
+        return False  # nobody locks themselves out
+    if user.role == Role.ADMIN:
+        return True
+    return (
+        user.role == Role.COORDINATOR
+        and person.administration_id == user.administration_id
+        and person.role == Role.LEARNER
+    )
+
+
+def assignable_roles(user: User, administration: Administration) -> list[Role]:
+    """The roles `user` may give to a new account in `administration`."""
+    if not can(user, "user.invite", administration):
+        return []
+    if user.role == Role.ADMIN:
+        return list(Role)
+    return [Role.LEARNER]  # coordinators enrol officers; other roles are granted by an admin

@@ -1,0 +1,36 @@
+"""Helpers the tests share: reading CSRF tokens and posting forms as a browser does."""
+
+import re
+
+PASSWORD = "a-long-test-passphrase"
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on `path`, as a browser would read it."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        token = csrf_token(self._client, "/login")
+        return self._client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": token, **extra}
+        )
+
+    def logout(self):
+        token = csrf_token(self._client, "/account")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+def post_form(client, page: str, action: str | None = None, **data):
+    """Post a form the way a browser does: read the token from `page`, post to `action`."""
+    data.setdefault("csrf_token", csrf_token(client, page))
+    return client.post(action or page, data=data)

@@ -1,0 +1,83 @@
+"""The policy: each role against each kind of object, including another administration's."""
+
+import pytest
+
+from app import policy
+from app.auth.models import Administration, Region, Role, User
+
+OWN, OTHER = 1, 2
+
+
+def person(role: Role, administration_id: int = OWN, user_id: int = 100) -> User:
+    user = User(id=user_id, email=f"{role.value}@example.org", full_name=role.value, role=role, active=True)
+    user.administration_id = administration_id
+    return user
+
+
+def administration(administration_id: int) -> Administration:
+    return Administration(id=administration_id, code="KE" if administration_id == OWN else "SN", region=Region.EUROPE)
+
+
+ROLES = list(Role)
+
+# action, target, roles allowed (acting from administration OWN)
+EXPECTED = [
+    ("administration.view", administration(OWN), {*ROLES}),
+    ("administration.view", administration(OTHER), {Role.DIRECTORATE, Role.ADMIN}),
+    ("administration.list", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("administration.manage", None, {Role.ADMIN}),
+    ("user.list", None, {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("user.list", administration(OWN), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("user.list", administration(OTHER), {Role.DIRECTORATE, Role.ADMIN}),
+    ("user.view", person(Role.LEARNER, OWN, 7), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("user.view", person(Role.LEARNER, OTHER, 7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("user.invite", administration(OWN), {Role.COORDINATOR, Role.ADMIN}),
+    ("user.invite", administration(OTHER), {Role.ADMIN}),
+    ("user.manage", person(Role.LEARNER, OWN, 7), {Role.COORDINATOR, Role.ADMIN}),
+    ("user.manage", person(Role.LEARNER, OTHER, 7), {Role.ADMIN}),
+    ("user.manage", person(Role.TRAINER, OWN, 7), {Role.ADMIN}),
+    ("user.manage", person(Role.ADMIN, OWN, 7), {Role.ADMIN}),
+]
+
+
+@pytest.mark.parametrize(("action", "target", "allowed"), EXPECTED, ids=lambda v: getattr(v, "code", None) or str(v))
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_each_role_against_each_object(role, action, target, allowed):
+    """Does the policy allow exactly the expected roles, for objects of their own and another administration?"""
+    assert policy.can(person(role), action, target) is (role in allowed)
+
+
+def test_every_rule_is_in_the_table():
+    """Is every rule of the policy covered by the table above, so a new rule must be classified?"""
+    assert {action for action, _t, _a in EXPECTED} == set(policy.RULES)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_a_user_may_view_themselves_but_not_deactivate_themselves(role):
+    """Can anyone see their own account, and nobody lock themselves out?"""
+    me = person(role)
+    assert policy.can(me, "user.view", me)
+    assert not policy.can(me, "user.manage", me)
+
+
+def test_deactivated_and_anonymous_users_may_do_nothing():
+    """Does a deactivated admin, or nobody at all, get any right?"""
+    admin = person(Role.ADMIN)
+    admin.active = False
+    for action, target, _allowed in EXPECTED:
+        assert not policy.can(admin, action, target)
+        assert not policy.can(None, action, target)
+
+
+def test_unknown_action_is_an_error_not_a_silent_no():
+    """Is a misspelt action caught loudly rather than read as 'forbidden'?"""
+    with pytest.raises(LookupError):
+        policy.can(person(Role.ADMIN), "user.delete-everything")
+
+
+def test_assignable_roles():
+    """Which roles can a coordinator and an admin give to new accounts?"""
+    assert policy.assignable_roles(person(Role.COORDINATOR), administration(OWN)) == [Role.LEARNER]
+    assert policy.assignable_roles(person(Role.COORDINATOR), administration(OTHER)) == []
+    assert policy.assignable_roles(person(Role.ADMIN), administration(OTHER)) == list(Role)
+    assert policy.assignable_roles(person(Role.TRAINER), administration(OWN)) == []
