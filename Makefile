@@ -27,6 +27,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app requirements-dev.txt $(wildcard r
 
 setup: $(VENV)/.installed-app
 	$(FLASK) db upgrade
+	$(FLASK) content sync
 	$(FLASK) demo
 
 run: setup

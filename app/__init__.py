@@ -46,6 +46,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)
 
+    from app.courses.routes import bp as courses_bp
+
+    app.register_blueprint(courses_bp)
+
     from app import cli
 
     cli.init_app(app)

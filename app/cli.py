@@ -47,11 +47,14 @@ def demo_command() -> None:
         raise SystemExit(1)
     demo.load()
     db.session.commit()
-    click.echo("Demo data loaded. Logins (password for all: %s):" % demo.PASSWORD)
+    click.echo(f"Demo data loaded. Logins (password for all: {demo.PASSWORD}):")
     for email, role, code in demo.USERS_SUMMARY:
         click.echo(f"  {role:<12} {email:<32} ({code})")
 
 
 def init_app(app: Flask) -> None:
+    from app.content.cli import content_cli
+
+    app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -7,7 +7,7 @@ from app.auth.services import find_administration, find_user
 from app.extensions import db
 
 #: Documented in the README; the demo command is refused in production.
-PASSWORD = "academy-demo-2026"
+PASSWORD = "academy-demo-2026"  # noqa: S105 (the documented demo password)
 
 ADMINISTRATIONS = [
     ("WCO", "WCO Secretariat", None),

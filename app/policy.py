@@ -82,9 +82,7 @@ def _list_users(user: User, administration: Administration | None) -> bool:
     """The people page: staff see everyone; a coordinator the officers of their administration."""
     if is_staff(user):
         return True
-    return user.role == Role.COORDINATOR and (
-        administration is None or _same_administration(user, administration)
-    )
+    return user.role == Role.COORDINATOR and (administration is None or _same_administration(user, administration))
 
 
 @rule("user.view")
@@ -123,3 +121,18 @@ def assignable_roles(user: User, administration: Administration) -> list[Role]:
     if user.role == Role.ADMIN:
         return list(Role)
     return [Role.LEARNER]  # coordinators enrol officers; other roles are granted by an admin
+
+
+# Courses -----------------------------------------------------------------------------------
+
+
+@rule("course.enrol")
+def _enrol(user: User, _course: Any) -> bool:
+    """Anyone with an account may take a course; the courses service enforces prerequisites."""
+    return True
+
+
+@rule("course.preview")
+def _preview_course(user: User, _course: Any) -> bool:
+    """Trainers and staff open any lesson without enrolling, to check what learners see."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)

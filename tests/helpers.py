@@ -21,9 +21,7 @@ class AuthActions:
 
     def login(self, email: str, password: str = PASSWORD, **extra):
         token = csrf_token(self._client, "/login")
-        return self._client.post(
-            "/login", data={"email": email, "password": password, "csrf_token": token, **extra}
-        )
+        return self._client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
 
     def logout(self):
         token = csrf_token(self._client, "/account")

@@ -44,7 +44,9 @@ def empty_database(request, tmp_path):
 
 
 def _app(url: str, tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(tmp_path)})
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "STORAGE_DIR": str(tmp_path)}
+    )
 
 
 def _tables() -> set[str]:

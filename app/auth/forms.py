@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectChoice, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.auth.models import Region
@@ -61,7 +61,8 @@ class AdministrationForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     region = SelectField(
-        _l("WCO region"), choices=[SelectChoice("", _l("None (WCO Secretariat)"))] + [SelectChoice(r.value, r.label) for r in Region]
+        _l("WCO region"),
+        choices=[SelectChoice("", _l("None (WCO Secretariat)"))] + [SelectChoice(r.value, r.label) for r in Region],
     )
     submit = SubmitField(_l("Save"))
 

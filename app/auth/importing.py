@@ -73,8 +73,14 @@ def parse(data: bytes, actor: User | None) -> ImportResult:
     unknown = [name for name, key in zip(reader.fieldnames or [], header, strict=True) if key not in COLUMNS]
     if missing:
         result.problems.append(
-            Problem(1, _("Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
-                         columns=", ".join(missing), all=", ".join(COLUMNS)))
+            Problem(
+                1,
+                _(
+                    "Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
+                    columns=", ".join(missing),
+                    all=", ".join(COLUMNS),
+                ),
+            )
         )
     if unknown:
         result.problems.append(Problem(1, _("Unknown column(s): %(columns)s.", columns=", ".join(unknown))))
@@ -124,16 +130,16 @@ def parse(data: bytes, actor: User | None) -> ImportResult:
         administration = administrations.get(values["administration"].upper())
         if administration is None:
             problems.append(
-                _("Unknown administration %(code)s (use its ISO 3166 country code, or WCO).",
-                  code=values["administration"] or "''")
+                _(
+                    "Unknown administration %(code)s (use its ISO 3166 country code, or WCO).",
+                    code=values["administration"] or "''",
+                )
             )
         try:
             role = Role(values["role"].lower() or "learner")
         except ValueError:
             role = None
-            problems.append(
-                _("Unknown role %(role)s (one of: %(roles)s).", role=values["role"], roles=", ".join(Role))
-            )
+            problems.append(_("Unknown role %(role)s (one of: %(roles)s).", role=values["role"], roles=", ".join(Role)))
         if administration is not None and actor is not None:
             if not policy.can(actor, "user.invite", administration):
                 problems.append(

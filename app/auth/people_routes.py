@@ -40,9 +40,7 @@ def people():
         pattern = f"%{search.lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern)))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    return render_template(
-        "auth/people.html", page=page, administrations=administrations, chosen=chosen, search=search
-    )
+    return render_template("auth/people.html", page=page, administrations=administrations, chosen=chosen, search=search)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -138,7 +136,7 @@ def import_people():
 def import_template():
     policy.authorize("user.list")
     code = current_user.administration.code
-    body = "email,full_name,administration,role\n" f"officer@example.org,Amina Diallo,{code},learner\n"
+    body = f"email,full_name,administration,role\nofficer@example.org,Amina Diallo,{code},learner\n"
     return Response(
         body,
         mimetype="text/csv",

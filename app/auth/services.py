@@ -20,7 +20,7 @@ from app.extensions import db
 from app.mail import send_mail
 
 INVITATION = "invitation"
-PASSWORD_RESET = "password-reset"
+PASSWORD_RESET = "password-reset"  # noqa: S105 (a token purpose, not a password)
 
 # Checked when the email is unknown, so a login takes as long whether or not the account exists.
 _DUMMY_HASH = generate_password_hash("not a real password")

@@ -124,7 +124,7 @@ def test_coordinator_imports_in_the_browser(client, auth, make_administration, m
     coordinator = make_user(Role.COORDINATOR, kenya)
     auth.login(coordinator.email)
     caplog.set_level("INFO")
-    csv_bytes = "email,full_name,administration,role\nn1@example.org,Njeri,KE,learner\n".encode()
+    csv_bytes = b"email,full_name,administration,role\nn1@example.org,Njeri,KE,learner\n"
     import io
 
     response = client.post(

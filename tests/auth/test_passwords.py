@@ -117,8 +117,12 @@ def test_invitation_lets_a_new_officer_set_a_password(client, auth, make_user, m
     auth.login(coordinator.email)
     caplog.set_level("INFO")
     response = post_form(
-        client, "/people/new", email="new.officer@example.org", full_name="Jérôme Müller-Ødegaard",
-        administration=kenya.id, role="learner",
+        client,
+        "/people/new",
+        email="new.officer@example.org",
+        full_name="Jérôme Müller-Ødegaard",
+        administration=kenya.id,
+        role="learner",
     )
     assert response.status_code == 302
     link = _mailed_link(caplog)

@@ -37,7 +37,9 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (make test installs it)")
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is not installed (make test installs it)"
+    )
     path = _chromium_path()
     if path is None:
         pytest.skip("chromium is not installed: apt-get install chromium (CI installs it)")

@@ -1,0 +1,1 @@
+"""The content pipeline: manifest schema → check → render (nbconvert + sanitise) → sync."""

@@ -1,0 +1,360 @@
+"""Read a content folder and find every problem in it at once, each as `file:line: message`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from pydantic import BaseModel, ValidationError
+
+from app.content import schema, yamlfile
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+GLOSSARY_LINK = re.compile(r"\(glossary:([^)\s]*)\)|href=\\?\"glossary:([^\"\\]*)")
+REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(https?:)?//", re.IGNORECASE)
+# Executable markup an author should remove; the sanitiser would strip it anyway.
+ACTIVE_MARKUP = re.compile(r"<\s*script\b|<[^>]*\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class CourseSource:
+    """One course folder, parsed."""
+
+    folder: Path
+    spec: schema.CourseFile
+    assessments: list[tuple[Path, schema.AssessmentFile]] = field(default_factory=list)
+    files: set[Path] = field(default_factory=set)  # every file the course reads
+
+    def content_hash(self) -> str:
+        """A hash of everything the course is made of: unchanged hash, nothing to import."""
+        digest = hashlib.sha256()
+        for path in sorted(self.files):
+            digest.update(str(path.relative_to(self.folder.parent.parent)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+
+@dataclass
+class ContentTree:
+    root: Path
+    catalogue: schema.CatalogueFile | None = None
+    courses: dict[str, CourseSource] = field(default_factory=dict)
+    glossary: schema.GlossaryFile | None = None
+    bibliography: schema.BibliographyFile | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Checker:
+    def __init__(self, root: Path) -> None:
+        self.tree = ContentTree(root=root.resolve())
+        self.root = self.tree.root
+
+    def show(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path)
+        except ValueError:
+            return str(path)
+
+    def problem(self, path: Path, line: int, message: str) -> None:
+        self.tree.problems.append(Problem(self.show(path), line, message))
+
+    def parse(self, path: Path, model: type[BaseModel]) -> tuple[Any, Any]:
+        """Load a YAML file and validate it against `model`; (document, parsed) or (…, None)."""
+        try:
+            self.check_size(path)
+            document = yamlfile.load(path)
+        except yamlfile.YamlError as error:
+            self.problem(path, error.line, str(error))
+            return None, None
+        except OSError as error:
+            self.problem(path, 1, f"cannot read the file: {error.strerror}")
+            return None, None
+        if not isinstance(document, dict):
+            self.problem(path, 1, "the file must hold a YAML mapping (key: value lines)")
+            return document, None
+        try:
+            return document, model.model_validate(document)
+        except ValidationError as error:
+            for detail in error.errors():
+                self.problem(path, yamlfile.line_of(document, detail["loc"]), _describe(detail))
+            return document, None
+
+    def check_size(self, path: Path) -> None:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise yamlfile.YamlError(1, f"the file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB")
+
+    def resolve(self, manifest: Path, document: Any, location: tuple, relative: str) -> Path | None:
+        """A file named in a manifest: it must exist, stay inside content/ and respect the size limit."""
+        line = yamlfile.line_of(document, location)
+        path = (manifest.parent / relative).resolve()
+        if not path.is_relative_to(self.root):
+            self.problem(manifest, line, f"{relative} is outside the content folder")
+            return None
+        if not path.is_file():
+            self.problem(manifest, line, f"{relative} does not exist")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            self.problem(
+                manifest, line, f"{relative} is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB"
+            )
+            return None
+        return path
+
+    # The parts of the tree ----------------------------------------------------------------
+
+    def run(self, deep: bool = True) -> ContentTree:
+        if not self.root.is_dir():
+            self.problem(self.root, 1, "the content folder does not exist")
+            return self.tree
+        catalogue = self.root / "catalogue.yml"
+        if catalogue.is_file():
+            _doc, self.tree.catalogue = self.parse(catalogue, schema.CatalogueFile)
+            if self.tree.catalogue:
+                self.check_unique(catalogue, _doc, "tiers", "slug")
+                self.check_unique(catalogue, _doc, "tracks", "slug")
+        else:
+            self.problem(catalogue, 1, "catalogue.yml is missing: it names the tiers and tracks")
+        self.load_glossary()
+        self.load_bibliography()
+        courses_dir = self.root / "courses"
+        for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()) if courses_dir.is_dir() else []:
+            self.load_course(folder, deep)
+        self.check_prerequisites()
+        self.tree.problems.sort()
+        return self.tree
+
+    def check_unique(self, path: Path, document: Any, list_key: str, key: str) -> None:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(document.get(list_key) or []):
+            value = item.get(key) if isinstance(item, dict) else None
+            if value is None:
+                continue
+            line = yamlfile.line_of(document, (list_key, index, key))
+            if value in seen:
+                self.problem(path, line, f"duplicate {key} {value!r} (first on line {seen[value]})")
+            seen.setdefault(value, line)
+
+    def load_glossary(self) -> None:
+        path = self.root / "glossary.yml"
+        if not path.is_file():
+            return
+        document, glossary = self.parse(path, schema.GlossaryFile)
+        if glossary is None:
+            return
+        self.check_unique(path, document, "terms", "slug")
+        slugs = {term.slug for term in glossary.terms}
+        for index, term in enumerate(glossary.terms):
+            for position, other in enumerate(term.see_also):
+                if other not in slugs:
+                    line = yamlfile.line_of(document, ("terms", index, "see_also", position))
+                    self.problem(path, line, f"see_also names {other!r}, which is not in the glossary")
+        self.tree.glossary = glossary
+        self.glossary_slugs = slugs
+
+    def load_bibliography(self) -> None:
+        path = self.root / "bibliography.yml"
+        if path.is_file():
+            document, self.tree.bibliography = self.parse(path, schema.BibliographyFile)
+            if self.tree.bibliography:
+                self.check_unique(path, document, "references", "key")
+
+    def load_course(self, folder: Path, deep: bool) -> None:
+        manifest = folder / "course.yml"
+        if not manifest.is_file():
+            self.problem(manifest, 1, "course.yml is missing: every folder under courses/ is a course")
+            return
+        document, course = self.parse(manifest, schema.CourseFile)
+        if course is None:
+            return
+        source = CourseSource(folder=folder, spec=course, files={manifest})
+        if course.slug != folder.name:
+            self.problem(manifest, document.lines["slug"], f"the slug {course.slug!r} differs from the folder name")
+        if course.slug in self.tree.courses:
+            self.problem(manifest, document.lines["slug"], f"duplicate course slug {course.slug!r}")
+            return
+        catalogue = self.tree.catalogue
+        if catalogue:
+            if course.track not in {t.slug for t in catalogue.tracks}:
+                self.problem(manifest, document.lines["track"], f"unknown track {course.track!r} (see catalogue.yml)")
+            if course.tier not in {t.slug for t in catalogue.tiers}:
+                self.problem(manifest, document.lines["tier"], f"unknown tier {course.tier!r} (see catalogue.yml)")
+        modules = set()
+        lessons = set()
+        for m, module in enumerate(course.modules):
+            if module.slug in modules:
+                line = yamlfile.line_of(document, ("modules", m, "slug"))
+                self.problem(manifest, line, f"duplicate module slug {module.slug!r}")
+            modules.add(module.slug)
+            for n, lesson in enumerate(module.lessons):
+                where = ("modules", m, "lessons", n)
+                if lesson.slug in lessons:
+                    line = yamlfile.line_of(document, (*where, "slug"))
+                    self.problem(manifest, line, f"duplicate lesson slug {lesson.slug!r}")
+                lessons.add(lesson.slug)
+                if lesson.file:
+                    path = self.resolve(manifest, document, (*where, "file"), lesson.file)
+                    if path:
+                        source.files.add(path)
+                        if deep:
+                            self.check_lesson_file(path, lesson.kind)
+                for a, attachment in enumerate(lesson.attachments):
+                    path = self.resolve(manifest, document, (*where, "attachments", a, "file"), attachment.file)
+                    if path:
+                        source.files.add(path)
+        slugs = set()
+        for index, reference in enumerate(course.assessments):
+            path = self.resolve(manifest, document, ("assessments", index, "file"), reference.file)
+            if path is None:
+                continue
+            source.files.add(path)
+            assessment = self.load_assessment(path)
+            if assessment is None:
+                continue
+            if assessment.slug in slugs:
+                self.problem(path, 1, f"duplicate assessment slug {assessment.slug!r} in this course")
+            slugs.add(assessment.slug)
+            source.assessments.append((path, assessment))
+        self.tree.courses[course.slug] = source
+
+    def load_assessment(self, path: Path) -> schema.AssessmentFile | None:
+        document, assessment = self.parse(path, schema.AssessmentFile)
+        if assessment is None:
+            return None
+        self.check_unique(path, document, "questions", "id")
+        bank = len(assessment.questions)
+        if assessment.draw * 2 > bank:
+            self.problem(
+                path,
+                document.lines["draw"],
+                f"draw is {assessment.draw} but the bank holds {bank} questions: it must hold at least twice "
+                "as many as are drawn",
+            )
+        return assessment
+
+    def check_lesson_file(self, path: Path, kind: str) -> None:
+        """The file of a lesson: readable, a valid notebook, no active markup, known glossary terms."""
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.problem(path, raw[: error.start].count(b"\n") + 1, "not UTF-8 text")
+            return
+        if kind == "notebook":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as error:
+                self.problem(path, error.lineno, f"not a notebook: invalid JSON ({error.msg})")
+                return
+            try:
+                notebook = nbformat.reads(text, as_version=4)
+                nbformat.validate(notebook)
+            except Exception as error:  # noqa: BLE001 (nbformat raises several kinds)
+                message = str(error).strip().splitlines()[0]
+                self.problem(path, 1, f"not a valid notebook: {message}")
+                return
+            markup = [_notebook_markup(cell) for cell in notebook.cells]
+        else:
+            markup = [text]
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
+            if REMOTE_IMAGE.search(line):
+                self.problem(path, number, "an image from another site: embed it, lessons load nothing from outside")
+        for chunk in markup:
+            for match in ACTIVE_MARKUP.finditer(chunk):
+                snippet = match.group(0).strip()
+                self.problem(path, _line_with(lines, snippet[:40]), f"executable markup ({snippet[:40]}): remove it, it never runs here")
+        for number, line in enumerate(lines, start=1):
+            for found in GLOSSARY_LINK.finditer(line):
+                slug = found.group(1) or found.group(2)
+                if self.tree.glossary is not None and slug not in self.glossary_slugs:
+                    self.problem(path, number, f"glossary link to {slug!r}, which is not in glossary.yml")
+
+    def check_prerequisites(self) -> None:
+        courses = self.tree.courses
+        for slug, source in courses.items():
+            for prerequisite in source.spec.prerequisites:
+                if prerequisite not in courses:
+                    self.problem(
+                        source.folder / "course.yml", 1, f"prerequisite {prerequisite!r} is not a course"
+                    )
+        # Cycles: depth-first search, reporting each cycle once.
+        state: dict[str, int] = {}
+        reported: set[frozenset[str]] = set()
+
+        def visit(slug: str, path: list[str]) -> None:
+            state[slug] = 1
+            for prerequisite in courses[slug].spec.prerequisites:
+                if prerequisite not in courses:
+                    continue
+                if state.get(prerequisite) == 1:
+                    cycle = path[path.index(prerequisite) :] + [prerequisite]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        self.problem(
+                            courses[slug].folder / "course.yml", 1, "prerequisite cycle: " + " → ".join(cycle)
+                        )
+                elif prerequisite not in state:
+                    visit(prerequisite, [*path, prerequisite])
+            state[slug] = 2
+
+        for slug in courses:
+            if slug not in state:
+                visit(slug, [slug])
+
+
+def _notebook_markup(cell) -> str:
+    """What of a cell becomes HTML: Markdown source, and HTML or SVG outputs (not Python source)."""
+    if cell.cell_type == "markdown":
+        return cell.source
+    parts = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        for mime in ("text/html", "image/svg+xml", "text/markdown"):
+            value = data.get(mime, "")
+            parts.append("".join(value) if isinstance(value, list) else value)
+    return "\n".join(parts)
+
+
+def _line_with(lines: list[str], snippet: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        if snippet in line or snippet.replace('"', '\\"') in line:
+            return number
+    return 1
+
+
+def _describe(detail: dict) -> str:
+    location = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in detail["loc"]).lstrip(".")
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key {location!r}"
+    if kind == "missing":
+        return f"missing key {location!r}"
+    message = detail["msg"].removeprefix("Value error, ")
+    return f"{location}: {message}" if location else message
+
+
+def check(root: Path, deep: bool = True) -> ContentTree:
+    """Read and check the content folder at `root`; the tree lists every problem found."""
+    return _Checker(root).run(deep=deep)

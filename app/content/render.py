@@ -1,0 +1,175 @@
+"""Turn lessons into safe HTML, once, at import: Markdown and notebooks, then an nh3 allow-list.
+
+Pages serve what this module stored; a request never runs a converter.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from functools import cache
+
+import nbformat
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
+
+#: Shown where a notebook output could only run as JavaScript.
+DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
+_DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
+_IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
+_GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
+
+TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+}  # fmt: skip
+ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+# Classes our lesson styles and syntax highlighting use; any other class is dropped, so a lesson
+# cannot borrow the page's own classes.
+_LESSON_CLASSES = {
+    "highlight", "math", "inline", "block", "footnotes", "footnotes-sep", "footnotes-list", "footnote-item",
+    "footnote-ref", "footnote-backref", "nb-cell", "nb-input", "nb-output", "nb-prompt", "nb-dropped",
+    "dataframe", "output_png", "anchor-link", "glossary-link",
+    "cell", "code_cell", "text_cell", "rendered", "inner_cell", "input", "input_area", "output", "output_area",
+    "output_wrapper", "output_subarea", "output_text", "output_stream", "output_stdout", "output_stderr",
+    "output_result", "output_html", "output_markdown", "output_error", "prompt", "input_prompt",
+    "output_prompt", "text_cell_render", "rendered_html", "border-box-sizing", "hl-ipython3", "hl-python",
+    "hl-python3", "jp-needs-light-background",
+}  # fmt: skip
+_CLASSES = _LESSON_CLASSES | {cls for cls in STANDARD_TYPES.values() if cls}
+
+
+def _highlight(code: str, language: str, _attrs) -> str:
+    try:
+        lexer = get_lexer_by_name(language or "text")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    # Starting with <pre tells markdown-it not to wrap it again.
+    spans = highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return '<pre class="highlight"><code>' + spans + "</code></pre>\n"
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, double_inline=True)
+    # Maths is shown as text, in a span or div the stylesheet sets apart.
+    md.add_render_rule("math_inline", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "inline"))
+    md.add_render_rule("math_block", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "block"))
+    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "block"))
+    return md
+
+
+def _math(tex: str, kind: str) -> str:
+    from html import escape
+
+    tag = "span" if kind == "inline" else "div"
+    return f'<{tag} class="math {kind}">{escape(tex)}</{tag}>'
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "src":
+        # Images only from this site or embedded as image data: lessons fetch nothing from outside.
+        if value.startswith("data:"):
+            return value if _IMAGE_DATA_URI.match(value) else None
+        return value if value.startswith("/") and not value.startswith("//") else None
+    if attribute == "href" and value.strip().lower().startswith("data:"):
+        return None
+    if attribute == "class":
+        kept = " ".join(name for name in value.split() if name in _CLASSES)
+        return kept or None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """The allow-list every stored lesson passes: no scripts, handlers, iframes, forms or styles."""
+    html = _GLOSSARY_HREF.sub(lambda m: f'class="glossary-link" href="/glossary#term-{m.group(1)}"', html)
+    return nh3.clean(
+        html,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes={"http", "https", "mailto", "data"},
+        link_rel="noopener noreferrer nofollow",
+        clean_content_tags={"script", "style"},
+        strip_comments=True,
+    )
+
+
+def markdown_to_html(text: str) -> str:
+    """Render a Markdown lesson or text to sanitised HTML."""
+    return sanitise(_markdown().render(text))
+
+
+def _strip_active_outputs(notebook) -> int:
+    """Remove JavaScript and widget outputs, leaving a visible note; SVG becomes an inert image."""
+    dropped = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data:
+                continue
+            removed = [mime for mime in _DROPPED_MIMES if mime in data]
+            for mime in removed:
+                del data[mime]
+            if "image/svg+xml" in data:
+                svg = data.pop("image/svg+xml")
+                svg = "".join(svg) if isinstance(svg, list) else svg
+                encoded = base64.b64encode(svg.encode()).decode()
+                data["text/html"] = f'<img alt="" src="data:image/svg+xml;base64,{encoded}">'
+            if removed:
+                dropped += 1
+                if not any(key != "text/plain" for key in data):
+                    data.clear()
+                data["text/html"] = f'<p class="nb-dropped">{DROPPED_NOTE}</p>'
+    return dropped
+
+
+@cache
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
+def notebook_to_html(text: str) -> str:
+    """Render a notebook (with its stored outputs; nothing is executed) to sanitised HTML."""
+    notebook = nbformat.reads(text, as_version=4)
+    _strip_active_outputs(notebook)
+    body, _resources = _exporter().from_notebook_node(notebook)
+    return sanitise(body)
+
+
+def plain_text(html: str) -> str:
+    """The words of a rendered lesson, for search."""
+    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style", "pre"})
+    text = re.sub(r"data:image/[^\s\"]+", " ", text)
+    return " ".join(text.split())
+
+
+def highlight_css() -> str:
+    """The stylesheet for highlighted code (generated into app/static/css/lesson-code.css)."""
+    return HtmlFormatter().get_style_defs(".highlight")

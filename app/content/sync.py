@@ -1,0 +1,284 @@
+"""Import a checked content tree into the database, in one transaction, writing only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.auth.models import utcnow
+from app.content import render
+from app.content.check import ContentTree, CourseSource, check
+from app.courses.models import (
+    Attachment,
+    ContentSource,
+    Course,
+    Enrolment,
+    GlossaryTerm,
+    Lesson,
+    LessonProgress,
+    Module,
+    Reference,
+    Tier,
+    Track,
+    course_prerequisites,
+)
+from app.extensions import db
+
+
+class ContentError(Exception):
+    """The content has problems; nothing was imported."""
+
+    def __init__(self, problems) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the content")
+        self.problems = problems
+
+
+@dataclass
+class SyncReport:
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not self.changed and not self.retired
+
+
+#: Hooks other domains register to import their part of a course (assessments).
+COURSE_IMPORTERS: list = []
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _source_changed(name: str, data: bytes) -> bool:
+    """Record the hash of a content file; True if it differs from the last import."""
+    digest = _sha256(data)
+    source = db.session.scalar(sa.select(ContentSource).where(ContentSource.name == name))
+    if source is not None and source.sha256 == digest:
+        return False
+    if source is None:
+        db.session.add(ContentSource(name=name, sha256=digest))
+    else:
+        source.sha256 = digest
+    return True
+
+
+def store_file(path: Path) -> tuple[str, int]:
+    """Copy a file into content storage under its hash (once); returns (sha256, size)."""
+    data = path.read_bytes()
+    digest = _sha256(data)
+    target = Path(current_app.config["STORAGE_DIR"]) / "content" / digest[:2] / digest
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        shutil.copyfile(path, temporary)
+        temporary.replace(target)
+    return digest, len(data)
+
+
+def stored_path(sha256: str) -> Path:
+    """Where content storage keeps the file with this hash."""
+    return Path(current_app.config["STORAGE_DIR"]) / "content" / sha256[:2] / sha256
+
+
+def sync(root: Path) -> SyncReport:
+    """Check `root`, then import what changed. Raises ContentError (nothing written) on any problem.
+
+    The caller commits; on any exception it rolls back, so a failure changes nothing.
+    """
+    tree = check(root, deep=False)
+    if not tree.ok:
+        raise ContentError(tree.problems)
+    hashes = {slug: source.content_hash() for slug, source in tree.courses.items()}
+    existing = {course.slug: course for course in db.session.scalars(sa.select(Course))}
+    changed = [slug for slug, digest in hashes.items() if slug not in existing or existing[slug].content_hash != digest]
+    if changed:
+        # The deep checks (notebooks, markup, glossary links) read every lesson file: run them
+        # when something changed; an unchanged tree was checked when it was imported.
+        deep = check(root, deep=True)
+        if not deep.ok:
+            raise ContentError(deep.problems)
+    report = SyncReport()
+    catalogue_changed = _sync_catalogue(root, tree, report)
+    _sync_glossary(root, tree, report)
+    _sync_bibliography(root, tree, report)
+    tracks = {t.slug: t for t in db.session.scalars(sa.select(Track))}
+    tiers = {t.slug: t for t in db.session.scalars(sa.select(Tier))}
+    for slug in changed:
+        course = existing.get(slug) or Course(slug=slug)
+        db.session.add(course)
+        _sync_course(course, tree.courses[slug], tracks, tiers)
+        course.content_hash = hashes[slug]
+        existing[slug] = course
+        report.changed.append(f"course {slug}")
+    if changed or catalogue_changed:
+        db.session.flush()
+        _sync_prerequisites(tree, existing)
+    for slug, course in existing.items():
+        if slug not in tree.courses and course.retired_at is None:
+            course.retired_at = utcnow()
+            report.retired.append(f"course {slug}")
+    if changed:
+        _recount_progress([existing[slug].id for slug in changed])
+    db.session.flush()
+    return report
+
+
+def _sync_catalogue(root: Path, tree: ContentTree, report: SyncReport) -> bool:
+    if not _source_changed("catalogue.yml", (root / "catalogue.yml").read_bytes()):
+        return False
+    tiers = {t.slug: t for t in db.session.scalars(sa.select(Tier))}
+    for rank, spec in enumerate(tree.catalogue.tiers):
+        tier = tiers.get(spec.slug) or Tier(slug=spec.slug)
+        tier.title, tier.rank = spec.title, rank
+        db.session.add(tier)
+    tracks = {t.slug: t for t in db.session.scalars(sa.select(Track))}
+    for position, spec in enumerate(tree.catalogue.tracks):
+        track = tracks.get(spec.slug) or Track(slug=spec.slug)
+        track.title, track.summary, track.position = spec.title, spec.summary, position
+        db.session.add(track)
+    db.session.flush()
+    report.changed.append("catalogue")
+    return True
+
+
+def _sync_glossary(root: Path, tree: ContentTree, report: SyncReport) -> None:
+    path = root / "glossary.yml"
+    if tree.glossary is None or not _source_changed("glossary.yml", path.read_bytes()):
+        return
+    terms = {t.slug: t for t in db.session.scalars(sa.select(GlossaryTerm))}
+    for spec in tree.glossary.terms:
+        term = terms.pop(spec.slug, None) or GlossaryTerm(slug=spec.slug)
+        term.term = spec.term
+        term.definition_html = render.markdown_to_html(spec.definition)
+        term.see_also = list(spec.see_also)
+        db.session.add(term)
+    for gone in terms.values():
+        db.session.delete(gone)  # a glossary term has no history to keep
+    report.changed.append("glossary")
+
+
+def _sync_bibliography(root: Path, tree: ContentTree, report: SyncReport) -> None:
+    path = root / "bibliography.yml"
+    if tree.bibliography is None or not _source_changed("bibliography.yml", path.read_bytes()):
+        return
+    references = {r.key: r for r in db.session.scalars(sa.select(Reference))}
+    for spec in tree.bibliography.references:
+        reference = references.pop(spec.key, None) or Reference(key=spec.key)
+        reference.title, reference.authors, reference.publisher = spec.title, spec.authors, spec.publisher
+        reference.year, reference.note = spec.year, spec.note
+        reference.url = str(spec.url) if spec.url else None
+        db.session.add(reference)
+    for gone in references.values():
+        db.session.delete(gone)
+    report.changed.append("bibliography")
+
+
+def _sync_course(course: Course, source: CourseSource, tracks: dict, tiers: dict) -> None:
+    spec = source.spec
+    course.title, course.summary = spec.title, spec.summary
+    course.description_html = render.markdown_to_html(spec.description) if spec.description else ""
+    course.objectives = list(spec.objectives)
+    course.estimated_hours, course.language, course.version = spec.estimated_hours, spec.language, spec.version
+    course.track, course.tier = tracks[spec.track], tiers[spec.tier]
+    course.retired_at = None
+    db.session.flush()
+
+    modules = {m.slug: m for m in db.session.scalars(sa.select(Module).where(Module.course_id == course.id))}
+    lessons = {l.slug: l for l in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course.id))}
+    seen_modules, seen_lessons = set(), set()
+    position = 0
+    required = 0
+    for module_position, module_spec in enumerate(spec.modules):
+        module = modules.get(module_spec.slug) or Module(course_id=course.id, slug=module_spec.slug)
+        module.title, module.position, module.retired_at = module_spec.title, module_position, None
+        db.session.add(module)
+        db.session.flush()
+        seen_modules.add(module.slug)
+        for lesson_spec in module_spec.lessons:
+            lesson = lessons.get(lesson_spec.slug) or Lesson(course_id=course.id, slug=lesson_spec.slug)
+            _sync_lesson(lesson, lesson_spec, module, position, source.folder)
+            db.session.add(lesson)
+            seen_lessons.add(lesson.slug)
+            position += 1
+            required += not lesson_spec.optional
+    now = utcnow()
+    for slug, lesson in lessons.items():
+        if slug not in seen_lessons and lesson.retired_at is None:
+            lesson.retired_at = now  # kept, with its learners' progress, but no longer shown
+    for slug, module in modules.items():
+        if slug not in seen_modules and module.retired_at is None:
+            module.retired_at = now
+    course.required_lessons = required
+    db.session.flush()
+    for importer in COURSE_IMPORTERS:
+        importer(course, source)
+
+
+def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Path) -> None:
+    lesson.module = module
+    lesson.title, lesson.kind, lesson.position = spec.title, spec.kind, position
+    lesson.minutes, lesson.optional, lesson.retired_at = spec.minutes, spec.optional, None
+    lesson.url = str(spec.url) if spec.url else None
+    files = []
+    if spec.file:
+        path = (folder / spec.file).resolve()
+        data = path.read_bytes()
+        digest = _sha256(data)
+        if digest != lesson.source_hash or not lesson.html:
+            text = data.decode("utf-8")
+            lesson.html = render.notebook_to_html(text) if spec.kind == "notebook" else render.markdown_to_html(text)
+            lesson.search_text = render.plain_text(lesson.html)
+            lesson.source_hash = digest
+        if spec.kind == "notebook":
+            files.append((path, f"{spec.title} (Jupyter notebook)"))
+    elif not spec.file:
+        lesson.html, lesson.search_text, lesson.source_hash = "", "", ""
+    files += [((folder / a.file).resolve(), a.title) for a in spec.attachments]
+    lesson.attachments.clear()
+    for index, (path, title) in enumerate(files):
+        digest, size = store_file(path)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".ipynb":
+            media_type = "application/x-ipynb+json"
+        lesson.attachments.append(
+            Attachment(title=title, filename=path.name, media_type=media_type, size=size, sha256=digest, position=index)
+        )
+
+
+def _sync_prerequisites(tree: ContentTree, courses: dict[str, Course]) -> None:
+    db.session.execute(sa.delete(course_prerequisites))
+    rows = [
+        {"course_id": courses[slug].id, "prerequisite_id": courses[prerequisite].id}
+        for slug, source in tree.courses.items()
+        for prerequisite in source.spec.prerequisites
+    ]
+    if rows:
+        db.session.execute(sa.insert(course_prerequisites), rows)
+
+
+def _recount_progress(course_ids: list[int]) -> None:
+    """Keep each enrolment's count of completed required lessons true after lessons changed."""
+    completed = (
+        sa.select(sa.func.count())
+        .select_from(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(
+            LessonProgress.user_id == Enrolment.user_id,
+            Lesson.course_id == Enrolment.course_id,
+            LessonProgress.completed_at.is_not(None),
+            Lesson.retired_at.is_(None),
+            Lesson.optional.is_(False),
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(
+        sa.update(Enrolment).where(Enrolment.course_id.in_(course_ids)).values(lessons_completed=completed)
+    )

@@ -1,0 +1,193 @@
+"""Catalogue, course pages, the lesson player, My learning, glossary and bibliography."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.content.sync import stored_path
+from app.courses import services
+from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
+from app.extensions import db
+
+bp = Blueprint("courses", __name__, template_folder="templates")
+
+
+@bp.get("/catalogue")
+def catalogue():
+    search = request.args.get("q", "").strip()[:200]
+    user = current_user if current_user.is_authenticated else None
+    return render_template("courses/catalogue.html", catalogue=services.catalogue(user, search), search=search)
+
+
+def _course_or_404(slug: str):
+    course = services.course_by_slug(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+@bp.get("/courses/<slug>")
+def course(slug: str):
+    course = _course_or_404(slug)
+    outline = services.outline(course)
+    enrolment = progress = None
+    missing = []
+    if current_user.is_authenticated:
+        enrolment = services.enrolment_for(current_user, course)
+        progress = services.progress_in(current_user, course) if enrolment else {}
+        missing = [] if enrolment else services.requirements_for(current_user, course)
+    return render_template(
+        "courses/course.html",
+        course=course,
+        outline=outline,
+        enrolment=enrolment,
+        progress=progress or {},
+        missing=missing,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str):
+    course = _course_or_404(slug)
+    policy.authorize("course.enrol", course)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.enrol(current_user, course)
+    except services.CourseLocked as locked:
+        flash(_("Complete %(courses)s first.", courses=", ".join(c.title for c in locked.missing)), "error")
+        return redirect(url_for("courses.course", slug=slug))
+    db.session.commit()
+    flash(_("You are enrolled in %(title)s.", title=course.title), "success")
+    return redirect(url_for("courses.resume", slug=slug))
+
+
+@bp.get("/courses/<slug>/resume")
+@login_required
+def resume(slug: str):
+    course = _course_or_404(slug)
+    enrolment = services.enrolment_for(current_user, course)
+    if enrolment is None:
+        return redirect(url_for("courses.course", slug=slug))
+    lessons = [lesson for _module, lessons in services.outline(course) for lesson in lessons]
+    if not lessons:
+        return redirect(url_for("courses.course", slug=slug))
+    progress = services.progress_in(current_user, course)
+    last = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
+    target = last if last and not (progress.get(last.id) and progress[last.id].completed_at) else None
+    target = target or services.next_lesson(lessons, progress, after=last) or lessons[0]
+    return redirect(url_for("courses.lesson", slug=slug, lesson_slug=target.slug))
+
+
+def _lesson_context(slug: str, lesson_slug: str):
+    """The course, lesson and enrolment of a lesson request; enrolment is checked on the server."""
+    course = _course_or_404(slug)
+    lesson = services.lesson_by_slug(course, lesson_slug)
+    if lesson is None:
+        abort(404)
+    enrolment = services.enrolment_for(current_user, course)
+    if enrolment is None and not policy.can(current_user, "course.preview", course):
+        flash(_("Enrol in the course to open its lessons."), "info")
+        return course, lesson, None, redirect(url_for("courses.course", slug=slug))
+    return course, lesson, enrolment, None
+
+
+@bp.get("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    course, lesson, enrolment, refusal = _lesson_context(slug, lesson_slug)
+    if refusal:
+        return refusal
+    outline = services.outline(course)
+    lessons = [item for _module, items in outline for item in items]
+    progress = services.progress_in(current_user, course) if enrolment else {}
+    if enrolment is not None:
+        services.open_lesson(current_user, enrolment, lesson, progress.get(lesson.id))
+        db.session.commit()
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        lesson=lesson,
+        outline=outline,
+        enrolment=enrolment,
+        progress=progress,
+        previous=lessons[index - 1] if index > 0 else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")
+@login_required
+def complete(slug: str, lesson_slug: str):
+    course, lesson, enrolment, refusal = _lesson_context(slug, lesson_slug)
+    if refusal:
+        return refusal
+    if enrolment is None or not ConfirmForm().validate_on_submit():
+        abort(400)
+    finished = services.complete_lesson(current_user, enrolment, lesson)
+    db.session.commit()
+    if finished:
+        flash(_("Congratulations: you have completed %(title)s.", title=course.title), "success")
+        return redirect(url_for("courses.course", slug=slug))
+    lessons = [item for _module, items in services.outline(course) for item in items]
+    upcoming = services.next_lesson(lessons, services.progress_in(current_user, course), after=lesson)
+    if upcoming is None:
+        return redirect(url_for("courses.course", slug=slug))
+    return redirect(url_for("courses.lesson", slug=slug, lesson_slug=upcoming.slug))
+
+
+@bp.get("/attachments/<int:attachment_id>/<filename>")
+@login_required
+def attachment(attachment_id: int, filename: str):
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.filename != filename:
+        abort(404)
+    lesson = db.session.get(Lesson, item.lesson_id)
+    course = lesson.course
+    if services.enrolment_for(current_user, course) is None and not policy.can(current_user, "course.preview", course):
+        abort(403)
+    path = stored_path(item.sha256)
+    if not path.is_file():
+        abort(404)
+    # Always a download, never rendered by the browser in our origin.
+    return send_file(path, mimetype=item.media_type, as_attachment=True, download_name=item.filename, max_age=3600)
+
+
+@bp.get("/my-learning")
+@login_required
+def my_learning():
+    return render_template("courses/my_learning.html", entries=services.my_learning(current_user))
+
+
+@bp.get("/glossary")
+def glossary():
+    search = request.args.get("q", "").strip()[:100]
+    query = sa.select(GlossaryTerm).order_by(sa.func.lower(GlossaryTerm.term))
+    if search:
+        query = query.where(sa.func.lower(GlossaryTerm.term).like(f"%{search.lower()}%"))
+    terms = list(db.session.scalars(query))
+    names = dict(db.session.execute(sa.select(GlossaryTerm.slug, GlossaryTerm.term)).all())
+    return render_template("courses/glossary.html", terms=terms, names=names, search=search)
+
+
+@bp.get("/bibliography")
+def bibliography():
+    search = request.args.get("q", "").strip()[:100]
+    query = sa.select(Reference).order_by(Reference.key)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Reference.title).like(pattern),
+                sa.func.lower(sa.func.coalesce(Reference.authors, "")).like(pattern),
+                sa.func.lower(Reference.publisher).like(pattern),
+            )
+        )
+    return render_template("courses/bibliography.html", references=list(db.session.scalars(query)), search=search)

@@ -1,0 +1,331 @@
+"""The courses API: catalogue, locks, enrolment, progress and the completion service.
+
+Other domains (assessments, certificates, cohorts) call these functions, not the tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User, utcnow
+from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
+from app.extensions import db
+
+#: Further conditions for completing a course (the assessments domain adds "required
+#: assessments passed"): each takes the enrolment and says whether its part is done.
+COMPLETION_REQUIREMENTS: list[Callable[[Enrolment], bool]] = []
+#: Called once when a learner completes a course (certificates plug in here).
+ON_COURSE_COMPLETED: list[Callable[[Enrolment], None]] = []
+
+
+class CourseLocked(Exception):
+    """The learner has not completed what the course requires."""
+
+    def __init__(self, missing: list[Course]) -> None:
+        super().__init__(", ".join(course.title for course in missing))
+        self.missing = missing
+
+
+@dataclass
+class CatalogueTier:
+    tier: Tier
+    courses: list[Course] = field(default_factory=list)
+
+
+@dataclass
+class CatalogueTrack:
+    track: Track
+    tiers: list[CatalogueTier] = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    tracks: list[CatalogueTrack]
+    enrolments: dict[int, Enrolment]
+    locks: dict[int, list[Course]]  # course id -> courses to complete first
+
+
+def live_courses(search: str = "") -> list[Course]:
+    """Courses on offer (not retired), with their track, tier and prerequisites, optionally searched."""
+    query = (
+        sa.select(Course)
+        .where(Course.retired_at.is_(None))
+        .join(Course.track)
+        .join(Course.tier)
+        .options(selectinload(Course.prerequisites))
+        .order_by(Track.position, Tier.rank, Course.title)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        in_lessons = (
+            sa.select(Lesson.id)
+            .where(Lesson.course_id == Course.id, Lesson.retired_at.is_(None))
+            .where(sa.or_(sa.func.lower(Lesson.title).like(pattern), sa.func.lower(Lesson.search_text).like(pattern)))
+            .exists()
+        )
+        query = query.where(
+            sa.or_(sa.func.lower(Course.title).like(pattern), sa.func.lower(Course.summary).like(pattern), in_lessons)
+        )
+    return list(db.session.scalars(query).unique())
+
+
+def completed_course_ids(user: User | None) -> set[int]:
+    """The courses this user has completed."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))
+        )
+    )
+
+
+def missing_requirements(course: Course, completed: set[int], courses: list[Course]) -> list[Course]:
+    """What must be completed before `course`: its prerequisites and the tier below in its track."""
+    missing = [p for p in course.prerequisites if p.id not in completed and p.retired_at is None]
+    below = [
+        other
+        for other in courses
+        if other.track_id == course.track_id and other.tier.rank == course.tier.rank - 1 and other.id not in completed
+    ]
+    return missing + [c for c in below if c not in missing]
+
+
+def catalogue(user: User | None, search: str = "") -> Catalogue:
+    """Tracks → tiers → courses, with each course's lock for this user; a fixed number of queries."""
+    everything = live_courses()
+    shown = live_courses(search) if search else everything
+    completed = completed_course_ids(user)
+    enrolments = {}
+    if user is not None and user.is_authenticated:
+        enrolments = {
+            e.course_id: e for e in db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user.id))
+        }
+    tracks = list(db.session.scalars(sa.select(Track).order_by(Track.position)))
+    tiers = list(db.session.scalars(sa.select(Tier).order_by(Tier.rank)))
+    result = []
+    for track in tracks:
+        entry = CatalogueTrack(track=track)
+        for tier in tiers:
+            courses = [c for c in shown if c.track_id == track.id and c.tier_id == tier.id]
+            if courses:
+                entry.tiers.append(CatalogueTier(tier=tier, courses=courses))
+        if entry.tiers:
+            result.append(entry)
+    locks = {c.id: missing_requirements(c, completed, everything) for c in shown}
+    return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
+
+
+def course_by_slug(slug: str) -> Course | None:
+    """A course on offer, by its slug."""
+    return db.session.scalar(
+        sa.select(Course)
+        .where(Course.slug == slug, Course.retired_at.is_(None))
+        .options(selectinload(Course.prerequisites), sa.orm.joinedload(Course.track), sa.orm.joinedload(Course.tier))
+    )
+
+
+def requirements_for(user: User, course: Course) -> list[Course]:
+    """What `user` must still complete before entering `course`."""
+    return missing_requirements(course, completed_course_ids(user), live_courses())
+
+
+def enrolment_for(user: User, course: Course) -> Enrolment | None:
+    """The user's enrolment in the course, if any."""
+    return db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """Enrol the user; raises CourseLocked while requirements are missing. Enrolling twice is harmless."""
+    existing = enrolment_for(user, course)
+    if existing is not None:
+        return existing
+    missing = requirements_for(user, course)
+    if missing:
+        raise CourseLocked(missing)
+    enrolment = Enrolment(user_id=user.id, course_id=course.id)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def outline(course: Course) -> list[tuple[Module, list[Lesson]]]:
+    """The course's live modules and lessons, in order (two queries)."""
+    modules = list(
+        db.session.scalars(
+            sa.select(Module)
+            .where(Module.course_id == course.id, Module.retired_at.is_(None))
+            .order_by(Module.position)
+        )
+    )
+    lessons = list(
+        db.session.scalars(
+            sa.select(Lesson)
+            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
+            .order_by(Lesson.position)
+            .options(
+                sa.orm.load_only(
+                    Lesson.id,
+                    Lesson.slug,
+                    Lesson.title,
+                    Lesson.kind,
+                    Lesson.minutes,
+                    Lesson.optional,
+                    Lesson.module_id,
+                    Lesson.position,
+                )
+            )
+        )
+    )
+    return [(module, [lesson for lesson in lessons if lesson.module_id == module.id]) for module in modules]
+
+
+def progress_in(user: User, course: Course) -> dict[int, LessonProgress]:
+    """The user's progress rows for the lessons of a course, by lesson id."""
+    rows = db.session.scalars(
+        sa.select(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, Lesson.course_id == course.id)
+    )
+    return {row.lesson_id: row for row in rows}
+
+
+def lesson_by_slug(course: Course, slug: str) -> Lesson | None:
+    """A live lesson of the course, with its attachments."""
+    return db.session.scalar(
+        sa.select(Lesson)
+        .where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
+        .options(selectinload(Lesson.attachments))
+    )
+
+
+def open_lesson(user: User, enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None) -> LessonProgress:
+    """Note that the learner opened the lesson (first time kept) and resume here next time."""
+    if progress is None:
+        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
+        db.session.add(progress)
+    enrolment.last_lesson_id = lesson.id
+    db.session.flush()
+    return progress
+
+
+def complete_lesson(user: User, enrolment: Enrolment, lesson: Lesson) -> bool:
+    """Mark a lesson complete; returns True if this completed the course."""
+    progress = db.session.scalar(
+        sa.select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    )
+    if progress is None:
+        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
+        db.session.add(progress)
+    if progress.completed_at is None:
+        progress.completed_at = utcnow()
+    db.session.flush()
+    # Counted by SQL rather than incremented, so a double submit cannot count twice.
+    enrolment.lessons_completed = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(
+            LessonProgress.user_id == user.id,
+            Lesson.course_id == enrolment.course_id,
+            LessonProgress.completed_at.is_not(None),
+            Lesson.retired_at.is_(None),
+            Lesson.optional.is_(False),
+        )
+    )
+    return update_completion(enrolment)
+
+
+def is_complete(enrolment: Enrolment) -> bool:
+    """The definition of a completed course: all required lessons done, and every other requirement met."""
+    course = enrolment.course
+    return enrolment.lessons_completed >= course.required_lessons and all(
+        requirement(enrolment) for requirement in COMPLETION_REQUIREMENTS
+    )
+
+
+def update_completion(enrolment: Enrolment) -> bool:
+    """Record the completion of the course if it is now complete; True the first time."""
+    if enrolment.completed_at is not None or not is_complete(enrolment):
+        return False
+    enrolment.completed_at = utcnow()
+    db.session.flush()
+    for hook in ON_COURSE_COMPLETED:
+        hook(enrolment)
+    return True
+
+
+def next_lesson(lessons: list[Lesson], progress: dict[int, LessonProgress], after: Lesson | None = None):
+    """The lesson to open next: the first not completed (after `after` if given), else None."""
+    start = lessons.index(after) + 1 if after in lessons else 0
+    for lesson in lessons[start:] + lessons[:start]:
+        record = progress.get(lesson.id)
+        if (record is None or record.completed_at is None) and not lesson.optional:
+            return lesson
+    return None
+
+
+@dataclass
+class LearningEntry:
+    enrolment: Enrolment
+    course: Course
+    resume: Lesson | None
+
+
+def my_learning(user: User) -> list[LearningEntry]:
+    """The user's courses with where to resume; three queries whatever the history."""
+    enrolments = list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(Enrolment.user_id == user.id)
+            .options(
+                sa.orm.joinedload(Enrolment.course).joinedload(Course.track),
+                sa.orm.joinedload(Enrolment.course).joinedload(Course.tier),
+            )
+            .order_by(Enrolment.completed_at.is_not(None), Enrolment.enrolled_at.desc())
+        )
+    )
+    course_ids = [e.course_id for e in enrolments]
+    lessons = (
+        list(
+            db.session.scalars(
+                sa.select(Lesson)
+                .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
+                .order_by(Lesson.course_id, Lesson.position)
+                .options(
+                    sa.orm.load_only(
+                        Lesson.id, Lesson.slug, Lesson.title, Lesson.course_id, Lesson.optional, Lesson.position
+                    )
+                )
+            )
+        )
+        if course_ids
+        else []
+    )
+    done = (
+        set(
+            db.session.scalars(
+                sa.select(LessonProgress.lesson_id).where(
+                    LessonProgress.user_id == user.id,
+                    LessonProgress.completed_at.is_not(None),
+                    LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]),
+                )
+            )
+        )
+        if lessons
+        else set()
+    )
+    entries = []
+    for enrolment in enrolments:
+        own = [lesson for lesson in lessons if lesson.course_id == enrolment.course_id]
+        resume = next((lesson for lesson in own if lesson.id not in done and not lesson.optional), None)
+        if enrolment.last_lesson_id and enrolment.completed_at is None:
+            last = next((lesson for lesson in own if lesson.id == enrolment.last_lesson_id), None)
+            if last is not None and last.id not in done:
+                resume = last
+        entries.append(LearningEntry(enrolment=enrolment, course=enrolment.course, resume=resume))
+    return entries
