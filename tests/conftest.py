@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -148,3 +150,25 @@ def make_user(app, make_administration):
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A copy of the small test curriculum that a test may change."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def synced(app, content_dir):
+    """The test curriculum imported into the database; returns its folder."""
+    from app.content.sync import sync
+
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    return content_dir

@@ -32,3 +32,29 @@ def post_form(client, page: str, action: str | None = None, **data):
     """Post a form the way a browser does: read the token from `page`, post to `action`."""
     data.setdefault("csrf_token", csrf_token(client, page))
     return client.post(action or page, data=data)
+
+
+class StatementCounter:
+    """Count the SQL statements an engine runs inside a `with` block."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, _conn, _cursor, statement, *_args) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

@@ -37,6 +37,8 @@ EXPECTED = [
     ("user.manage", person(Role.LEARNER, OTHER, 7), {Role.ADMIN}),
     ("user.manage", person(Role.TRAINER, OWN, 7), {Role.ADMIN}),
     ("user.manage", person(Role.ADMIN, OWN, 7), {Role.ADMIN}),
+    ("course.enrol", None, {*ROLES}),
+    ("course.preview", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
 ]
 
 

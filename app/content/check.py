@@ -68,6 +68,8 @@ class _Checker:
     def __init__(self, root: Path) -> None:
         self.tree = ContentTree(root=root.resolve())
         self.root = self.tree.root
+        self.broken: set[str] = set()  # course folders whose manifest failed: problems already said
+        self.glossary_slugs: set[str] = set()
 
     def show(self, path: Path) -> str:
         try:
@@ -96,7 +98,10 @@ class _Checker:
             return document, model.model_validate(document)
         except ValidationError as error:
             for detail in error.errors():
-                self.problem(path, yamlfile.line_of(document, detail["loc"]), _describe(detail))
+                location = detail["loc"]
+                if detail["type"] == "union_tag_invalid":
+                    location = (*location, "type")  # point at the unknown type itself
+                self.problem(path, yamlfile.line_of(document, location), _describe(detail))
             return document, None
 
     def check_size(self, path: Path) -> None:
@@ -187,6 +192,7 @@ class _Checker:
             return
         document, course = self.parse(manifest, schema.CourseFile)
         if course is None:
+            self.broken.add(folder.name)
             return
         source = CourseSource(folder=folder, spec=course, files={manifest})
         if course.slug != folder.name:
@@ -295,7 +301,7 @@ class _Checker:
         courses = self.tree.courses
         for slug, source in courses.items():
             for prerequisite in source.spec.prerequisites:
-                if prerequisite not in courses:
+                if prerequisite not in courses and prerequisite not in self.broken:
                     self.problem(
                         source.folder / "course.yml", 1, f"prerequisite {prerequisite!r} is not a course"
                     )

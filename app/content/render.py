@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html import escape, unescape
 from functools import cache
 
 import nbformat
@@ -79,8 +80,6 @@ def _markdown() -> MarkdownIt:
 
 
 def _math(tex: str, kind: str) -> str:
-    from html import escape
-
     tag = "span" if kind == "inline" else "div"
     return f'<{tag} class="math {kind}">{escape(tex)}</{tag}>'
 
@@ -165,9 +164,10 @@ def notebook_to_html(text: str) -> str:
 
 def plain_text(html: str) -> str:
     """The words of a rendered lesson, for search."""
-    text = nh3.clean(html, tags=set(), clean_content_tags={"script", "style", "pre"})
+    spaced = re.sub(r"</?(p|h[1-6]|li|td|th|div|br|tr|pre|blockquote|dd|dt)\b", r" \g<0>", html)
+    text = nh3.clean(spaced, tags=set(), clean_content_tags={"script", "style", "pre"})
     text = re.sub(r"data:image/[^\s\"]+", " ", text)
-    return " ".join(text.split())
+    return " ".join(unescape(text).split())
 
 
 def highlight_css() -> str:

@@ -106,11 +106,8 @@ def lesson(slug: str, lesson_slug: str):
     outline = services.outline(course)
     lessons = [item for _module, items in outline for item in items]
     progress = services.progress_in(current_user, course) if enrolment else {}
-    if enrolment is not None:
-        services.open_lesson(current_user, enrolment, lesson, progress.get(lesson.id))
-        db.session.commit()
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    return render_template(
+    page = render_template(
         "courses/lesson.html",
         course=course,
         lesson=lesson,
@@ -121,6 +118,10 @@ def lesson(slug: str, lesson_slug: str):
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
         form=ConfirmForm(),
     )
+    # Recorded after rendering, so the commit does not make the page reload what it has read.
+    if enrolment is not None and services.open_lesson(current_user, enrolment, lesson, progress.get(lesson.id)):
+        db.session.commit()
+    return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")

@@ -203,14 +203,19 @@ def lesson_by_slug(course: Course, slug: str) -> Lesson | None:
     )
 
 
-def open_lesson(user: User, enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None) -> LessonProgress:
-    """Note that the learner opened the lesson (first time kept) and resume here next time."""
+def open_lesson(user: User, enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None) -> bool:
+    """Note that the learner opened the lesson (the first time is kept) and resume here next time.
+
+    Returns whether anything changed: a repeat visit writes nothing.
+    """
+    changed = False
     if progress is None:
-        progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
-        db.session.add(progress)
-    enrolment.last_lesson_id = lesson.id
-    db.session.flush()
-    return progress
+        db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+        changed = True
+    if enrolment.last_lesson_id != lesson.id:
+        enrolment.last_lesson_id = lesson.id
+        changed = True
+    return changed
 
 
 def complete_lesson(user: User, enrolment: Enrolment, lesson: Lesson) -> bool:

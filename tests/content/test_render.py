@@ -1,0 +1,110 @@
+"""The sanitiser and renderers: what reaches a page is inert, and what a lesson needs survives."""
+
+import json
+
+import nbformat
+import pytest
+
+from app.content.render import DROPPED_NOTE, markdown_to_html, notebook_to_html, plain_text, sanitise
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<form action="https://evil.example"><input name="p"></form>',
+    '<div style="position:fixed;top:0;left:0;width:100%;height:100%">overlay</div>',
+    "<style>body{display:none}</style>",
+    '<svg onload="alert(1)"><circle r="1"/></svg>',
+    '<object data="x.swf"></object>',
+    '<p class="site-header button">borrowed classes</p>',
+    '<img src="https://tracker.example/pixel.png">',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_sanitiser_leaves_nothing_active(payload):
+    """Does the allow-list strip scripts, handlers, dangerous URLs, frames, forms, styles and remote images?"""
+    html = sanitise(payload).lower()
+    for banned in ("<script", "onerror", "onload", "javascript:", "data:text", "<iframe", "<form", "<input",
+                   "style=", "<style", "<svg", "<object", "site-header", "tracker.example"):  # fmt: skip
+        assert banned not in html, (payload, html)
+
+
+def test_markdown_keeps_what_a_lesson_needs():
+    """Are headings, tables, highlighted code, maths as text and glossary links kept?"""
+    html = markdown_to_html(
+        "## Heading\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n\n"
+        "Unit value $v/q$.\n\nSee [anonymisation](glossary:anonymisation).\n\n"
+        "![dot](data:image/png;base64,iVBORw0KGgo=)"
+    )
+    assert "<h2>Heading</h2>" in html
+    assert "<table>" in html and "<td>1</td>" in html
+    assert '<pre class="highlight"><code><span class="n">x</span>' in html
+    assert '<span class="math inline">v/q</span>' in html
+    assert 'href="/glossary#term-anonymisation"' in html
+    assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    """Is raw HTML in a Markdown lesson escaped rather than rendered?"""
+    html = markdown_to_html("Hello <b onclick=alert(1)>bold</b>")
+    assert "&lt;b onclick=alert(1)&gt;" in html and "<b " not in html
+
+
+def _notebook(*outputs, markdown="## Title"):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown), nbformat.v4.new_code_cell("x = 1", outputs=list(outputs))]
+    return nbformat.writes(nb)
+
+
+def test_notebook_outputs_are_kept_and_javascript_dropped_with_a_note():
+    """Does a notebook keep its text, tables and images, and replace JS and widget outputs with a note?"""
+    html = notebook_to_html(
+        _notebook(
+            nbformat.v4.new_output("stream", name="stdout", text="42 lines\n"),
+            nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>cell</td></tr></table>"}),
+            nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}),
+            nbformat.v4.new_output("display_data", data={"application/javascript": "alert(1)", "text/plain": "JS"}),
+        )
+    )
+    assert "42 lines" in html and "<td>cell</td>" in html
+    assert "data:image/png;base64,iVBORw0KGgo=" in html
+    assert DROPPED_NOTE in html and "alert(1)" not in html
+
+
+def test_notebook_svg_becomes_an_inert_image():
+    """Is an SVG output (which could carry script) served only as an <img> data URI?"""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    html = notebook_to_html(_notebook(nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})))
+    assert "<svg" not in html and "<script" not in html
+    assert 'src="data:image/svg+xml;base64,' in html
+
+
+def test_notebook_markdown_and_html_outputs_are_sanitised():
+    """Is script in a notebook's Markdown cells and HTML outputs removed at render?"""
+    html = notebook_to_html(
+        _notebook(
+            nbformat.v4.new_output("display_data", data={"text/html": '<img src=x onerror="alert(2)"><b>ok</b>'}),
+            markdown="## Title\n\n<script>alert(1)</script>",
+        )
+    )
+    assert "alert(1)" not in html and "onerror" not in html and "<b>ok</b>" in html
+
+
+def test_plain_text_for_search():
+    """Does the search text hold the lesson's words without markup or image data?"""
+    text = plain_text('<h2>Risk</h2><p>Unit <b>value</b></p><img src="data:image/png;base64,AAAA">')
+    assert text == "Risk Unit value"
+
+
+def test_notebook_json_fixture_is_valid():
+    """Is the test notebook a valid nbformat 4 notebook (so the other tests test the renderer)?"""
+    from tests.conftest import FIXTURE_CONTENT
+
+    path = FIXTURE_CONTENT / "courses/intro-to-data/notebooks/exploring.ipynb"
+    nbformat.validate(nbformat.reads(path.read_text(), as_version=4))
+    assert json.loads(path.read_text())["nbformat"] == 4

@@ -1,0 +1,73 @@
+"""Pages run a fixed number of SQL statements whatever the size of the catalogue or the history."""
+
+import sqlalchemy as sa
+
+from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
+from app.extensions import db
+from tests.helpers import StatementCounter, post_form
+
+
+def _grow(app, learner_id: int, courses: int, start: int = 0) -> None:
+    """Add `courses` courses of 6 lessons each, with the learner enrolled in all and halfway through."""
+    with app.app_context():
+        track = db.session.scalar(sa.select(Track).where(Track.slug == "leaders"))
+        tier = db.session.scalar(sa.select(Tier).where(Tier.slug == "foundation"))
+        for n in range(start, start + courses):
+            course = Course(slug=f"extra-{n}", title=f"Extra course {n}", summary="More.", track=track, tier=tier,
+                            required_lessons=6)  # fmt: skip
+            db.session.add(course)
+            db.session.flush()
+            module = Module(course_id=course.id, slug="m", title="Module")
+            db.session.add(module)
+            db.session.flush()
+            lessons = [
+                Lesson(
+                    course_id=course.id,
+                    module_id=module.id,
+                    slug=f"l{i}",
+                    title=f"Lesson {i}",
+                    kind="markdown",
+                    position=i,
+                    html="<p>text</p>",
+                )  # fmt: skip
+                for i in range(6)
+            ]
+            db.session.add_all(lessons)
+            db.session.flush()
+            db.session.add(Enrolment(user_id=learner_id, course_id=course.id, lessons_completed=3))
+            db.session.add_all(
+                LessonProgress(user_id=learner_id, lesson_id=lesson.id, completed_at=sa.func.now())
+                for lesson in lessons[:3]
+            )
+        db.session.commit()
+
+
+def _statements(app, client, path: str) -> int:
+    client.get(path)  # first view may write (lesson opened); count a repeat view
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+PAGES = ["/catalogue", "/catalogue?q=data", "/courses/intro-to-data", "/courses/intro-to-data/lessons/exploring",
+         "/my-learning", "/glossary", "/bibliography"]  # fmt: skip
+
+
+def test_statement_counts_do_not_grow_with_the_data(app, client, auth, make_user, synced):
+    """Do the catalogue, a lesson page and My learning run the same number of statements at two sizes?"""
+    learner = make_user()
+    auth.login(learner.email)
+    post_form(client, "/courses/intro-to-data", "/courses/intro-to-data/enrol")
+    _grow(app, learner.id, 2)
+    small = {path: _statements(app, client, path) for path in PAGES}
+    _grow(app, learner.id, 40, start=2)
+    large = {path: _statements(app, client, path) for path in PAGES}
+    assert small == large
+    assert max(large.values()) <= 12, large
+
+
+def test_anonymous_catalogue_statement_count(app, client, synced):
+    """Does the anonymous catalogue page run a small fixed number of statements?"""
+    assert _statements(app, client, "/catalogue") <= 6
