@@ -158,6 +158,10 @@ def notebook_to_html(text: str) -> str:
     """Render a notebook (with its stored outputs; nothing is executed) to sanitised HTML."""
     notebook = nbformat.reads(text, as_version=4)
     _strip_active_outputs(notebook)
+    # nbconvert highlights "ipython3" code with IPython's own lexer; plain Python needs no IPython.
+    language = notebook.metadata.setdefault("language_info", {"name": "python"})
+    if not language.get("pygments_lexer") or language["pygments_lexer"].startswith("ipython"):
+        language["pygments_lexer"] = "python3"
     body, _resources = _exporter().from_notebook_node(notebook)
     return sanitise(body)
 
