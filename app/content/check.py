@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,6 +33,17 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file, computed once per version of the file (a dataset shared by courses)."""
+    stat = path.stat()
+    return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _digest(path: Path, _size: int, _mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
 @dataclass
 class CourseSource:
     """One course folder, parsed."""
@@ -46,7 +58,7 @@ class CourseSource:
         digest = hashlib.sha256()
         for path in sorted(self.files):
             digest.update(str(path.relative_to(self.folder.parent.parent)).encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(file_digest(path))
         return digest.hexdigest()
 
 
