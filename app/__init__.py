@@ -50,6 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(courses_bp)
 
+    from app import assessments
+
+    assessments.init_app(app)
+
     from app import cli
 
     cli.init_app(app)

@@ -136,3 +136,24 @@ def _enrol(user: User, _course: Any) -> bool:
 def _preview_course(user: User, _course: Any) -> bool:
     """Trainers and staff open any lesson without enrolling, to check what learners see."""
     return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+# Assessments -------------------------------------------------------------------------------
+
+
+@rule("attempt.view")
+def _view_attempt(user: User, attempt: Any) -> bool:
+    """An attempt is its learner's; staff may read it (to answer an appeal)."""
+    return attempt.user_id == user.id or is_staff(user)
+
+
+@rule("attempt.answer")
+def _answer_attempt(user: User, attempt: Any) -> bool:
+    """Only the learner answers their own attempt."""
+    return attempt.user_id == user.id
+
+
+@rule("assessment.report")
+def _assessment_report(user: User, _assessment: Any) -> bool:
+    """Results and item analysis: trainers and staff."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)

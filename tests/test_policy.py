@@ -20,6 +20,17 @@ def administration(administration_id: int) -> Administration:
 
 ROLES = list(Role)
 
+
+class Owned:
+    """Any object that belongs to a user (an attempt)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    def __repr__(self) -> str:
+        return f"owned-by-{self.user_id}"
+
+
 # action, target, roles allowed (acting from administration OWN)
 EXPECTED = [
     ("administration.view", administration(OWN), {*ROLES}),
@@ -39,6 +50,11 @@ EXPECTED = [
     ("user.manage", person(Role.ADMIN, OWN, 7), {Role.ADMIN}),
     ("course.enrol", None, {*ROLES}),
     ("course.preview", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("attempt.view", Owned(100), {*ROLES}),
+    ("attempt.view", Owned(7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("attempt.answer", Owned(100), {*ROLES}),
+    ("attempt.answer", Owned(7), set()),
+    ("assessment.report", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
 ]
 
 

@@ -1,0 +1,19 @@
+"""Assessments: question banks, timed attempts, server-side grading, item analysis."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Plug assessments into content sync and into the definition of course completion."""
+    from app.assessments import services
+    from app.content import sync
+    from app.courses import services as courses
+
+    if services.import_assessments not in sync.COURSE_IMPORTERS:
+        sync.COURSE_IMPORTERS.append(services.import_assessments)
+    if services.required_assessments_passed not in courses.COMPLETION_REQUIREMENTS:
+        courses.COMPLETION_REQUIREMENTS.append(services.required_assessments_passed)
+
+    from app.assessments.routes import bp
+
+    app.register_blueprint(bp)

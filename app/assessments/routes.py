@@ -1,0 +1,204 @@
+"""Sitting an assessment (works with plain form posts; JavaScript adds saving as you go), results, reports."""
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import policy
+from app.assessments import services
+from app.assessments.models import Attempt
+from app.assessments.types import TYPES, BadAnswer
+from app.auth.forms import ConfirmForm
+from app.courses import services as courses
+from app.extensions import db
+
+bp = Blueprint("assessments", __name__, template_folder="templates")
+
+
+def _assessment_or_404(slug: str, assessment_slug: str):
+    course = courses.course_by_slug(slug)
+    assessment = services.assessment_by_slug(course, assessment_slug) if course else None
+    if assessment is None:
+        abort(404)
+    return course, assessment
+
+
+@bp.get("/courses/<slug>/assessments/<assessment_slug>")
+@login_required
+def overview(slug: str, assessment_slug: str):
+    course, assessment = _assessment_or_404(slug, assessment_slug)
+    attempts = services.attempts_of(current_user, assessment)
+    for attempt in attempts:
+        services.close_if_expired(attempt)
+    db.session.commit()
+    return render_template(
+        "assessments/overview.html",
+        course=course,
+        assessment=assessment,
+        attempts=attempts,
+        left=services.attempts_left(assessment, len(attempts)),
+        enrolled=courses.enrolment_for(current_user, course) is not None,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/courses/<slug>/assessments/<assessment_slug>/start")
+@login_required
+def start(slug: str, assessment_slug: str):
+    _course, assessment = _assessment_or_404(slug, assessment_slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user, assessment)
+    except services.AttemptRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for("assessments.overview", slug=slug, assessment_slug=assessment_slug))
+    db.session.commit()
+    return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+
+
+def _attempt_or_404(attempt_id: int, action: str, lock: bool = False) -> Attempt:
+    # Writes lock the attempt's row (PostgreSQL): two tabs saving or submitting take turns.
+    attempt = db.session.get(Attempt, attempt_id, with_for_update=lock)
+    if attempt is None:
+        abort(404)
+    policy.authorize(action, attempt)
+    return attempt
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.answer")
+    if services.close_if_expired(attempt):
+        db.session.commit()
+        flash(_("The time limit has passed: your attempt was submitted with the answers you had saved."), "info")
+    if attempt.status != services.OPEN:
+        return redirect(url_for("assessments.result", attempt_id=attempt.id))
+    questions = services.attempt_questions(attempt)
+    responses = services.responses_of(attempt)
+    return render_template(
+        "assessments/attempt.html",
+        attempt=attempt,
+        assessment=attempt.assessment,
+        questions=questions,
+        answers={qid: r.answer for qid, r in responses.items()},
+        form=ConfirmForm(),
+        field_name=services.field_name,
+        views={q.id: _public_view(q, attempt) for q in questions},
+    )
+
+
+def _public_view(question, attempt) -> dict:
+    """What the attempt page may show of a question: text and options in the attempt's order, no answer."""
+    order = attempt.orders.get(str(question.id), [])
+    spec = question.spec
+    if question.type in ("single_choice", "multiple_choice"):
+        choices = {c["id"]: c["html"] for c in spec["choices"]}
+        return {"choices": [(cid, choices[cid]) for cid in order]}
+    if question.type == "ordering":
+        items = {i["id"]: i["text"] for i in spec["items"]}
+        return {"items": [(iid, items[iid]) for iid in order]}
+    if question.type == "matching":
+        items = {i["id"]: i for i in spec["items"]}
+        return {
+            "left": [(i["id"], i["left"]) for i in spec["items"]],
+            "right": [(iid, items[iid]["right"]) for iid in order],
+        }
+    if question.type == "numeric":
+        return {"unit": spec.get("unit")}
+    return {}
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def answer(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("action") == "submit":
+            services.submit(attempt, request.form)
+            db.session.commit()
+            return redirect(url_for("assessments.result", attempt_id=attempt.id))
+        services.save_answers(attempt, request.form)
+    except BadAnswer as error:
+        db.session.rollback()
+        abort(400, description=_("Your answers were not saved: %(reason)s.", reason=str(error)))
+    db.session.commit()
+    flash(_("Your answers are saved."), "success")
+    return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+
+
+@bp.post("/attempts/<int:attempt_id>/autosave")
+@login_required
+def autosave(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
+    try:
+        saved = services.save_answers(attempt, request.form, only_present=True)
+    except BadAnswer as error:
+        db.session.rollback()
+        return jsonify(saved=False, error=str(error)), 400
+    db.session.commit()
+    return jsonify(saved=True, questions=saved)
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.view")
+    if attempt.status == services.OPEN:
+        return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+    assessment = attempt.assessment
+    passed_before = services.has_passed(attempt.user_id, assessment.id)
+    review = services.may_review(attempt, passed_before)
+    questions = services.attempt_questions(attempt) if review else []
+    return render_template(
+        "assessments/result.html",
+        attempt=attempt,
+        assessment=assessment,
+        course=assessment.course,
+        review=review,
+        questions=questions,
+        responses=services.responses_of(attempt) if review else {},
+        types=TYPES,
+    )
+
+
+@bp.get("/courses/<slug>/assessments/<assessment_slug>/report")
+@login_required
+def report(slug: str, assessment_slug: str):
+    course, assessment = _assessment_or_404(slug, assessment_slug)
+    policy.authorize("assessment.report", assessment)
+    return render_template(
+        "assessments/report.html",
+        course=course,
+        assessment=assessment,
+        items=services.item_analysis(assessment),
+        distribution=services.score_distribution(assessment),
+    )
+
+
+@bp.get("/courses/<slug>/assessments/<assessment_slug>/item-analysis.csv")
+@login_required
+def report_csv(slug: str, assessment_slug: str):
+    _course, assessment = _assessment_or_404(slug, assessment_slug)
+    policy.authorize("assessment.report", assessment)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question", "type", "points", "responses", "facility_index", "discrimination_index"])
+    for item in services.item_analysis(assessment):
+        writer.writerow([
+            item.question.key, item.question.type, item.question.points, item.responses,
+            "" if item.facility is None else f"{item.facility:.1f}",
+            "" if item.discrimination is None else f"{item.discrimination:.1f}",
+        ])  # fmt: skip
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={assessment_slug}-item-analysis.csv"},
+    )

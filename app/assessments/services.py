@@ -1,0 +1,364 @@
+"""The assessments API: import from content, attempts, saving, grading, results, item analysis.
+
+Integrity rules live here, on the server: the draw and order are stored with the attempt; the
+deadline is enforced on every save; a submission grades the attempt exactly once; the number
+of attempts is bounded by a unique constraint, so parallel starts cannot exceed it.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from app.assessments.models import Assessment, Attempt, Question, Response
+from app.assessments.types import TYPES, BadAnswer
+from app.auth.models import User, utcnow
+from app.content import render
+from app.courses import services as courses
+from app.courses.models import Course, Enrolment
+from app.extensions import db
+
+#: Answers arriving this long after the deadline are still taken (a slow network, a late click).
+GRACE = timedelta(seconds=30)
+OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
+
+
+class AttemptRefused(Exception):
+    """An attempt cannot be started or changed; the message says why, for the learner."""
+
+
+def field_name(question: Question) -> str:
+    return f"q{question.id}"
+
+
+# Import from content ------------------------------------------------------------------------
+
+
+def import_assessments(course: Course, source) -> None:
+    """Create or update a course's assessments and banks from its content (a sync hook)."""
+    existing = {a.slug: a for a in db.session.scalars(sa.select(Assessment).where(Assessment.course_id == course.id))}
+    seen = set()
+    for position, (_path, spec) in enumerate(source.assessments):
+        assessment = existing.get(spec.slug) or Assessment(course_id=course.id, slug=spec.slug)
+        for name in ("title", "pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle_questions",
+                     "shuffle_choices", "review", "required"):  # fmt: skip
+            setattr(assessment, name, getattr(spec, name))
+        assessment.position, assessment.retired_at = position, None
+        db.session.add(assessment)
+        db.session.flush()
+        seen.add(spec.slug)
+        questions = {
+            q.key: q for q in db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id))
+        }
+        keys = set()
+        for index, item in enumerate(spec.questions):
+            question = questions.get(item.id) or Question(assessment_id=assessment.id, key=item.id)
+            question.type, question.position, question.points = item.type, index, item.points
+            question.text_html = render.markdown_to_html(item.text)
+            question.explanation_html = render.markdown_to_html(item.explanation) if item.explanation else ""
+            question.spec = TYPES[item.type].spec(item, render.markdown_to_html)
+            question.retired_at = None
+            db.session.add(question)
+            keys.add(item.id)
+        for key, question in questions.items():
+            if key not in keys:
+                question.retired_at = utcnow()  # answered in past attempts: kept for their history
+    for slug, assessment in existing.items():
+        if slug not in seen:
+            assessment.retired_at = utcnow()
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def assessments_of(course: Course) -> list[Assessment]:
+    """The live assessments of a course, in order."""
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .where(Assessment.course_id == course.id, Assessment.retired_at.is_(None))
+            .order_by(Assessment.position)
+        )
+    )
+
+
+def assessment_by_slug(course: Course, slug: str) -> Assessment | None:
+    return db.session.scalar(
+        sa.select(Assessment).where(
+            Assessment.course_id == course.id, Assessment.slug == slug, Assessment.retired_at.is_(None)
+        )
+    )
+
+
+def attempts_of(user: User, assessment: Assessment) -> list[Attempt]:
+    """The user's attempts at an assessment, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Attempt)
+            .where(Attempt.user_id == user.id, Attempt.assessment_id == assessment.id)
+            .order_by(Attempt.number)
+        )
+    )
+
+
+def attempt_questions(attempt: Attempt) -> list[Question]:
+    """The questions drawn for an attempt, in the order shown."""
+    rows = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(attempt.question_ids)))}
+    return [rows[question_id] for question_id in attempt.question_ids]
+
+
+def responses_of(attempt: Attempt) -> dict[int, Response]:
+    return {r.question_id: r for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt.id))}
+
+
+def has_passed(user_id: int, assessment_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.assessment_id == assessment_id, Attempt.passed.is_(True))
+        )
+    )
+
+
+def required_assessments_passed(enrolment: Enrolment) -> bool:
+    """The assessments' part of course completion: every required assessment passed."""
+    required = sa.select(Assessment.id).where(
+        Assessment.course_id == enrolment.course_id, Assessment.required.is_(True), Assessment.retired_at.is_(None)
+    )
+    passed = sa.select(Attempt.assessment_id).where(Attempt.user_id == enrolment.user_id, Attempt.passed.is_(True))
+    missing = db.session.scalar(
+        sa.select(sa.func.count()).select_from(required.where(Assessment.id.not_in(passed)).subquery())
+    )
+    return missing == 0
+
+
+# Attempts -----------------------------------------------------------------------------------
+
+
+def attempts_left(assessment: Assessment, used: int) -> int | None:
+    return None if assessment.max_attempts is None else max(0, assessment.max_attempts - used)
+
+
+def start_attempt(user: User, assessment: Assessment) -> Attempt:
+    """Start (or return the open) attempt; draws and orders the questions and stores them."""
+    enrolment = courses.enrolment_for(user, assessment.course)
+    if enrolment is None:
+        raise AttemptRefused("Enrol in the course to sit its assessments.")
+    previous = attempts_of(user, assessment)
+    for attempt in previous:
+        if attempt.status == OPEN and not close_if_expired(attempt):
+            return attempt  # one attempt at a time: carry on with it
+    number = len(previous) + 1
+    if assessment.max_attempts is not None and number > assessment.max_attempts:
+        raise AttemptRefused(f"You have used all {assessment.max_attempts} attempts.")
+    bank = list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.assessment_id == assessment.id, Question.retired_at.is_(None))
+            .order_by(Question.position)
+        )
+    )
+    rng = random.Random(secrets.randbits(64))
+    drawn = rng.sample(bank, min(assessment.draw, len(bank)))
+    if not assessment.shuffle_questions:
+        drawn.sort(key=lambda q: q.position)
+    now = utcnow()
+    attempt = Attempt(
+        assessment_id=assessment.id,
+        user_id=user.id,
+        number=number,
+        started_at=now,
+        deadline=now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None,
+        question_ids=[q.id for q in drawn],
+        orders={str(q.id): TYPES[q.type].order(q.spec, assessment.shuffle_choices, rng) for q in drawn},
+    )
+    db.session.add(attempt)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Another request started attempt `number` at the same moment: only one of them wins.
+        raise AttemptRefused("An attempt was started at the same time in another window; reload the page.") from None
+    return attempt
+
+
+def _check_open(attempt: Attempt) -> None:
+    if attempt.status != OPEN:
+        raise BadAnswer("this attempt is closed")
+    if attempt.deadline is not None and utcnow() > attempt.deadline + GRACE:
+        raise BadAnswer("the time limit of this attempt has passed")
+
+
+def read_answers(attempt: Attempt, form: MultiDict, questions: list[Question]) -> dict[int, object]:
+    """Every answer in a posted form, checked against the attempt: anything else is a BadAnswer."""
+    by_field = {field_name(q): q for q in questions}
+    for key in form:
+        base = key.split("-", 1)[0]
+        if key in ("csrf_token", "action", "submit") or key.startswith("csrf"):
+            continue
+        if base not in by_field:
+            raise BadAnswer(f"{key} is not a question of this attempt")
+    return {q.id: TYPES[q.type].read(q.spec, form, field_name(q)) for q in questions}
+
+
+def save_answers(attempt: Attempt, form: MultiDict, only_present: bool = False) -> int:
+    """Save the posted answers of an open attempt; returns how many were saved.
+
+    `only_present` (saving as you go) leaves questions absent from the form as they were.
+    """
+    _check_open(attempt)
+    questions = attempt_questions(attempt)
+    if only_present:
+        questions = [q for q in questions if any(k.split("-", 1)[0] == field_name(q) for k in form)]
+    answers = read_answers(attempt, form, questions)
+    existing = responses_of(attempt)
+    for question_id, answer in answers.items():
+        response = existing.get(question_id)
+        if response is None:
+            db.session.add(Response(attempt_id=attempt.id, question_id=question_id, answer=answer))
+        elif response.answer != answer:
+            response.answer = answer
+            response.saved_at = utcnow()
+    db.session.flush()
+    return len(answers)
+
+
+def _claim(attempt: Attempt, status: str) -> bool:
+    """Move an open attempt to `status` in one statement: only one request can win it."""
+    result = db.session.execute(
+        sa.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == OPEN)
+        .values(status=status, submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(attempt)
+    return True
+
+
+def submit(attempt: Attempt, form: MultiDict | None = None) -> bool:
+    """Save the last answers, close and grade the attempt; False if it was already submitted."""
+    if form is not None:
+        save_answers(attempt, form)
+    if not _claim(attempt, SUBMITTED):
+        return False
+    _grade(attempt)
+    return True
+
+
+def close_if_expired(attempt: Attempt) -> bool:
+    """Close and grade an open attempt whose time has run out (with what was saved)."""
+    if attempt.status != OPEN or attempt.deadline is None or utcnow() <= attempt.deadline + GRACE:
+        return False
+    if _claim(attempt, EXPIRED):
+        _grade(attempt)
+    return True
+
+
+def close_expired_attempts() -> int:
+    """Close every open attempt past its deadline (for a periodic job); returns how many."""
+    late = db.session.scalars(
+        sa.select(Attempt).where(Attempt.status == OPEN, Attempt.deadline < utcnow() - GRACE)
+    ).all()
+    return sum(close_if_expired(attempt) for attempt in late)
+
+
+def _grade(attempt: Attempt) -> None:
+    questions = attempt_questions(attempt)
+    responses = responses_of(attempt)
+    score = maximum = 0.0
+    for question in questions:
+        response = responses.get(question.id)
+        credit = TYPES[question.type].grade(question.spec, response.answer) if response else 0.0
+        if response is None:
+            response = Response(attempt_id=attempt.id, question_id=question.id, answer=None)
+            db.session.add(response)
+        response.credit = credit
+        score += credit * question.points
+        maximum += question.points
+    assessment = attempt.assessment
+    attempt.score, attempt.max_score = round(score, 4), maximum
+    attempt.percent = round(100 * score / maximum, 2) if maximum else 0.0
+    attempt.passed = attempt.percent >= assessment.pass_mark
+    db.session.flush()
+    if attempt.passed:
+        enrolment = db.session.scalar(
+            sa.select(Enrolment).where(
+                Enrolment.user_id == attempt.user_id, Enrolment.course_id == assessment.course_id
+            )
+        )
+        if enrolment is not None:
+            courses.update_completion(enrolment)
+
+
+def may_review(attempt: Attempt, passed_before: bool) -> bool:
+    """Whether feedback and the right answers may be shown for a closed attempt."""
+    if attempt.status == OPEN:
+        return False
+    policy = attempt.assessment.review
+    return policy == "after_submission" or (policy == "after_passing" and (attempt.passed or passed_before))
+
+
+# Item analysis ------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemStatistics:
+    question: Question
+    responses: int
+    facility: float | None  # mean credit, in percent (Moodle's facility index)
+    discrimination: float | None  # correlation of the item with the rest of the test, in percent
+
+
+def item_analysis(assessment: Assessment) -> list[ItemStatistics]:
+    """Facility and discrimination index per question, from closed attempts, in one SQL aggregate."""
+    x = Response.credit * Question.points
+    y = Attempt.score - x  # the rest of the test
+    rows = db.session.execute(
+        sa.select(
+            Response.question_id,
+            sa.func.count(),
+            sa.func.avg(Response.credit),
+            sa.func.sum(x),
+            sa.func.sum(y),
+            sa.func.sum(x * y),
+            sa.func.sum(x * x),
+            sa.func.sum(y * y),
+        )
+        .join(Attempt, Attempt.id == Response.attempt_id)
+        .join(Question, Question.id == Response.question_id)
+        .where(Attempt.assessment_id == assessment.id, Attempt.status != OPEN, Response.credit.is_not(None))
+        .group_by(Response.question_id)
+    ).all()
+    questions = {
+        q.id: q for q in db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id))
+    }
+    result = []
+    for question_id, n, mean, sx, sy, sxy, sxx, syy in rows:
+        n, sx, sy, sxy, sxx, syy = (float(v or 0) for v in (n, sx, sy, sxy, sxx, syy))
+        variance = (n * sxx - sx * sx) * (n * syy - sy * sy)
+        discrimination = 100 * (n * sxy - sx * sy) / variance**0.5 if n > 1 and variance > 0 else None
+        result.append(ItemStatistics(questions[question_id], int(n), 100 * float(mean), discrimination))
+    result.sort(key=lambda item: item.question.position)
+    return result
+
+
+def score_distribution(assessment: Assessment) -> list[tuple[int, int]]:
+    """How many closed attempts scored in each band of ten percent: [(0, n), (10, n), … (90, n)]."""
+    band = sa.case(*[(Attempt.percent >= 10 * b, b) for b in range(9, 0, -1)], else_=0)
+    counts = dict(
+        db.session.execute(
+            sa.select(band, sa.func.count())
+            .where(Attempt.assessment_id == assessment.id, Attempt.status != OPEN)
+            .group_by(band)
+        ).all()
+    )
+    return [(10 * b, counts.get(b, 0)) for b in range(10)]

@@ -1,0 +1,254 @@
+"""Sitting an assessment: the page hides the answers, the server grades, tampering is refused."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.assessments.models import Assessment, Attempt, Question, Response
+from app.auth.models import Role, utcnow
+from app.courses.models import Enrolment
+from app.extensions import db
+from tests.assessments.conftest import ASSESSMENT, PRACTICE, answer_form
+from tests.helpers import csrf_token, post_form
+
+
+def _start(client) -> int:
+    response = post_form(client, ASSESSMENT, f"{ASSESSMENT}/start")
+    match = re.search(r"/attempts/(\d+)$", response.location or "")
+    assert match, response.location
+    return int(match.group(1))
+
+
+def _post(client, attempt_id: int, data: dict, action: str = "save"):
+    data = {**data, "action": action, "csrf_token": csrf_token(client, ASSESSMENT)}
+    return client.post(f"/attempts/{attempt_id}", data=data)
+
+
+def _responses(app, attempt_id: int) -> dict:
+    with app.app_context():
+        return {
+            r.question_id: r.answer
+            for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
+        }
+
+
+def test_attempt_page_carries_no_answer(app, client, auth, ready_learner):
+    """Does the page of a running attempt hold no correct answer, weight, explanation or feedback?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert html.count('class="question"') == 7
+    with app.app_context():
+        questions = db.session.scalars(sa.select(Question)).all()
+        secrets = set()
+        for question in questions:
+            if question.explanation_html:
+                secrets.add(re.sub("<[^>]+>", "", question.explanation_html).strip())
+            for choice in question.spec.get("choices", []):
+                if choice["feedback"]:
+                    secrets.add(re.sub("<[^>]+>", "", choice["feedback"]).strip())
+            secrets.update(question.spec.get("accepted", []))
+            if question.type == "numeric":
+                secrets.add(f"{question.spec['answer']:g}")
+        # What the page shows on purpose (question texts and options) is not a secret.
+        shown = " ".join(
+            q.text_html
+            + " ".join(c["html"] for c in q.spec.get("choices", []))
+            + " ".join(str(i) for i in q.spec.get("items", []))
+            for q in questions
+        ).lower()
+    lowered = html.lower()
+    for secret in secrets:
+        if secret.lower() not in shown and not secret.isdigit():
+            assert secret.lower() not in lowered, secret
+    for word in ("correct", "points", "explanation", "tolerance", "accepted"):
+        assert word not in lowered, word
+
+
+def test_reload_shows_the_same_questions_in_the_same_order(client, auth, ready_learner):
+    """Does a reload (or a second start) show the same draw in the same order?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    first = re.findall(
+        r'name="(q\d+)[^"]*" value="([^"]*)"', client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    )
+    assert _start(client) == attempt_id  # the open attempt continues
+    second = re.findall(
+        r'name="(q\d+)[^"]*" value="([^"]*)"', client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    )
+    assert first == second and first
+
+
+def test_fail_retry_pass_completes_the_course(app, client, auth, ready_learner):
+    """Can a learner fail, retry and pass, and does passing (with the lessons done) complete the course?"""
+    auth.login(ready_learner.email)
+    post_form(client, f"{PRACTICE}/lessons/indicators", f"{PRACTICE}/lessons/indicators/complete")
+    first = _start(client)
+    response = _post(client, first, answer_form(app, first, right=False), action="submit")
+    assert response.location.endswith(f"/attempts/{first}/result")
+    result = client.get(response.location).get_data(as_text=True)
+    assert "Not passed" in result and "Score: 0%" in result
+    assert "Correct answer:" in result  # review after submission
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(Enrolment.completed_at.is_not(None))) == 1
+        )  # intro only
+
+    second = _start(client)
+    assert second != first
+    _post(client, second, answer_form(app, second, right=True), action="submit")
+    result = client.get(f"/attempts/{second}/result").get_data(as_text=True)
+    assert "Passed" in result and "Score: 100%" in result
+    page = client.get(PRACTICE).get_data(as_text=True)
+    assert "You completed this course" in page
+
+
+def test_lessons_alone_do_not_complete_a_course_with_a_required_assessment(app, client, auth, ready_learner):
+    """Does a course with a required assessment stay incomplete until the assessment is passed?"""
+    auth.login(ready_learner.email)
+    post_form(client, f"{PRACTICE}/lessons/indicators", f"{PRACTICE}/lessons/indicators/complete")
+    assert "You completed this course" not in client.get(PRACTICE).get_data(as_text=True)
+
+
+def test_maximum_attempts(app, client, auth, ready_learner):
+    """Is a fourth attempt refused when three are allowed?"""
+    auth.login(ready_learner.email)
+    for _ in range(3):
+        attempt_id = _start(client)
+        _post(client, attempt_id, {}, action="submit")
+    response = post_form(client, ASSESSMENT, f"{ASSESSMENT}/start")
+    assert response.location.endswith(ASSESSMENT)
+    assert "You have used all 3 attempts." in client.get(ASSESSMENT).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 3
+
+
+def test_saved_answers_come_back_and_no_javascript_is_needed(app, client, auth, ready_learner):
+    """Are answers saved by a plain form post shown again when the learner returns?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    data = answer_form(app, attempt_id)
+    response = _post(client, attempt_id, data)
+    assert response.status_code == 302
+    saved = _responses(app, attempt_id)
+    assert len(saved) == 7 and all(answer is not None for answer in saved.values())
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert html.count(" checked") + html.count(" selected") >= 3
+
+
+def test_autosave_keeps_other_answers(app, client, auth, ready_learner):
+    """Does saving as you go (JavaScript) store the posted answers and leave the others as they were?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    data = answer_form(app, attempt_id)
+    _post(client, attempt_id, data)
+    question = next(iter(data)).split("-")[0]
+    response = client.post(
+        f"/attempts/{attempt_id}/autosave",
+        data={key: value for key, value in data.items() if key.split("-")[0] == question},
+        headers={"X-CSRFToken": csrf_token(client, ASSESSMENT)},
+    )
+    assert response.status_code == 200 and response.json["saved"]
+    assert all(answer is not None for answer in _responses(app, attempt_id).values())
+
+
+def test_tampered_posts_are_refused_and_change_nothing(app, client, auth, ready_learner):
+    """Are a foreign question, another question's choice, an oversized text and a closed attempt refused with 400?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id))
+    before = _responses(app, attempt_id)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        drawn = set(attempt.question_ids)
+        outside = db.session.scalar(sa.select(Question.id).where(Question.id.not_in(drawn)))
+        kinds = ("single_choice", "multiple_choice", "true_false", "short_text", "numeric")
+        choice_q = next(
+            q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(drawn))) if q.type in kinds
+        )
+    bad_posts = [
+        {f"q{outside}": "c0"},
+        {f"q{choice_q.id}": "c99" if "choice" in choice_q.type else "x" * 600},
+        {f"q{choice_q.id}": "x" * 5000},
+    ]
+    for data in bad_posts:
+        response = _post(client, attempt_id, data)
+        assert response.status_code == 400, data
+        assert "were not saved" in response.get_data(as_text=True)
+        assert _responses(app, attempt_id) == before
+    _post(client, attempt_id, answer_form(app, attempt_id), action="submit")
+    response = _post(client, attempt_id, answer_form(app, attempt_id, right=False))
+    assert response.status_code == 400 and "this attempt is closed" in response.get_data(as_text=True)
+    assert _responses(app, attempt_id) == before
+
+
+def test_another_learner_cannot_touch_an_attempt(app, client, auth, ready_learner, make_user):
+    """Can another learner open, answer or read the result of someone else's attempt? (No.)"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    auth.logout()
+    auth.login(make_user(Role.LEARNER).email)
+    assert client.get(f"/attempts/{attempt_id}").status_code == 403
+    assert _post(client, attempt_id, {}).status_code == 403
+    assert client.get(f"/attempts/{attempt_id}/result").status_code == 403
+
+
+def test_time_limit_is_enforced_by_the_server(app, client, auth, ready_learner):
+    """After the deadline (and grace), are answers refused and the attempt graded with what was saved?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id, right=True))
+    token = csrf_token(client, f"/attempts/{attempt_id}")
+    with app.app_context():
+        db.session.execute(sa.update(Attempt).values(deadline=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+    late = {**answer_form(app, attempt_id, right=False), "action": "save", "csrf_token": token}
+    response = client.post(f"/attempts/{attempt_id}", data=late)
+    assert response.status_code == 400 and "time limit" in response.get_data(as_text=True)
+    response = client.get(f"/attempts/{attempt_id}")
+    assert response.location.endswith(f"/attempts/{attempt_id}/result")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "expired" and attempt.percent == 100  # graded with the saved answers
+
+
+def test_answers_within_the_grace_period_are_taken(app, client, auth, ready_learner):
+    """Is an answer arriving a few seconds after the deadline still saved?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    with app.app_context():
+        db.session.execute(sa.update(Attempt).values(deadline=utcnow() - timedelta(seconds=5)))
+        db.session.commit()
+    assert _post(client, attempt_id, answer_form(app, attempt_id)).status_code == 302
+
+
+def test_review_policy_never_hides_answers(app, client, auth, ready_learner):
+    """With review 'never', does the result page show the score but no answers or explanations?"""
+    with app.app_context():
+        db.session.execute(sa.update(Assessment).values(review="never"))
+        db.session.commit()
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id, right=False), action="submit")
+    html = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
+    assert "Score: 0%" in html and "Correct answer:" not in html
+
+
+def test_trainer_report_and_csv(app, client, auth, ready_learner, make_user):
+    """Does a trainer see the score distribution and item analysis, and download it as CSV?"""
+    auth.login(ready_learner.email)
+    for right in (False, True):
+        attempt_id = _start(client)
+        _post(client, attempt_id, answer_form(app, attempt_id, right=right), action="submit")
+    auth.logout()
+    assert client.get(f"{ASSESSMENT}/report").status_code == 302  # login first
+    auth.login(make_user(Role.LEARNER).email)
+    assert client.get(f"{ASSESSMENT}/report").status_code == 403
+    auth.logout()
+    auth.login(make_user(Role.TRAINER).email)
+    html = client.get(f"{ASSESSMENT}/report").get_data(as_text=True)
+    assert "Item analysis" in html and "Facility" in html
+    csv_text = client.get(f"{ASSESSMENT}/item-analysis.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "question,type,points,responses,facility_index,discrimination_index"
+    assert len(csv_text.splitlines()) >= 2
