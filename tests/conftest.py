@@ -172,3 +172,23 @@ def synced(app, content_dir):
         sync(content_dir)
         db.session.commit()
     return content_dir
+
+
+@pytest.fixture
+def ready_learner(app, make_user, synced):
+    """A learner who completed the Foundation course and is enrolled in the Practitioner one."""
+    learner = make_user()
+    from app.courses import services as courses
+    from app.courses.models import Course, Lesson
+
+    with app.app_context():
+        user = db.session.get(User, learner.id)
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        enrolment = courses.enrol(user, intro)
+        for lesson in db.session.scalars(
+            sa.select(Lesson).where(Lesson.course_id == intro.id, Lesson.optional.is_(False))
+        ):
+            courses.complete_lesson(user, enrolment, lesson)
+        courses.enrol(user, db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice")))
+        db.session.commit()
+    return learner

@@ -58,3 +58,39 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def answer_form(app, attempt_id: int, right: bool = True) -> dict:
+    """The form a learner would post to answer every question of the attempt right (or wrong)."""
+    from app.assessments.models import Attempt, Question
+    from app.extensions import db
+
+    data: dict = {}
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        for question_id in attempt.question_ids:
+            question = db.session.get(Question, question_id)
+            field, spec = f"q{question.id}", question.spec
+            if question.type == "single_choice":
+                data[field] = next(c["id"] for c in spec["choices"] if c["correct"] == right)
+            elif question.type == "multiple_choice":
+                data[field] = [c["id"] for c in spec["choices"] if c["correct"] == right] or [spec["choices"][0]["id"]]
+            elif question.type == "true_false":
+                data[field] = "true" if spec["answer"] == right else "false"
+            elif question.type == "numeric":
+                data[field] = str(spec["answer"] if right else spec["answer"] + 1000)
+            elif question.type == "short_text":
+                data[field] = f"  {spec['accepted'][0].upper()} " if right else "something else"
+            elif question.type == "ordering":
+                ids = [item["id"] for item in spec["items"]]
+                order = ids if right else list(reversed(ids))
+                data.update({f"{field}-{item_id}": str(order.index(item_id) + 1) for item_id in ids})
+            elif question.type == "matching":
+                ids = [item["id"] for item in spec["items"]]
+                data.update({f"{field}-{item_id}": item_id if right else ids[(i + 1) % len(ids)]
+                             for i, item_id in enumerate(ids)})  # fmt: skip
+    return data
+
+
+PRACTICE = "/courses/data-in-practice"
+ASSESSMENT = f"{PRACTICE}/assessments/final"

@@ -14,6 +14,8 @@ def init_app(app: Flask) -> None:
     if services.required_assessments_passed not in courses.COMPLETION_REQUIREMENTS:
         courses.COMPLETION_REQUIREMENTS.append(services.required_assessments_passed)
 
+    from app.assessments.cli import assessments_cli
     from app.assessments.routes import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(assessments_cli)

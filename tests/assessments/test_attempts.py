@@ -9,8 +9,7 @@ from app.assessments.models import Assessment, Attempt, Question, Response
 from app.auth.models import Role, utcnow
 from app.courses.models import Enrolment
 from app.extensions import db
-from tests.assessments.conftest import ASSESSMENT, PRACTICE, answer_form
-from tests.helpers import csrf_token, post_form
+from tests.helpers import ASSESSMENT, PRACTICE, answer_form, csrf_token, post_form
 
 
 def _start(client) -> int:
@@ -252,3 +251,18 @@ def test_trainer_report_and_csv(app, client, auth, ready_learner, make_user):
     csv_text = client.get(f"{ASSESSMENT}/item-analysis.csv").get_data(as_text=True)
     assert csv_text.splitlines()[0] == "question,type,points,responses,facility_index,discrimination_index"
     assert len(csv_text.splitlines()) >= 2
+
+
+def test_close_expired_command_grades_abandoned_attempts(app, client, auth, ready_learner, runner):
+    """Does the periodic job close an attempt left open past its deadline, graded with what was saved?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id, right=True))
+    with app.app_context():
+        db.session.execute(sa.update(Attempt).values(deadline=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    result = runner.invoke(args=["assessments", "close-expired"])
+    assert result.exit_code == 0 and "1 attempt(s) closed" in result.output
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.status, attempt.passed) == ("expired", True)

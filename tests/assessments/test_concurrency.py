@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from app.assessments import services
 from app.assessments.models import Assessment, Attempt
 from app.extensions import db
-from tests.assessments.conftest import ASSESSMENT, answer_form
-from tests.helpers import AuthActions, csrf_token, post_form
+from tests.helpers import ASSESSMENT, AuthActions, answer_form, csrf_token, post_form
 
 
 def _clients(app, email: str, n: int):

@@ -1,0 +1,44 @@
+"""In chromium: a learner sits a timed attempt, saving as they go, and gets a graded result."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.assessments.models import Response
+from app.extensions import db
+from tests.helpers import ASSESSMENT, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_learner_sits_an_attempt(page, app, ready_learner):
+    """Can a learner start an attempt, answer, have answers saved as they go, submit and see the result?"""
+    page.goto("/login")
+    page.get_by_label("Email").fill(ready_learner.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    page.goto(ASSESSMENT)
+    page.get_by_role("button", name="Start an attempt").click()
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    assert page.locator("fieldset.question").count() == 7
+    assert page.locator("#deadline").inner_text().startswith("Time left:")  # the script counts down
+
+    # Answer the first question that has radio buttons; the script saves it without a click on Save.
+    radio = page.locator("fieldset.question input[type=radio]").first
+    name = radio.get_attribute("name")
+    radio.check()
+    page.locator("#autosave-status").get_by_text("Saved.", exact=True).wait_for()
+    question_id = int(name[1:])
+    with app.app_context():
+        saved = db.session.scalar(
+            sa.select(Response.answer).where(Response.attempt_id == attempt_id, Response.question_id == question_id)
+        )
+    assert saved is not None
+
+    page.get_by_role("button", name="Submit for grading").click()
+    page.wait_for_url(f"**/attempts/{attempt_id}/result")
+    assert page.get_by_text(re.compile(r"Score: \d+%")).is_visible()
+    assert page.get_by_role("heading", name="Review").is_visible()
