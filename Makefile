@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db
+.PHONY: run test lint format setup clean-db fonts
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -47,3 +47,6 @@ format: $(VENV)/.installed-dev
 
 clean-db:
 	rm -f instance/academy.sqlite instance/academy.sqlite-wal instance/academy.sqlite-shm
+
+fonts:
+	$(BIN)/python certificates/make_fonts.py

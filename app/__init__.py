@@ -22,6 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.debug:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         app.logger.setLevel(logging.INFO)
+    # WeasyPrint and fontTools narrate every step at INFO; keep their warnings only.
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     from app import database  # noqa: F401  (SQLite pragmas on every connection)
 
@@ -53,6 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import assessments
 
     assessments.init_app(app)
+
+    from app import certificates
+
+    certificates.init_app(app)
 
     from app import cli
 

@@ -157,3 +157,24 @@ def _answer_attempt(user: User, attempt: Any) -> bool:
 def _assessment_report(user: User, _assessment: Any) -> bool:
     """Results and item analysis: trainers and staff."""
     return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+# Certificates ------------------------------------------------------------------------------
+
+
+@rule("certificate.view")
+def _view_certificate(user: User, certificate: Any) -> bool:
+    """The holder, trainers and staff may download a certificate's PDF."""
+    return certificate.user_id == user.id or user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+@rule("certificate.issue")
+def _issue_certificate(user: User, _target: Any) -> bool:
+    """Issuing by hand (a workshop, a correction) and exporting a course's certificates."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+@rule("certificate.revoke")
+def _revoke_certificate(user: User, _certificate: Any) -> bool:
+    """Revoking and reissuing: the directorate and admins."""
+    return is_staff(user)

@@ -58,7 +58,8 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
             "PUBLIC_URL": "http://academy.test",
-            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
             "MAIL_SERVER": None,
         }
     )
@@ -71,7 +72,12 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _empty_database(request):
-    """Each test starts from empty tables (and tests may commit, as the app does)."""
+    """Each test starts from empty tables and fresh rate limits (and tests may commit, as the app does)."""
+    if "app" in request.fixturenames:
+        from app.extensions import limiter
+
+        request.getfixturevalue("app")
+        limiter.reset()
     yield
     if "app" not in request.fixturenames:
         return

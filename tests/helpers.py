@@ -87,8 +87,12 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
                 data.update({f"{field}-{item_id}": str(order.index(item_id) + 1) for item_id in ids})
             elif question.type == "matching":
                 ids = [item["id"] for item in spec["items"]]
-                data.update({f"{field}-{item_id}": item_id if right else ids[(i + 1) % len(ids)]
-                             for i, item_id in enumerate(ids)})  # fmt: skip
+                data.update(
+                    {
+                        f"{field}-{item_id}": item_id if right else ids[(i + 1) % len(ids)]
+                        for i, item_id in enumerate(ids)
+                    }
+                )
     return data
 
 

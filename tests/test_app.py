@@ -107,3 +107,17 @@ def test_users_import_command_reports_file_and_line(app, runner, make_administra
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(sa.select(User.email)) == "ok@example.org"
+
+
+def test_demo_learner_holds_a_certificate(app, runner, synced):
+    """With the curriculum loaded, does the demo include a learner who completed a course and holds its certificate?"""
+    from app.certificates.models import Certificate
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert runner.invoke(args=["demo"]).exit_code == 0  # still idempotent
+    with app.app_context():
+        holders = db.session.execute(
+            sa.select(User.email, Certificate.title).join(Certificate, Certificate.user_id == User.id)
+        ).all()
+    assert ("learner@academy.test", "Introduction to Customs data") in holders
+    assert len(holders) == 2  # the course and its tier, once each

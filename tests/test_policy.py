@@ -55,6 +55,10 @@ EXPECTED = [
     ("attempt.answer", Owned(100), {*ROLES}),
     ("attempt.answer", Owned(7), set()),
     ("assessment.report", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("certificate.view", Owned(100), {*ROLES}),
+    ("certificate.view", Owned(7), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("certificate.issue", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("certificate.revoke", Owned(7), {Role.DIRECTORATE, Role.ADMIN}),
 ]
 
 

@@ -192,11 +192,16 @@ def report_csv(slug: str, assessment_slug: str):
     writer = csv.writer(out)
     writer.writerow(["question", "type", "points", "responses", "facility_index", "discrimination_index"])
     for item in services.item_analysis(assessment):
-        writer.writerow([
-            item.question.key, item.question.type, item.question.points, item.responses,
-            "" if item.facility is None else f"{item.facility:.1f}",
-            "" if item.discrimination is None else f"{item.discrimination:.1f}",
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                item.question.key,
+                item.question.type,
+                item.question.points,
+                item.responses,
+                "" if item.facility is None else f"{item.facility:.1f}",
+                "" if item.discrimination is None else f"{item.discrimination:.1f}",
+            ]
+        )
     return Response(
         out.getvalue(),
         mimetype="text/csv",

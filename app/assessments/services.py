@@ -46,8 +46,17 @@ def import_assessments(course: Course, source) -> None:
     seen = set()
     for position, (_path, spec) in enumerate(source.assessments):
         assessment = existing.get(spec.slug) or Assessment(course_id=course.id, slug=spec.slug)
-        for name in ("title", "pass_mark", "max_attempts", "time_limit_minutes", "draw", "shuffle_questions",
-                     "shuffle_choices", "review", "required"):  # fmt: skip
+        for name in (
+            "title",
+            "pass_mark",
+            "max_attempts",
+            "time_limit_minutes",
+            "draw",
+            "shuffle_questions",
+            "shuffle_choices",
+            "review",
+            "required",
+        ):
             setattr(assessment, name, getattr(spec, name))
         assessment.position, assessment.retired_at = position, None
         db.session.add(assessment)
@@ -362,3 +371,27 @@ def score_distribution(assessment: Assessment) -> list[tuple[int, int]]:
         ).all()
     )
     return [(10 * b, counts.get(b, 0)) for b in range(10)]
+
+
+def answer_key(attempt: Attempt) -> MultiDict:
+    """The form that answers every question of the attempt correctly (for demo data)."""
+    form = MultiDict()
+    for question in attempt_questions(attempt):
+        field, spec = field_name(question), question.spec
+        if question.type in ("single_choice", "multiple_choice"):
+            for choice in spec["choices"]:
+                if choice["correct"]:
+                    form.add(field, choice["id"])
+        elif question.type == "true_false":
+            form.add(field, "true" if spec["answer"] else "false")
+        elif question.type == "numeric":
+            form.add(field, repr(spec["answer"]))
+        elif question.type == "short_text":
+            form.add(field, spec["accepted"][0])
+        elif question.type == "ordering":
+            for position, item in enumerate(spec["items"], start=1):
+                form.add(f"{field}-{item['id']}", str(position))
+        elif question.type == "matching":
+            for item in spec["items"]:
+                form.add(f"{field}-{item['id']}", item["id"])
+    return form

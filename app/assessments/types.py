@@ -59,7 +59,7 @@ def _choices(question, render) -> list[dict]:
             "html": render(choice.text),
             "correct": choice.correct,
             "feedback": render(choice.feedback) if choice.feedback else "",
-        }  # fmt: skip
+        }
         for index, choice in enumerate(question.choices)
     ]
 
@@ -226,7 +226,7 @@ class Matching(QuestionType):
         return {
             "items": [
                 {"id": f"p{index}", "left": pair.left, "right": pair.right} for index, pair in enumerate(question.pairs)
-            ]  # fmt: skip
+            ]
         }
 
     def order(self, spec, shuffle, rng):

@@ -32,7 +32,7 @@ TAGS = {
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
     "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
-}  # fmt: skip
+}
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href"},
@@ -53,7 +53,7 @@ _LESSON_CLASSES = {
     "output_result", "output_html", "output_markdown", "output_error", "prompt", "input_prompt",
     "output_prompt", "text_cell_render", "rendered_html", "border-box-sizing", "hl-ipython3", "hl-python",
     "hl-python3", "jp-needs-light-background",
-}  # fmt: skip
+}
 _CLASSES = _LESSON_CLASSES | {cls for cls in STANDARD_TYPES.values() if cls}
 
 

@@ -13,8 +13,14 @@ def _grow(app, learner_id: int, courses: int, start: int = 0) -> None:
         track = db.session.scalar(sa.select(Track).where(Track.slug == "leaders"))
         tier = db.session.scalar(sa.select(Tier).where(Tier.slug == "foundation"))
         for n in range(start, start + courses):
-            course = Course(slug=f"extra-{n}", title=f"Extra course {n}", summary="More.", track=track, tier=tier,
-                            required_lessons=6)  # fmt: skip
+            course = Course(
+                slug=f"extra-{n}",
+                title=f"Extra course {n}",
+                summary="More.",
+                track=track,
+                tier=tier,
+                required_lessons=6,
+            )
             db.session.add(course)
             db.session.flush()
             module = Module(course_id=course.id, slug="m", title="Module")
@@ -29,7 +35,7 @@ def _grow(app, learner_id: int, courses: int, start: int = 0) -> None:
                     kind="markdown",
                     position=i,
                     html="<p>text</p>",
-                )  # fmt: skip
+                )
                 for i in range(6)
             ]
             db.session.add_all(lessons)
@@ -51,8 +57,15 @@ def _statements(app, client, path: str) -> int:
     return counter.count
 
 
-PAGES = ["/catalogue", "/catalogue?q=data", "/courses/intro-to-data", "/courses/intro-to-data/lessons/exploring",
-         "/my-learning", "/glossary", "/bibliography"]  # fmt: skip
+PAGES = [
+    "/catalogue",
+    "/catalogue?q=data",
+    "/courses/intro-to-data",
+    "/courses/intro-to-data/lessons/exploring",
+    "/my-learning",
+    "/glossary",
+    "/bibliography",
+]
 
 
 def test_statement_counts_do_not_grow_with_the_data(app, client, auth, make_user, synced):

@@ -1,0 +1,74 @@
+"""The certificate PDF: WeasyPrint over HTML and CSS kept in the top-level certificates/ folder.
+
+WeasyPrint reads nothing from the network and no file outside that folder: the URL fetcher
+below refuses everything else, so a template that points at a remote image still renders,
+without the image and without a request leaving the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+#: The look of certificates: templates, styles, fonts and artwork.
+CERTIFICATES_DIR = Path(__file__).resolve().parent.parent.parent / "certificates"
+log = logging.getLogger(__name__)
+
+
+def _confined_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class ConfinedURLFetcher(URLFetcher):
+        """Serves data: URLs and files inside certificates/; refuses everything else."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not (path.is_relative_to(CERTIFICATES_DIR) and path.is_file()):
+                    log.warning("Certificate template asked for %s: refused (only certificates/ is read)", url)
+                    raise ValueError(f"refused: {url} is outside certificates/")
+            elif parts.scheme != "data":
+                log.warning("Certificate template asked for %s: refused (no network access)", url)
+                raise ValueError(f"refused: {url}")
+            return super().fetch(url, headers)
+
+    return ConfinedURLFetcher
+
+
+def confined_url_fetcher():
+    """A WeasyPrint URL fetcher that reads only certificates/ and data: URLs."""
+    return _confined_fetcher_class()()
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(CERTIFICATES_DIR), autoescape=select_autoescape(default=True), auto_reload=False
+    )
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code of the verification address, as an SVG data URI."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2, dark="#0b3a50")
+
+
+def render_html(context: dict, template: str = "certificate.html") -> str:
+    return _templates().get_template(template).render(**context)
+
+
+def render_pdf(context: dict, template: str = "certificate.html") -> bytes:
+    """Render a certificate to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_html(context, template)
+    base = CERTIFICATES_DIR.as_uri() + "/"
+    return HTML(string=html, base_url=base, url_fetcher=confined_url_fetcher()).write_pdf()

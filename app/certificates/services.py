@@ -1,0 +1,290 @@
+"""The certificates API: issue (automatically on completion, or by hand), render once, verify, revoke, reissue."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.models import User, utcnow
+from app.certificates import codes, rendering
+from app.certificates.models import Certificate
+from app.courses import services as courses
+from app.courses.models import Course, Enrolment
+from app.extensions import db
+
+ISSUER = "Customs Data Academy"
+VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"
+
+
+class CertificateError(ValueError):
+    """A request about a certificate that cannot be carried out; the message says why."""
+
+
+def storage_path(certificate: Certificate) -> Path:
+    """Where the certificate's PDF is kept."""
+    return Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{certificate.code}.pdf"
+
+
+def verification_url(code: str) -> str:
+    return f"{current_app.config['PUBLIC_URL']}/verify/{code}"
+
+
+def _context(certificate: Certificate) -> dict:
+    return {
+        "certificate": certificate,
+        "verification_url": verification_url(certificate.code),
+        "qr": rendering.qr_data_uri(verification_url(certificate.code)),
+    }
+
+
+def render_and_store(certificate: Certificate) -> None:
+    """Render the PDF once and keep it with its hash; downloads are served from storage."""
+    pdf = rendering.render_pdf(_context(certificate))
+    path = storage_path(certificate)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".part")
+    temporary.write_bytes(pdf)
+    temporary.replace(path)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+
+
+def _create(**fields) -> Certificate | None:
+    """Insert a certificate (with its PDF); None if the learner already holds this one."""
+    certificate = Certificate(code=codes.new_code(), issuer=ISSUER, **fields)
+    db.session.add(certificate)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        return None  # issued a moment ago by a parallel request
+    render_and_store(certificate)
+    return certificate
+
+
+def current_certificate(user_id: int, achievement_key: str) -> Certificate | None:
+    return db.session.scalar(
+        sa.select(Certificate).where(
+            Certificate.user_id == user_id,
+            Certificate.achievement_key == achievement_key,
+            Certificate.status != REPLACED,
+        )
+    )
+
+
+def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
+    """The completion hook: a course certificate, and a tier certificate when the tier is done."""
+    course = enrolment.course
+    user = db.session.get(User, enrolment.user_id)
+    key = f"course/{course.slug}/{course.version}"
+    certificate = current_certificate(user.id, key)
+    if certificate is None:
+        certificate = _create(
+            user_id=user.id,
+            kind="course",
+            achievement_key=key,
+            course_id=course.id,
+            title=course.title,
+            track_title=course.track.title,
+            tier_title=course.tier.title,
+            recipient_name=user.full_name,
+            hours=course.estimated_hours,
+            course_version=course.version,
+        )
+    _issue_tier_if_complete(user, course)
+    return certificate
+
+
+def _issue_tier_if_complete(user: User, course: Course) -> None:
+    tier_courses = [c for c in courses.live_courses() if c.track_id == course.track_id and c.tier_id == course.tier_id]
+    if not tier_courses or not {c.id for c in tier_courses} <= courses.completed_course_ids(user):
+        return
+    key = f"tier/{course.track.slug}/{course.tier.slug}"
+    if current_certificate(user.id, key) is None:
+        _create(
+            user_id=user.id,
+            kind="tier",
+            achievement_key=key,
+            title=f"{course.track.title} — {course.tier.title}",
+            track_title=course.track.title,
+            tier_title=course.tier.title,
+            recipient_name=user.full_name,
+            hours=sum(c.estimated_hours for c in tier_courses),
+        )
+
+
+def issue_manual(
+    user: User, *, title: str, reason: str, issued_by: User, hours: float | None = None, course: Course | None = None
+) -> Certificate:
+    """A certificate issued by hand (a workshop, a correction) with the reason recorded."""
+    title, reason = " ".join(title.split()), reason.strip()
+    if not title or not reason:
+        raise CertificateError("A title and a reason are required.")
+    if hours is not None and not 0 < hours <= 1000:
+        raise CertificateError("Hours must be between 0 and 1000.")
+    certificate = Certificate(
+        code=codes.new_code(),
+        issuer=ISSUER,
+        user_id=user.id,
+        kind="manual",
+        achievement_key="manual/pending",
+        course_id=course.id if course else None,
+        title=title,
+        track_title=course.track.title if course else None,
+        tier_title=course.tier.title if course else None,
+        recipient_name=user.full_name,
+        hours=hours,
+        reason=reason,
+        issued_by_id=issued_by.id,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    certificate.achievement_key = f"manual/{certificate.id}"
+    render_and_store(certificate)
+    return certificate
+
+
+def find(code: str) -> Certificate | None:
+    """The certificate with this code (typed in any form), if there is one."""
+    canonical = codes.normalise(code)
+    if canonical is None:
+        return None
+    return db.session.scalar(sa.select(Certificate).where(Certificate.code == canonical))
+
+
+def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
+    """Revoke a certificate: the verification page and the credential say so from now on."""
+    if certificate.status != VALID:
+        raise CertificateError("Only a valid certificate can be revoked.")
+    if not reason.strip():
+        raise CertificateError("Give the reason for the revocation.")
+    certificate.status, certificate.revoked_at = REVOKED, utcnow()
+    certificate.revoked_reason, certificate.revoked_by_id = reason.strip(), revoked_by.id
+
+
+def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str | None = None) -> Certificate:
+    """Make a corrected certificate (a new code and PDF); the old one is kept, marked replaced."""
+    if certificate.status != VALID:
+        raise CertificateError("Only a valid certificate can be reissued.")
+    name = " ".join((recipient_name or certificate.user.full_name).split())
+    if not name or len(name) > 300:
+        raise CertificateError("The name must have 1 to 300 characters.")
+    certificate.status = REPLACED
+    db.session.flush()
+    replacement = Certificate(
+        code=codes.new_code(),
+        issuer=certificate.issuer,
+        user_id=certificate.user_id,
+        kind=certificate.kind,
+        achievement_key=certificate.achievement_key,
+        course_id=certificate.course_id,
+        title=certificate.title,
+        track_title=certificate.track_title,
+        tier_title=certificate.tier_title,
+        recipient_name=name,
+        hours=certificate.hours,
+        course_version=certificate.course_version,
+        reason=certificate.reason,
+        issued_by_id=reissued_by.id,
+        replaces_id=certificate.id,
+    )
+    db.session.add(replacement)
+    db.session.flush()
+    render_and_store(replacement)
+    return replacement
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """The user's certificates, newest first, replaced ones included (their history)."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def certificates_for_course(course: Course) -> list[Certificate]:
+    """The valid certificates of a course (for a trainer's ZIP)."""
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.course_id == course.id, Certificate.status == VALID)
+            .order_by(Certificate.recipient_name)
+        )
+    )
+
+
+def all_certificates() -> list[Certificate]:
+    return list(db.session.scalars(sa.select(Certificate).order_by(Certificate.issued_at, Certificate.id)))
+
+
+def replacement_of(certificate: Certificate) -> Certificate | None:
+    """The certificate that replaced this one after a reissue, if any."""
+    return db.session.scalar(sa.select(Certificate).where(Certificate.replaces_id == certificate.id))
+
+
+# Verifiable credentials ---------------------------------------------------------------------
+
+
+def _subject(certificate: Certificate):
+    from app.certificates.credentials import CredentialSubject
+
+    if certificate.kind == "course":
+        criteria = f"Completed every required lesson and passed the required assessments of {certificate.title}."
+    elif certificate.kind == "tier":
+        criteria = (
+            f"Completed every course of the {certificate.tier_title} tier of the {certificate.track_title} track."
+        )
+    else:
+        criteria = certificate.reason or certificate.title
+    return CredentialSubject(
+        code=certificate.code,
+        recipient_name=certificate.recipient_name,
+        achievement_id=certificate.achievement_key,
+        achievement_name=certificate.title,
+        achievement_description=" · ".join(filter(None, [certificate.track_title, certificate.tier_title]))
+        or certificate.title,
+        criteria=criteria,
+        hours=certificate.hours,
+        issued_at=certificate.issued_at,
+        revoked=certificate.status != VALID,
+        revoked_at=certificate.revoked_at,
+    )
+
+
+def credential(certificate: Certificate) -> dict:
+    """The certificate as an Open Badges 3.0 credential."""
+    from app.certificates.credentials import build_credential
+
+    return build_credential(_subject(certificate), public_url=current_app.config["PUBLIC_URL"], issuer_name=ISSUER)
+
+
+def signed_credential(certificate: Certificate) -> str:
+    """The credential signed as a VC-JWT with the issuer's key."""
+    from app.certificates.credentials import sign_credential
+
+    return sign_credential(credential(certificate), Path(current_app.instance_path))
+
+
+def public_keys() -> dict:
+    """The issuer's public key(s), for anyone to verify a credential without us."""
+    from app.certificates.credentials import jwks
+
+    return jwks(Path(current_app.instance_path))
+
+
+def issuer_profile() -> dict:
+    base = current_app.config["PUBLIC_URL"]
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"{base}/issuer",
+        "type": ["Profile"],
+        "name": ISSUER,
+        "url": base,
+    }
