@@ -77,8 +77,10 @@ def verify(code: str):
     if certificate is None:
         # The same page for a malformed and an unknown code: it tells nothing about others.
         return render_template("certificates/verify.html", certificate=None, code=code[:60]), 404
-    replacement = services.replacement_of(certificate)
-    return render_template("certificates/verify.html", certificate=certificate, replacement=replacement)
+    if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
+        # Open Badges verifiers ask the credential's status address for its revocation list.
+        return jsonify(services.revocation_status(certificate))
+    return render_template("certificates/verify.html", certificate=certificate)
 
 
 @bp.get("/verify/<code>/credential.json")

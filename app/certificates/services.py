@@ -221,11 +221,6 @@ def all_certificates() -> list[Certificate]:
     return list(db.session.scalars(sa.select(Certificate).order_by(Certificate.issued_at, Certificate.id)))
 
 
-def replacement_of(certificate: Certificate) -> Certificate | None:
-    """The certificate that replaced this one after a reissue, if any."""
-    return db.session.scalar(sa.select(Certificate).where(Certificate.replaces_id == certificate.id))
-
-
 # Verifiable credentials ---------------------------------------------------------------------
 
 
@@ -267,6 +262,13 @@ def signed_credential(certificate: Certificate) -> str:
     from app.certificates.credentials import sign_credential
 
     return sign_credential(credential(certificate), Path(current_app.instance_path))
+
+
+def revocation_status(certificate: Certificate) -> dict:
+    """The 1EdTech revocation list a verifier reads at the credential's status address."""
+    from app.certificates.credentials import revocation_list
+
+    return revocation_list(_subject(certificate), public_url=current_app.config["PUBLIC_URL"])
 
 
 def public_keys() -> dict:

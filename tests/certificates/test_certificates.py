@@ -270,3 +270,37 @@ def test_command_line_list_and_pdf(app, runner, make_user, synced, tmp_path):
     assert runner.invoke(args=["certificates", "pdf", code.lower(), str(target)]).exit_code == 0
     assert target.read_bytes().startswith(b"%PDF")
     assert runner.invoke(args=["certificates", "pdf", "NOPE", str(target)]).exit_code == 1
+
+
+def test_served_credential_validates_and_its_jwt_verifies_with_the_published_key(app, client, make_user, synced):
+    """Does /verify/<code>/credential.json validate against the Open Badges 3.0 schema, and the JWT verify with /.well-known/jwks.json?"""
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    from app.certificates.credentials import verify_credential_jwt
+
+    _complete_intro(app, make_user(full_name="Анна Кузнецова").id)
+    code = _certificates(app)[0].code
+    credential = client.get(f"/verify/{code}/credential.json").json
+    schema = json.loads((Path(__file__).parent / "ob_v3p0_achievementcredential_schema.json").read_text())
+    jsonschema.validate(credential, schema)
+    assert credential["credentialSubject"]["achievement"]["name"] == "Introduction to Customs data"
+    token = client.get(f"/verify/{code}/credential.jwt").get_data(as_text=True)
+    payload = verify_credential_jwt(token, client.get("/.well-known/jwks.json").json)
+    assert payload["id"] == credential["id"] and "Анна Кузнецова" in json.dumps(payload, ensure_ascii=False)
+    status = client.get(f"/verify/{code}", headers={"Accept": "application/json"}).json
+    assert status["revokedCredentials"] == [] or not status["revokedCredentials"][0].get("revoked")
+
+
+def test_revocation_reaches_the_credential(app, client, auth, make_user, synced):
+    """Once revoked, do the credential and the status address say so?"""
+    _complete_intro(app, make_user().id)
+    code = _certificates(app)[0].code
+    auth.login(make_user(Role.ADMIN).email)
+    post_form(client, f"/certificates/{code}/revoke", reason="Completed under another name")
+    credential = client.get(f"/verify/{code}/credential.json").json
+    assert credential["credentialStatus"]["revoked"] is True
+    status = client.get(f"/verify/{code}", headers={"Accept": "application/json"}).json
+    assert status["revokedCredentials"][0]["revoked"] is True
