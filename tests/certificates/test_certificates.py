@@ -273,7 +273,7 @@ def test_command_line_list_and_pdf(app, runner, make_user, synced, tmp_path):
 
 
 def test_served_credential_validates_and_its_jwt_verifies_with_the_published_key(app, client, make_user, synced):
-    """Does /verify/<code>/credential.json validate against the Open Badges 3.0 schema, and the JWT verify with /.well-known/jwks.json?"""
+    """Does the served credential validate against the Open Badges 3.0 schema, and its JWT verify with our JWKS?"""
     import json
     from pathlib import Path
 
