@@ -61,6 +61,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     certificates.init_app(app)
 
+    from app import directorate
+
+    directorate.init_app(app)
+
     from app import cli
 
     cli.init_app(app)

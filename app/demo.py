@@ -55,6 +55,10 @@ def load() -> None:
     db.session.flush()
     _graduate(find_user(GRADUATE))
 
+    from app import demo_activity
+
+    demo_activity.load()
+
 
 def _graduate(user: User) -> None:
     """Take the demo learner through a whole course, as a learner would, so certificates show."""

@@ -178,3 +178,44 @@ def _issue_certificate(user: User, _target: Any) -> bool:
 def _revoke_certificate(user: User, _certificate: Any) -> bool:
     """Revoking and reissuing: the directorate and admins."""
     return is_staff(user)
+
+
+# Directorate and coordinators ----------------------------------------------------------------
+
+
+@rule("directorate.view")
+def _directorate_view(user: User, _target: Any) -> bool:
+    """The overview, projects and reports: the directorate and admins."""
+    return is_staff(user)
+
+
+@rule("project.manage")
+def _manage_project(user: User, _project: Any) -> bool:
+    return is_staff(user)
+
+
+@rule("administration.dashboard")
+def _administration_dashboard(user: User, administration: Administration) -> bool:
+    """A coordinator's page: their own administration; staff may open any."""
+    return is_staff(user) or (user.role == Role.COORDINATOR and _same_administration(user, administration))
+
+
+@rule("cohort.create")
+def _create_cohort(user: User, administration: Administration | None) -> bool:
+    """Trainers and staff for any administration; coordinators for their own."""
+    if user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN):
+        return True
+    return user.role == Role.COORDINATOR and (administration is None or _same_administration(user, administration))
+
+
+@rule("cohort.manage")
+def _manage_cohort(user: User, cohort: Any) -> bool:
+    """See and change a cohort: trainers and staff, or the coordinator of its administration."""
+    if user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN):
+        return True
+    return user.role == Role.COORDINATOR and cohort.administration_id == user.administration_id
+
+
+@rule("audit.view")
+def _audit_view(user: User, _target: Any) -> bool:
+    return is_staff(user)

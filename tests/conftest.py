@@ -198,3 +198,33 @@ def ready_learner(app, make_user, synced):
         courses.enrol(user, db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice")))
         db.session.commit()
     return learner
+
+
+@pytest.fixture
+def project(app, make_administration, make_user, synced):
+    """A project for Kenya over three years, covering the Foundation course."""
+    kenya = make_administration("KE")
+    director = make_user(Role.DIRECTORATE, make_administration("WCO", region=None))
+    from datetime import date
+
+    from app.courses.models import Course
+    from app.directorate import services
+
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        project = services.save_project(
+            db.session.get(User, director.id),
+            None,
+            code="ke-data",
+            title="Data for Kenya",
+            partner="A partner",
+            start_date=date(2025, 1, 1),
+            end_date=date(2027, 12, 31),
+            status="active",
+            objectives="Build a team.",
+            lead=None,
+            administrations=[db.session.get(Administration, kenya.id)],
+            course_list=[course],
+        )
+        db.session.commit()
+        return {"code": project.code, "id": project.id, "kenya": kenya, "director": director}

@@ -21,6 +21,16 @@ def administration(administration_id: int) -> Administration:
 ROLES = list(Role)
 
 
+class Cohortish:
+    """Anything that belongs to an administration (a cohort)."""
+
+    def __init__(self, administration_id: int) -> None:
+        self.administration_id = administration_id
+
+    def __repr__(self) -> str:
+        return f"of-administration-{self.administration_id}"
+
+
 class Owned:
     """Any object that belongs to a user (an attempt)."""
 
@@ -59,6 +69,15 @@ EXPECTED = [
     ("certificate.view", Owned(7), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
     ("certificate.issue", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
     ("certificate.revoke", Owned(7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("directorate.view", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("project.manage", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("administration.dashboard", administration(OWN), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("administration.dashboard", administration(OTHER), {Role.DIRECTORATE, Role.ADMIN}),
+    ("cohort.create", None, {Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("cohort.create", administration(OTHER), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("cohort.manage", Cohortish(OWN), {Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
+    ("cohort.manage", Cohortish(OTHER), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("audit.view", None, {Role.DIRECTORATE, Role.ADMIN}),
 ]
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.services import record
 from app.auth.models import User, utcnow
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
@@ -163,6 +164,15 @@ def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
         raise CertificateError("Give the reason for the revocation.")
     certificate.status, certificate.revoked_at = REVOKED, utcnow()
     certificate.revoked_reason, certificate.revoked_by_id = reason.strip(), revoked_by.id
+    record(
+        revoked_by,
+        "certificate",
+        certificate.id,
+        "revoke",
+        label=certificate.code,
+        before={"status": VALID},
+        after={"status": REVOKED, "reason": certificate.revoked_reason},
+    )
 
 
 def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str | None = None) -> Certificate:
@@ -194,6 +204,15 @@ def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str 
     db.session.add(replacement)
     db.session.flush()
     render_and_store(replacement)
+    record(
+        reissued_by,
+        "certificate",
+        certificate.id,
+        "reissue",
+        label=certificate.code,
+        before={"code": certificate.code, "recipient_name": certificate.recipient_name},
+        after={"code": replacement.code, "recipient_name": replacement.recipient_name},
+    )
     return replacement
 
 

@@ -1,0 +1,14 @@
+"""The capacity building directorate and national coordinators: projects, cohorts, dashboards, reports."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.directorate.cli import projects_cli, reports_cli
+    from app.directorate.cohort_routes import bp as cohorts_bp
+    from app.directorate.routes import bp as directorate_bp
+
+    app.register_blueprint(directorate_bp)
+    app.register_blueprint(cohorts_bp)
+    app.cli.add_command(reports_cli)
+    app.cli.add_command(projects_cli)

@@ -1,0 +1,224 @@
+"""Cohorts of officers, and the coordinator's page of their administration."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app import policy
+from app.auth.forms import ConfirmForm
+from app.auth.models import Administration, User
+from app.auth.services import find_user, send_invitation
+from app.courses.models import Course
+from app.directorate import exports, figures, services
+from app.directorate.forms import AddMemberForm, CohortForm, ImportMembersForm
+from app.directorate.models import Cohort, Project
+from app.extensions import db
+from app.reports.tables import Table
+
+bp = Blueprint("cohorts", __name__, template_folder="templates")
+
+
+@bp.get("/cohorts")
+@login_required
+def cohorts():
+    policy.authorize("cohort.create")
+    visible = services.visible_cohorts(current_user)
+    return render_template(
+        "directorate/cohorts.html", cohorts=visible, progress=figures.cohort_progress([c.id for c in visible])
+    )
+
+
+def _cohort_or_404(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    policy.authorize("cohort.manage", cohort)
+    return cohort
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})
+@bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_cohort(cohort_id: int | None):
+    policy.authorize("cohort.create")
+    cohort = _cohort_or_404(cohort_id) if cohort_id else None
+    form = CohortForm(obj=cohort)
+    administrations = [
+        a
+        for a in db.session.scalars(sa.select(Administration).order_by(Administration.name))
+        if policy.can(current_user, "cohort.create", a)
+    ]
+    form.administration.choices = [SelectChoice(a.id, f"{a.name} ({a.code})") for a in administrations]
+    form.project.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(p.id, f"{p.code} — {p.title}")
+        for p in db.session.scalars(sa.select(Project).order_by(Project.code))
+    ]
+    form.courses.choices = [
+        SelectChoice(c.id, c.title)
+        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
+    ]
+    if request.method == "GET" and cohort:
+        form.administration.data, form.project.data = cohort.administration_id, cohort.project_id or 0
+        form.courses.data = [c.id for c in cohort.courses]
+    if form.validate_on_submit():
+        administration = db.session.get(Administration, form.administration.data)
+        policy.authorize("cohort.create", administration)
+        try:
+            cohort = services.save_cohort(
+                current_user,
+                cohort,
+                name=form.name.data,
+                administration=administration,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                course_list=[db.session.get(Course, i) for i in form.courses.data],
+                project=db.session.get(Project, form.project.data) if form.project.data else None,
+            )
+        except services.ProjectError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Cohort %(name)s is saved.", name=cohort.name), "success")
+            return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+    return render_template("directorate/cohort_form.html", form=form, cohort=cohort)
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@login_required
+def cohort(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    return render_template(
+        "directorate/cohort.html",
+        cohort=cohort,
+        members=services.members(cohort),
+        progress=figures.cohort_progress([cohort.id]).get(cohort.id, (0, 0, 0)),
+        add_form=AddMemberForm(),
+        import_form=ImportMembersForm(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/members")
+@login_required
+def add_member(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = AddMemberForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = find_user(form.email.data)
+    if user is None:
+        flash(_("No account has this email address. Enrol officers from a CSV file to create accounts."), "error")
+    else:
+        try:
+            added = services.add_member(current_user, cohort, user)
+        except services.ProjectError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s added.", name=user.full_name) if added else _("Already a member."), "success")
+    return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/members/<int:user_id>/remove")
+@login_required
+def remove_member(cohort_id: int, user_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    services.remove_member(current_user, cohort, user)
+    db.session.commit()
+    flash(
+        _("%(name)s removed from the cohort; their enrolments and progress are kept.", name=user.full_name), "success"
+    )
+    return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/import")
+@login_required
+def import_members(cohort_id: int):
+    cohort = _cohort_or_404(cohort_id)
+    form = ImportMembersForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = services.import_members(current_user, cohort, form.file.data.read())
+    if result.problems:
+        db.session.rollback()
+        return render_template(
+            "directorate/cohort.html",
+            cohort=cohort,
+            members=services.members(cohort),
+            progress=figures.cohort_progress([cohort.id]).get(cohort.id, (0, 0, 0)),
+            add_form=AddMemberForm(),
+            import_form=form,
+            confirm=ConfirmForm(),
+            problems=result.problems,
+        ), 400
+    db.session.commit()
+    for user in result.created:
+        send_invitation(user)
+    flash(_("%(n)d officers added (%(new)d new accounts invited).", n=result.added, new=len(result.created)), "success")
+    return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
+
+
+@bp.get("/coordinator")
+@login_required
+def coordinator():
+    administration_id = request.args.get("administration", type=int) or current_user.administration_id
+    administration = db.session.get(Administration, administration_id)
+    if administration is None:
+        abort(404)
+    policy.authorize("administration.dashboard", administration)
+    officers = figures.officers_of(administration.id)
+    course_rows = figures.courses_of(administration.id)
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort).where(Cohort.administration_id == administration.id).order_by(Cohort.start_date.desc())
+        )
+    )
+    tables = [
+        Table(
+            key="officers",
+            title="Officers",
+            columns=["Name", "Email", "Enrolments", "Completions", "Certificates"],
+            rows=[[u.full_name, u.email, e, c, n] for u, e, c, n in officers],
+            numeric={2, 3, 4},
+        ),
+        Table(
+            key="courses",
+            title="Courses",
+            columns=["Course", "Enrolled", "Completed"],
+            rows=[[course.title, e, c] for course, e, c in course_rows],
+            numeric={1, 2},
+        ),
+    ]
+    fmt = request.args.get("format")
+    if fmt:
+        return exports.download(tables, request.args.get("table"), fmt, f"coordinator-{administration.code}")
+    behind = None
+    course_id = request.args.get("course", type=int)
+    if course_id:
+        completed = request.args.get("completed") == "1"
+        behind = (
+            db.session.get(Course, course_id),
+            completed,
+            figures.officers_behind(administration.id, course_id, completed),
+        )
+    return render_template(
+        "directorate/coordinator.html",
+        administration=administration,
+        officers=officers,
+        course_rows=course_rows,
+        cohorts=cohorts,
+        progress=figures.cohort_progress([c.id for c in cohorts]),
+        behind=behind,
+        today=date.today(),
+    )

@@ -1,0 +1,300 @@
+"""The directorate's overview, projects, milestones, targets and reports."""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app import policy
+from app.audit import services as audit
+from app.auth.models import Administration, Region, Role, User
+from app.courses.models import Course, Tier, Track
+from app.directorate import exports, figures, reports, services
+from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
+from app.directorate.models import Cohort, Milestone, Target
+from app.extensions import db
+from app.reports import charts
+
+bp = Blueprint("directorate", __name__, template_folder="templates")
+
+
+def _filters() -> figures.Filters:
+    """The overview's filters from the query string; bad values are ignored, not errors."""
+
+    def day(name):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    region = request.args.get("region") or None
+    return figures.Filters(
+        start=day("start"),
+        end=day("end"),
+        region=Region(region) if region in {r.value for r in Region} else None,
+        administration_id=request.args.get("administration", type=int),
+        track_id=request.args.get("track", type=int),
+    )
+
+
+@bp.get("/directorate")
+@login_required
+def overview():
+    policy.authorize("directorate.view")
+    filters, today = _filters(), date.today()
+    tables = reports.overview_tables(filters, today)
+    fmt = request.args.get("format")
+    if fmt:
+        return exports.download(tables, request.args.get("table"), fmt, "overview")
+    by_key = {t.key: t for t in tables}
+    trend = by_key["trend"]
+    region = by_key["by-region"]
+    return render_template(
+        "directorate/overview.html",
+        tables=tables,
+        by_key=by_key,
+        filters=filters,
+        states=figures.project_states(today),
+        active=figures.active_officers(filters, today),
+        regions=list(Region),
+        administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
+        tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
+        trend_chart=charts.line_chart(
+            [r[0] for r in trend.rows],
+            {c: [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
+            title=_("Enrolments, completions and certificates by month"),
+        ),
+        region_chart=charts.bar_chart(
+            [r[0] for r in region.rows],
+            {c: [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
+            title=_("By WCO region"),
+        ),
+        query=request.query_string.decode(),
+    )
+
+
+def _project_or_404(code: str):
+    project = services.project_by_code(code)
+    if project is None:
+        abort(404)
+    policy.authorize("directorate.view", project)
+    return project
+
+
+def _project_form(form: ProjectForm) -> None:
+    form.lead.choices = [SelectChoice(0, _("— none —"))] + [
+        SelectChoice(u.id, f"{u.full_name} ({u.email})")
+        for u in db.session.scalars(
+            sa.select(User).where(User.role.in_((Role.DIRECTORATE, Role.ADMIN, Role.TRAINER))).order_by(User.full_name)
+        )
+    ]
+    form.administrations.choices = [
+        SelectChoice(a.id, f"{a.name} ({a.code})")
+        for a in db.session.scalars(sa.select(Administration).order_by(Administration.name))
+    ]
+    form.courses.choices = [
+        SelectChoice(c.id, c.title)
+        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
+    ]
+
+
+@bp.route("/projects/new", methods=["GET", "POST"], defaults={"code": None})
+@bp.route("/projects/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit_project(code: str | None):
+    policy.authorize("project.manage")
+    project = _project_or_404(code) if code else None
+    form = ProjectForm(obj=project)
+    _project_form(form)
+    if request.method == "GET" and project:
+        form.lead.data = project.lead_id or 0
+        form.administrations.data = [a.id for a in project.administrations]
+        form.courses.data = [c.id for c in project.courses]
+    if form.validate_on_submit():
+        try:
+            project = services.save_project(
+                current_user,
+                project,
+                code=form.code.data,
+                title=form.title.data,
+                partner=form.partner.data or "",
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                status=form.status.data,
+                objectives=form.objectives.data or "",
+                lead=db.session.get(User, form.lead.data) if form.lead.data else None,
+                administrations=[db.session.get(Administration, i) for i in form.administrations.data],
+                course_list=[db.session.get(Course, i) for i in form.courses.data],
+            )
+        except services.ProjectError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Project %(code)s is saved.", code=project.code), "success")
+            return redirect(url_for("directorate.project", code=project.code))
+    return render_template("directorate/project_form.html", form=form, project=project)
+
+
+def _project_context(project):
+    today = date.today()
+    (state,) = figures.project_states(today, [project.id])
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.project_id == project.id)
+            .options(sa.orm.joinedload(Cohort.administration))
+            .order_by(Cohort.start_date)
+        )
+    )
+    progress = figures.cohort_progress([c.id for c in cohorts])
+    tables = reports.project_tables(state, cohorts, progress)
+    timeline = charts.timeline(
+        [charts.TimelineItem(m.title, m.due_date, m.status == "done", m.completed_on) for m in project.milestones],
+        start=project.start_date,
+        end=project.end_date,
+        today=today,
+        title=_("Milestones of %(code)s", code=project.code),
+    )
+    return {
+        "project": project,
+        "state": state,
+        "cohorts": cohorts,
+        "progress": progress,
+        "tables": tables,
+        "timeline": timeline,
+        "today": today,
+        "status_labels": reports.STATUS_LABELS,
+    }
+
+
+@bp.get("/projects/<code>")
+@login_required
+def project(code: str):
+    project = _project_or_404(code)
+    return render_template(
+        "directorate/project.html", **_project_context(project), history=audit.entries(20, "project", project.id)
+    )
+
+
+@bp.get("/projects/<code>/report.<fmt>")
+@login_required
+def project_report(code: str, fmt: str):
+    project = _project_or_404(code)
+    context = _project_context(project)
+    if fmt == "pdf":
+        return Response(
+            exports.project_pdf(**context),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f"attachment; filename={project.code}-report.pdf"},
+        )
+    return exports.download(context["tables"], request.args.get("table"), fmt, project.code)
+
+
+@bp.route("/projects/<code>/milestones/new", methods=["GET", "POST"], defaults={"milestone_id": None})
+@bp.route("/projects/<code>/milestones/<int:milestone_id>", methods=["GET", "POST"])
+@login_required
+def edit_milestone(code: str, milestone_id: int | None):
+    project = _project_or_404(code)
+    policy.authorize("project.manage", project)
+    milestone = db.session.get(Milestone, milestone_id) if milestone_id else None
+    if milestone_id and (milestone is None or milestone.project_id != project.id):
+        abort(404)
+    form = MilestoneForm(obj=milestone)
+    if form.validate_on_submit():
+        try:
+            milestone = services.save_milestone(
+                current_user,
+                project,
+                milestone,
+                title=form.title.data,
+                due_date=form.due_date.data,
+                status=form.status.data,
+                completed_on=form.completed_on.data,
+                evidence_note=form.evidence_note.data or "",
+                evidence_url=form.evidence_url.data or None,
+            )
+            upload = form.evidence_file.data
+            if upload and upload.filename:
+                services.attach_evidence(current_user, milestone, upload.filename, upload.read())
+        except services.ProjectError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Milestone saved."), "success")
+            return redirect(url_for("directorate.project", code=project.code))
+    return render_template("directorate/milestone_form.html", form=form, project=project, milestone=milestone)
+
+
+@bp.get("/milestones/<int:milestone_id>/evidence")
+@login_required
+def evidence(milestone_id: int):
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or not milestone.evidence_sha256:
+        abort(404)
+    policy.authorize("directorate.view", milestone.project)
+    # Always a download with a neutral type: an uploaded file never runs in our pages.
+    return send_file(
+        services.evidence_path(milestone.evidence_sha256),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=milestone.evidence_filename,
+    )
+
+
+@bp.route("/projects/<code>/targets/new", methods=["GET", "POST"], defaults={"target_id": None})
+@bp.route("/projects/<code>/targets/<int:target_id>", methods=["GET", "POST"])
+@login_required
+def edit_target(code: str, target_id: int | None):
+    project = _project_or_404(code)
+    policy.authorize("project.manage", project)
+    target = db.session.get(Target, target_id) if target_id else None
+    if target_id and (target is None or target.project_id != project.id):
+        abort(404)
+    form = TargetForm(obj=target)
+    form.track.choices = [SelectChoice(0, _("Any"))] + [
+        SelectChoice(t.id, t.title) for t in db.session.scalars(sa.select(Track).order_by(Track.position))
+    ]
+    form.tier.choices = [SelectChoice(0, _("Any"))] + [
+        SelectChoice(t.id, t.title) for t in db.session.scalars(sa.select(Tier).order_by(Tier.rank))
+    ]
+    if request.method == "GET" and target:
+        form.track.data, form.tier.data = target.track_id or 0, target.tier_id or 0
+    if request.method == "POST" and request.form.get("delete") and target:
+        services.delete_target(current_user, target)
+        db.session.commit()
+        flash(_("Target deleted."), "success")
+        return redirect(url_for("directorate.project", code=project.code))
+    if form.validate_on_submit():
+        try:
+            services.save_target(
+                current_user,
+                project,
+                target,
+                year=form.year.data,
+                indicator=form.indicator.data,
+                target_value=float(form.target_value.data),
+                track_id=form.track.data or None,
+                tier_id=form.tier.data or None,
+                label=form.label.data or "",
+                manual_value=float(form.manual_value.data) if form.manual_value.data is not None else None,
+            )
+        except services.ProjectError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Target saved."), "success")
+            return redirect(url_for("directorate.project", code=project.code))
+    return render_template("directorate/target_form.html", form=form, project=project, target=target)
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    policy.authorize("audit.view")
+    return render_template("directorate/audit.html", entries=audit.entries(300))

@@ -1,0 +1,412 @@
+"""Projects, targets, milestones and cohorts: the write side, validated and audited.
+
+Services only flush; the request or command commits. Every problem is a ProjectError whose
+message names it; nothing is written when one is raised.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app import policy
+from app.audit.services import record, snapshot
+from app.auth import services as accounts
+from app.auth.importing import Problem
+from app.auth.models import Administration, Role, User
+from app.courses import services as courses
+from app.courses.models import Course
+from app.directorate.models import (
+    INDICATORS,
+    MILESTONE_STATUSES,
+    PROJECT_STATUSES,
+    Cohort,
+    CohortMember,
+    Milestone,
+    Project,
+    Target,
+)
+from app.extensions import db
+
+PROJECT_FIELDS = ["code", "title", "partner", "start_date", "end_date", "status", "objectives", "lead_id"]
+MILESTONE_FIELDS = ["title", "due_date", "status", "completed_on", "evidence_note", "evidence_url", "evidence_filename"]
+TARGET_FIELDS = ["year", "indicator", "track_id", "tier_id", "label", "target_value", "manual_value"]
+COHORT_FIELDS = ["name", "administration_id", "project_id", "start_date", "end_date"]
+
+
+class ProjectError(ValueError):
+    """Input that cannot be saved; the message says what is wrong."""
+
+
+# Projects -----------------------------------------------------------------------------------
+
+
+def project_by_code(code: str) -> Project | None:
+    return db.session.scalar(sa.select(Project).where(Project.code == code.strip().upper()))
+
+
+def projects() -> list[Project]:
+    return list(db.session.scalars(sa.select(Project).order_by(Project.start_date, Project.code)))
+
+
+def save_project(
+    actor,
+    project: Project | None,
+    *,
+    code: str,
+    title: str,
+    partner: str,
+    start_date: date,
+    end_date: date,
+    status: str,
+    objectives: str,
+    lead: User | None,
+    administrations: list[Administration],
+    course_list: list[Course],
+) -> Project:
+    """Create or update a project after checking its dates, code and milestones."""
+    code = code.strip().upper()
+    if not code or not title.strip():
+        raise ProjectError("A project needs a code and a title.")
+    if end_date < start_date:
+        raise ProjectError("The end date is before the start date.")
+    if status not in PROJECT_STATUSES:
+        raise ProjectError(f"Unknown status {status!r}.")
+    if not administrations:
+        raise ProjectError("Name at least one beneficiary administration.")
+    existing = project_by_code(code)
+    if existing is not None and existing is not project:
+        raise ProjectError(f"The code {code} is already used by another project.")
+    if project is not None:
+        outside = [m for m in project.milestones if not start_date <= m.due_date <= end_date]
+        if outside:
+            raise ProjectError(f"Milestone “{outside[0].title}” would fall outside the new dates.")
+        years = [t for t in project.targets if not start_date.year <= t.year <= end_date.year]
+        if years:
+            raise ProjectError(f"A target for {years[0].year} would fall outside the new dates.")
+    before = snapshot(project, PROJECT_FIELDS) if project else None
+    project = project or Project()
+    project.code, project.title, project.partner = code, " ".join(title.split()), partner.strip()
+    project.start_date, project.end_date, project.status = start_date, end_date, status
+    project.objectives, project.lead = objectives.strip(), lead
+    project.administrations, project.courses = administrations, course_list
+    db.session.add(project)
+    db.session.flush()
+    record(
+        actor,
+        "project",
+        project.id,
+        "update" if before else "create",
+        label=project.code,
+        before=before,
+        after=snapshot(project, PROJECT_FIELDS),
+    )
+    return project
+
+
+def save_milestone(
+    actor,
+    project: Project,
+    milestone: Milestone | None,
+    *,
+    title: str,
+    due_date: date,
+    status: str,
+    completed_on: date | None,
+    evidence_note: str = "",
+    evidence_url: str | None = None,
+) -> Milestone:
+    """Create or update a milestone, which must fall within the project."""
+    if not title.strip():
+        raise ProjectError("A milestone needs a title.")
+    if not project.start_date <= due_date <= project.end_date:
+        raise ProjectError(
+            f"The due date {due_date} is outside the project ({project.start_date} to {project.end_date})."
+        )
+    if status not in MILESTONE_STATUSES:
+        raise ProjectError(f"Unknown status {status!r}.")
+    if status == "done" and completed_on is None:
+        completed_on = date.today()
+    if completed_on is not None and completed_on < project.start_date:
+        raise ProjectError("The completion date is before the project starts.")
+    if evidence_url and not evidence_url.startswith(("https://", "http://")):
+        raise ProjectError("The evidence link must start with https:// or http://.")
+    before = snapshot(milestone, MILESTONE_FIELDS) if milestone else None
+    milestone = milestone or Milestone(project=project)
+    milestone.title, milestone.due_date, milestone.status = " ".join(title.split()), due_date, status
+    milestone.completed_on = completed_on if status == "done" else None
+    milestone.evidence_note, milestone.evidence_url = evidence_note.strip(), evidence_url or None
+    db.session.add(milestone)
+    db.session.flush()
+    record(
+        actor,
+        "milestone",
+        milestone.id,
+        "update" if before else "create",
+        label=f"{project.code}: {milestone.title}",
+        before=before,
+        after=snapshot(milestone, MILESTONE_FIELDS),
+    )
+    return milestone
+
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def attach_evidence(actor, milestone: Milestone, filename: str, data: bytes) -> None:
+    """Keep an uploaded evidence file in storage by hash; it is only ever served as a download."""
+    from werkzeug.utils import secure_filename
+
+    name = secure_filename(filename) or "evidence"
+    if not data:
+        raise ProjectError("The evidence file is empty.")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ProjectError("The evidence file is larger than 20 MB.")
+    digest = hashlib.sha256(data).hexdigest()
+    path = evidence_path(digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_bytes(data)
+    before = snapshot(milestone, MILESTONE_FIELDS)
+    milestone.evidence_filename, milestone.evidence_sha256 = name, digest
+    record(
+        actor,
+        "milestone",
+        milestone.id,
+        "update",
+        label=milestone.title,
+        before=before,
+        after=snapshot(milestone, MILESTONE_FIELDS),
+    )
+
+
+def evidence_path(sha256: str) -> Path:
+    return Path(current_app.config["STORAGE_DIR"]) / "evidence" / sha256[:2] / sha256
+
+
+def save_target(
+    actor,
+    project: Project,
+    target: Target | None,
+    *,
+    year: int,
+    indicator: str,
+    target_value: float,
+    track_id: int | None = None,
+    tier_id: int | None = None,
+    label: str = "",
+    manual_value: float | None = None,
+) -> Target:
+    """Create or update a yearly target, for a year the project covers."""
+    if not project.start_date.year <= year <= project.end_date.year:
+        raise ProjectError(f"{year} is outside the project ({project.start_date.year} to {project.end_date.year}).")
+    if indicator not in INDICATORS:
+        raise ProjectError(f"Unknown indicator {indicator!r}.")
+    if indicator == "custom" and not label.strip():
+        raise ProjectError("A custom indicator needs a name.")
+    if target_value is None or target_value <= 0:
+        raise ProjectError("The target must be a number above zero.")
+    if manual_value is not None and manual_value < 0:
+        raise ProjectError("The actual value cannot be negative.")
+    before = snapshot(target, TARGET_FIELDS) if target else None
+    target = target or Target(project=project)
+    target.year, target.indicator, target.target_value = year, indicator, target_value
+    target.track_id = track_id if indicator == "certified" else None
+    target.tier_id = tier_id if indicator == "certified" else None
+    target.label = label.strip()
+    target.manual_value = manual_value if indicator in ("custom", "workshops") else None
+    db.session.add(target)
+    db.session.flush()
+    record(
+        actor,
+        "target",
+        target.id,
+        "update" if before else "create",
+        label=f"{project.code} {year} {indicator}",
+        before=before,
+        after=snapshot(target, TARGET_FIELDS),
+    )
+    return target
+
+
+def delete_target(actor, target: Target) -> None:
+    record(
+        actor,
+        "target",
+        target.id,
+        "delete",
+        label=f"{target.project.code} {target.year} {target.indicator}",
+        before=snapshot(target, TARGET_FIELDS),
+    )
+    db.session.delete(target)
+
+
+# Cohorts ------------------------------------------------------------------------------------
+
+
+def visible_cohorts(user: User) -> list[Cohort]:
+    """The cohorts this user may see: a coordinator's administration's, or all."""
+    query = sa.select(Cohort).options(sa.orm.joinedload(Cohort.administration)).order_by(Cohort.start_date.desc())
+    if not (policy.is_staff(user) or user.role == Role.TRAINER):
+        query = query.where(Cohort.administration_id == user.administration_id)
+    return list(db.session.scalars(query))
+
+
+def save_cohort(
+    actor,
+    cohort: Cohort | None,
+    *,
+    name: str,
+    administration: Administration,
+    start_date: date,
+    end_date: date,
+    course_list: list[Course],
+    project: Project | None,
+) -> Cohort:
+    """Create or update a cohort of one administration."""
+    if not name.strip():
+        raise ProjectError("A cohort needs a name.")
+    if end_date < start_date:
+        raise ProjectError("The end date is before the start date.")
+    if not course_list:
+        raise ProjectError("Choose at least one course.")
+    if project is not None and administration not in project.administrations:
+        raise ProjectError(f"{administration.name} is not a beneficiary of project {project.code}.")
+    if cohort is not None and cohort.administration_id != administration.id:
+        raise ProjectError("A cohort stays with its administration.")
+    before = snapshot(cohort, COHORT_FIELDS) if cohort else None
+    cohort = cohort or Cohort(created_by_id=actor.id)
+    cohort.name, cohort.administration, cohort.project = " ".join(name.split()), administration, project
+    cohort.start_date, cohort.end_date, cohort.courses = start_date, end_date, course_list
+    db.session.add(cohort)
+    db.session.flush()
+    record(
+        actor,
+        "cohort",
+        cohort.id,
+        "update" if before else "create",
+        label=cohort.name,
+        before=before,
+        after=snapshot(cohort, COHORT_FIELDS),
+    )
+    return cohort
+
+
+def members(cohort: Cohort) -> list[CohortMember]:
+    return list(
+        db.session.scalars(
+            sa.select(CohortMember)
+            .where(CohortMember.cohort_id == cohort.id)
+            .join(User, User.id == CohortMember.user_id)
+            .options(sa.orm.contains_eager(CohortMember.user))
+            .order_by(User.full_name)
+        )
+    )
+
+
+def _enrol_member(cohort: Cohort, user: User) -> None:
+    """Open the cohort's courses to the officer: enrol where the prerequisites are met."""
+    for course in cohort.courses:
+        if courses.enrolment_for(user, course) is None and not courses.requirements_for(user, course):
+            courses.enrol(user, course)
+
+
+def add_member(actor, cohort: Cohort, user: User) -> bool:
+    """Add an officer of the cohort's administration; False if already a member."""
+    if user.administration_id != cohort.administration_id:
+        raise ProjectError(f"{user.email} belongs to another administration.")
+    exists = db.session.scalar(
+        sa.select(CohortMember.id).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    )
+    if exists:
+        return False
+    db.session.add(CohortMember(cohort_id=cohort.id, user_id=user.id))
+    _enrol_member(cohort, user)
+    db.session.flush()
+    record(actor, "cohort", cohort.id, "add", label=f"{cohort.name}: {user.email}", after={"user_id": user.id})
+    return True
+
+
+def remove_member(actor, cohort: Cohort, user: User) -> None:
+    db.session.execute(
+        sa.delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
+    )
+    record(actor, "cohort", cohort.id, "remove", label=f"{cohort.name}: {user.email}", before={"user_id": user.id})
+
+
+@dataclass
+class MemberImport:
+    problems: list[Problem] = field(default_factory=list)
+    added: int = 0
+    created: list[User] = field(default_factory=list)
+
+
+def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
+    """Add officers from a CSV (email, and full_name for officers without an account yet): all or nothing.
+
+    Existing accounts must belong to the cohort's administration; new ones are created in it
+    and invited.
+    """
+    result = MemberImport()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        result.problems.append(Problem(data[: error.start].count(b"\n") + 1, "The file is not UTF-8 text."))
+        return result
+    first = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=first.count))
+    header = [(h or "").strip().lower().replace(" ", "_") for h in reader.fieldnames or []]
+    if "email" not in header:
+        result.problems.append(Problem(1, "The first line must name the columns: email, full_name (optional)."))
+        return result
+    unknown = set(header) - {"email", "full_name"}
+    if unknown:
+        result.problems.append(Problem(1, f"Unknown column(s): {', '.join(sorted(unknown))}."))
+        return result
+    reader.fieldnames = header
+    rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
+    rows = [(line, row) for line, row in rows if any(row.values())]
+    emails = {row.get("email", "").lower() for _line, row in rows}
+    found = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
+    seen: dict[str, int] = {}
+    plan: list[tuple[User | None, str, str]] = []
+    for line, row in rows:
+        try:
+            email = accounts.normalise_email(row.get("email", ""))
+        except accounts.AccountError as error:
+            result.problems.append(Problem(line, str(error)))
+            continue
+        if email in seen:
+            result.problems.append(Problem(line, f"{email} is also on line {seen[email]}."))
+            continue
+        seen[email] = line
+        user = found.get(email)
+        if user is not None and user.administration_id != cohort.administration_id:
+            result.problems.append(
+                Problem(
+                    line, f"{email} is an officer of {user.administration.name}, not of {cohort.administration.name}."
+                )
+            )
+        elif user is None and not row.get("full_name"):
+            result.problems.append(Problem(line, f"{email} has no account: give a full_name to create one."))
+        else:
+            plan.append((user, email, row.get("full_name", "")))
+    if not rows and not result.problems:
+        result.problems.append(Problem(1, "The file holds no officers."))
+    if result.problems:
+        return result
+    for user, email, name in plan:
+        if user is None:
+            user = accounts.create_account(
+                email=email, full_name=name, role=Role.LEARNER, administration=cohort.administration
+            )
+            result.created.append(user)
+        result.added += add_member(actor, cohort, user)
+    return result

@@ -1,0 +1,1 @@
+"""Tables, charts and exports shared by the dashboards and reports."""
