@@ -65,6 +65,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     directorate.init_app(app)
 
+    from app import workshops
+
+    workshops.init_app(app)
+
     from app import cli
 
     cli.init_app(app)

@@ -58,6 +58,7 @@ def load() -> None:
     from app import demo_activity
 
     demo_activity.load()
+    demo_activity.load_workshops()
 
 
 def _graduate(user: User) -> None:

@@ -126,7 +126,7 @@ def load(today: date | None = None) -> None:
                 indicator=indicator,
                 target_value=value,
                 label="Quarterly releases published" if indicator == "custom" else "",
-                manual_value=1 if indicator in ("custom", "workshops") else None,
+                manual_value=1 if indicator == "custom" else None,
             )
         for code in spec["administrations"]:
             cohort = directorate.save_cohort(
@@ -185,3 +185,86 @@ def _graduate(user: User, course: Course, enrolment: Enrolment, lessons) -> None
     for assessment in assessments.assessments_of(course):
         attempt = assessments.start_attempt(user, assessment)
         assessments.submit(attempt, assessments.answer_key(attempt))
+
+
+def load_workshops(today: date | None = None) -> None:
+    """One past data technique workshop with attendance and certificates; one upcoming data policy workshop."""
+    from app.workshops import services as workshops
+    from app.workshops.models import Registration, Workshop
+
+    if db.session.scalar(sa.select(Workshop.id).limit(1)) is not None:
+        return
+    esa = db.session.scalar(sa.select(Project).where(Project.code == "ESA-DATA-2025"))
+    wca = db.session.scalar(sa.select(Project).where(Project.code == "WCA-STATS-2026"))
+    if esa is None or wca is None:
+        return
+    today = today or date.today()
+    director, trainer = find_user("directorate@academy.test"), find_user("trainer@academy.test")
+    past_start = max(esa.start_date, today - timedelta(days=75))
+    past = workshops.save_workshop(
+        director,
+        None,
+        kind="data_technique",
+        title="Unit-value analysis on anonymised declarations",
+        description="Two days of joint experiments on the sandbox dataset with academics.",
+        objectives="Compute unit-value indicators per HS subheading; compare flagged lines with control results.",
+        start_date=past_start,
+        end_date=past_start + timedelta(days=1),
+        capacity=12,
+        registration_opens=past_start - timedelta(days=30),
+        registration_closes=past_start,
+        administrations=[find_administration("KE")],
+        project=esa,
+        academics=[("Invited academic (demo)", "A university statistics department")],
+        facilitator_users=[trainer],
+    )
+    for day in range(2):
+        begin = datetime.combine(past_start + timedelta(days=day), datetime.min.time()) + timedelta(hours=7)
+        workshops.add_session(
+            past,
+            title=f"Day {day + 1}",
+            starts_at=begin,
+            ends_at=begin + timedelta(hours=6),
+            mode="in_person",
+            place="Regional training centre (demo)",
+        )
+    officers = [find_user(f"officer{n}.ke@academy.test") for n in range(1, 6)]
+    for officer in officers:
+        # Registered back when registration was open (the service refuses a closed window).
+        db.session.add(
+            Registration(workshop_id=past.id, user_id=officer.id, status="registered", registered_by_id=director.id)
+        )
+    db.session.flush()
+    marks = {(s.id, o.id): (n < 4 or s is past.sessions[0]) for s in past.sessions for n, o in enumerate(officers)}
+    workshops.record_attendance(trainer, past, marks)
+    past.output_note = "A note on unit-value thresholds per HS chapter, circulated to the risk management unit."
+
+    upcoming_start = max(today + timedelta(days=40), wca.start_date)
+    upcoming = workshops.save_workshop(
+        director,
+        None,
+        kind="data_policy",
+        title="Publishing Customs statistics: quality and confidentiality",
+        description="Data policy workshop with academics, leading to a draft guideline.",
+        objectives="Agree confidentiality rules for published aggregates; draft a dissemination calendar.",
+        start_date=upcoming_start,
+        end_date=upcoming_start,
+        capacity=3,
+        registration_opens=today - timedelta(days=5),
+        registration_closes=upcoming_start - timedelta(days=1),
+        administrations=[find_administration("SN")],
+        project=wca,
+        facilitator_users=[trainer],
+    )
+    begin = datetime.combine(upcoming_start, datetime.min.time()) + timedelta(hours=9)
+    workshops.add_session(
+        upcoming,
+        title="Workshop",
+        starts_at=begin,
+        ends_at=begin + timedelta(hours=5),
+        mode="online",
+        link="https://meet.example.org/customs-statistics",
+    )
+    for n in range(1, 5):  # the fourth waits for a seat
+        workshops.register(director, upcoming, find_user(f"officer{n}.sn@academy.test"), today=today)
+    db.session.flush()

@@ -219,3 +219,46 @@ def _manage_cohort(user: User, cohort: Any) -> bool:
 @rule("audit.view")
 def _audit_view(user: User, _target: Any) -> bool:
     return is_staff(user)
+
+
+# Workshops ---------------------------------------------------------------------------------
+
+
+def _invited(user: User, workshop: Any) -> bool:
+    return user.administration_id in {a.id for a in workshop.administrations}
+
+
+def _facilitates(user: User, workshop: Any) -> bool:
+    return workshop.organiser_id == user.id or any(f.user_id == user.id for f in workshop.facilitators)
+
+
+@rule("workshop.organise")
+def _organise_workshop(user: User, workshop: Any) -> bool:
+    """Create workshops: trainers and staff; change one: its organiser and staff."""
+    if workshop is None:
+        return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+    return is_staff(user) or workshop.organiser_id == user.id
+
+
+@rule("workshop.view")
+def _view_workshop(user: User, workshop: Any) -> bool:
+    return is_staff(user) or user.role == Role.TRAINER or _facilitates(user, workshop) or _invited(user, workshop)
+
+
+@rule("workshop.register_others")
+def _register_others(user: User, target: Any) -> bool:
+    """Staff register anyone invited; a coordinator the officers of their own administration."""
+    workshop, officer = target
+    if is_staff(user):
+        return True
+    return (
+        user.role == Role.COORDINATOR
+        and officer.administration_id == user.administration_id
+        and _invited(user, workshop)
+    )
+
+
+@rule("workshop.attendance")
+def _record_attendance(user: User, workshop: Any) -> bool:
+    """The organiser, the facilitators with an account, and staff."""
+    return is_staff(user) or _facilitates(user, workshop)

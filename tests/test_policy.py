@@ -21,6 +21,18 @@ def administration(administration_id: int) -> Administration:
 ROLES = list(Role)
 
 
+class Workshopish:
+    """A workshop: invited administrations, an organiser, facilitators."""
+
+    def __init__(self, invited: int, organiser: int) -> None:
+        self.administrations = [administration(invited)]
+        self.organiser_id = organiser
+        self.facilitators = []
+
+    def __repr__(self) -> str:
+        return f"workshop-inviting-{self.administrations[0].id}"
+
+
 class Cohortish:
     """Anything that belongs to an administration (a cohort)."""
 
@@ -78,6 +90,21 @@ EXPECTED = [
     ("cohort.manage", Cohortish(OWN), {Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("cohort.manage", Cohortish(OTHER), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
     ("audit.view", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("workshop.organise", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("workshop.organise", Workshopish(invited=OWN, organiser=7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("workshop.view", Workshopish(invited=OWN, organiser=7), {*ROLES}),
+    ("workshop.view", Workshopish(invited=OTHER, organiser=7), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    (
+        "workshop.register_others",
+        (Workshopish(invited=OWN, organiser=7), person(Role.LEARNER, OWN, 7)),
+        {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN},
+    ),
+    (
+        "workshop.register_others",
+        (Workshopish(invited=OWN, organiser=7), person(Role.LEARNER, OTHER, 7)),
+        {Role.DIRECTORATE, Role.ADMIN},
+    ),
+    ("workshop.attendance", Workshopish(invited=OWN, organiser=7), {Role.DIRECTORATE, Role.ADMIN}),
 ]
 
 

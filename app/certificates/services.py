@@ -117,6 +117,23 @@ def _issue_tier_if_complete(user: User, course: Course) -> None:
         )
 
 
+def issue_attendance(user: User, workshop, *, hours: float | None) -> Certificate | None:
+    """A certificate of attendance of a workshop, once per officer and workshop."""
+    key = f"workshop/{workshop.id}"
+    if current_certificate(user.id, key) is not None:
+        return None
+    return _create(
+        user_id=user.id,
+        kind="workshop",
+        achievement_key=key,
+        title=workshop.title,
+        track_title=workshop.kind_label,
+        tier_title=None,
+        recipient_name=user.full_name,
+        hours=hours or None,
+    )
+
+
 def issue_manual(
     user: User, *, title: str, reason: str, issued_by: User, hours: float | None = None, course: Course | None = None
 ) -> Certificate:
@@ -248,6 +265,8 @@ def _subject(certificate: Certificate):
 
     if certificate.kind == "course":
         criteria = f"Completed every required lesson and passed the required assessments of {certificate.title}."
+    elif certificate.kind == "workshop":
+        criteria = f"Attended every session that counts of the {certificate.track_title.lower()} “{certificate.title}”."
     elif certificate.kind == "tier":
         criteria = (
             f"Completed every course of the {certificate.tier_title} tier of the {certificate.track_title} track."

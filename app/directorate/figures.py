@@ -131,6 +131,7 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
         .group_by(project_administrations.c.project_id, _year(Certificate.issued_at), Course.track_id, Course.tier_id)
     ):
         certified[(p, y, track, tier)] += n
+    workshops, trained = _workshop_counts(project_ids)
     result: dict[int, list[TargetProgress]] = defaultdict(list)
     for target in targets:
         if target.indicator == "enrolled":
@@ -144,10 +145,42 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
                 and target.track_id in (None, track)
                 and target.tier_id in (None, tier)
             )
+        elif target.indicator == "workshops":
+            actual = workshops.get((target.project_id, target.year), 0)
+        elif target.indicator == "trained":
+            actual = trained.get((target.project_id, target.year), 0)
         else:
             actual = target.manual_value or 0
         result[target.project_id].append(TargetProgress(target, float(actual)))
     return result
+
+
+def _workshop_counts(project_ids: list[int]) -> tuple[dict, dict]:
+    """Workshops held (ended, not cancelled) and officers trained (present at a session), per project and year."""
+    from app.workshops.models import Attendance, Workshop, WorkshopSession
+
+    today = date.today()
+    held = dict(
+        ((p, y), n)
+        for p, y, n in db.session.execute(
+            sa.select(Workshop.project_id, _year(Workshop.end_date), sa.func.count())
+            .where(Workshop.project_id.in_(project_ids), Workshop.cancelled.is_(False), Workshop.end_date < today)
+            .group_by(Workshop.project_id, _year(Workshop.end_date))
+        )
+    )
+    trained = dict(
+        ((p, y), n)
+        for p, y, n in db.session.execute(
+            sa.select(
+                Workshop.project_id, _year(WorkshopSession.starts_at), sa.func.count(sa.distinct(Attendance.user_id))
+            )
+            .join(WorkshopSession, WorkshopSession.workshop_id == Workshop.id)
+            .join(Attendance, Attendance.session_id == WorkshopSession.id)
+            .where(Workshop.project_id.in_(project_ids), Attendance.present.is_(True))
+            .group_by(Workshop.project_id, _year(WorkshopSession.starts_at))
+        )
+    )
+    return held, trained
 
 
 def project_states(today: date, project_ids: list[int] | None = None) -> list[ProjectState]:
@@ -403,3 +436,40 @@ def cohort_progress(cohort_ids: list[int]) -> dict[int, tuple[int, int, int]]:
         )
     }
     return {cid: (members.get(cid, 0), *learning.get(cid, (0, 0))) for cid in cohort_ids}
+
+
+def workshop_rows(project_id: int) -> list[tuple]:
+    """(workshop, registered, attended, certificates of attendance) for a project's workshops: four queries."""
+    from app.workshops.models import Attendance, Registration, Workshop, WorkshopSession
+
+    workshops = list(
+        db.session.scalars(sa.select(Workshop).where(Workshop.project_id == project_id).order_by(Workshop.start_date))
+    )
+    ids = [w.id for w in workshops]
+    if not ids:
+        return []
+    registered = dict(
+        db.session.execute(
+            sa.select(Registration.workshop_id, sa.func.count())
+            .where(Registration.workshop_id.in_(ids), Registration.status == "registered")
+            .group_by(Registration.workshop_id)
+        ).all()
+    )
+    attended = dict(
+        db.session.execute(
+            sa.select(WorkshopSession.workshop_id, sa.func.count(sa.distinct(Attendance.user_id)))
+            .join(Attendance, Attendance.session_id == WorkshopSession.id)
+            .where(WorkshopSession.workshop_id.in_(ids), Attendance.present.is_(True))
+            .group_by(WorkshopSession.workshop_id)
+        ).all()
+    )
+    keys = {f"workshop/{i}": i for i in ids}
+    certified = {
+        keys[k]: n
+        for k, n in db.session.execute(
+            sa.select(Certificate.achievement_key, sa.func.count())
+            .where(Certificate.achievement_key.in_(keys), Certificate.status == "valid")
+            .group_by(Certificate.achievement_key)
+        )
+    }
+    return [(w, registered.get(w.id, 0), attended.get(w.id, 0), certified.get(w.id, 0)) for w in workshops]

@@ -56,9 +56,7 @@ class TargetForm(FlaskForm):
     tier = SelectField(_l("Tier (certified officers)"), coerce=int)
     label = StringField(_l("Name of a custom indicator"), validators=[Length(max=200)])
     target_value = DecimalField(_l("Target"), validators=[DataRequired(), NumberRange(min=0.01, max=1_000_000)])
-    manual_value = DecimalField(
-        _l("Actual (custom indicators and workshops)"), validators=[Optional(), NumberRange(min=0)]
-    )
+    manual_value = DecimalField(_l("Actual (custom indicators only)"), validators=[Optional(), NumberRange(min=0)])
     submit = SubmitField(_l("Save the target"))
 
 

@@ -31,7 +31,7 @@ cohort_courses = sa.Table(
 
 PROJECT_STATUSES = ("planned", "active", "suspended", "closed")
 MILESTONE_STATUSES = ("planned", "in_progress", "done", "cancelled")
-INDICATORS = ("enrolled", "certified", "workshops", "custom")
+INDICATORS = ("enrolled", "certified", "workshops", "trained", "custom")
 
 
 class Project(db.Model):
@@ -73,7 +73,7 @@ class Target(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
     year: Mapped[int]
-    #: enrolled, certified, workshops or custom.
+    #: enrolled, certified, workshops (held), trained (officers who attended a workshop) or custom.
     indicator: Mapped[str] = mapped_column(sa.String(20))
     #: For 'certified': which track and tier (either may be empty: any).
     track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tracks.id", ondelete="SET NULL"))
@@ -81,7 +81,7 @@ class Target(db.Model):
     #: The name of a custom indicator, e.g. "Data policy adopted".
     label: Mapped[str] = mapped_column(sa.String(200), default="")
     target_value: Mapped[float]
-    #: The actual of a custom (or workshops, until workshops are recorded here) indicator, entered by hand.
+    #: The actual of a custom indicator, entered by hand (the others are counted by the platform).
     manual_value: Mapped[float | None]
 
     project: Mapped[Project] = relationship(back_populates="targets")

@@ -92,10 +92,14 @@ def target_label(target) -> str:
             filter(None, [target.track.title if target.track else "", target.tier.title if target.tier else ""])
         )
         return f"Officers certified{f' ({scope})' if scope else ''}"
-    return {"enrolled": "Officers enrolled", "workshops": "Workshops held"}[target.indicator]
+    return {"enrolled": "Officers enrolled", "workshops": "Workshops held", "trained": "Officers trained in workshops"}[
+        target.indicator
+    ]
 
 
-def project_tables(state: figures.ProjectState, cohorts: list, progress: dict) -> list[Table]:
+def project_tables(
+    state: figures.ProjectState, cohorts: list, progress: dict, workshops: list | None = None
+) -> list[Table]:
     """The tables of a project's page and report."""
     project = state.project
     return [
@@ -138,6 +142,13 @@ def project_tables(state: figures.ProjectState, cohorts: list, progress: dict) -
                 [c.name, c.administration.code, c.start_date, c.end_date, *progress.get(c.id, (0, 0, 0))]
                 for c in cohorts
             ],
+            numeric={4, 5, 6},
+        ),
+        Table(
+            key="workshops",
+            title="Workshops",
+            columns=["Workshop", "Kind", "From", "To", "Registered", "Attended", "Certificates of attendance"],
+            rows=[[w.title, w.kind_label, w.start_date, w.end_date, r, a, c] for w, r, a, c in workshops or []],
             numeric={4, 5, 6},
         ),
     ]

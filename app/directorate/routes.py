@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy
+from app import policy, storage
 from app.audit import services as audit
 from app.auth.models import Administration, Region, Role, User
 from app.courses.models import Course, Tier, Track
@@ -151,7 +151,7 @@ def _project_context(project):
         )
     )
     progress = figures.cohort_progress([c.id for c in cohorts])
-    tables = reports.project_tables(state, cohorts, progress)
+    tables = reports.project_tables(state, cohorts, progress, figures.workshop_rows(project.id))
     timeline = charts.timeline(
         [charts.TimelineItem(m.title, m.due_date, m.status == "done", m.completed_on) for m in project.milestones],
         start=project.start_date,
@@ -239,7 +239,7 @@ def evidence(milestone_id: int):
     policy.authorize("directorate.view", milestone.project)
     # Always a download with a neutral type: an uploaded file never runs in our pages.
     return send_file(
-        services.evidence_path(milestone.evidence_sha256),
+        storage.path_of("evidence", milestone.evidence_sha256),
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=milestone.evidence_filename,

@@ -7,16 +7,13 @@ message names it; nothing is written when one is raised.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 
-from app import policy
+from app import policy, storage
 from app.audit.services import record, snapshot
 from app.auth import services as accounts
 from app.auth.importing import Problem
@@ -157,23 +154,12 @@ def save_milestone(
     return milestone
 
 
-MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
-
-
 def attach_evidence(actor, milestone: Milestone, filename: str, data: bytes) -> None:
-    """Keep an uploaded evidence file in storage by hash; it is only ever served as a download."""
-    from werkzeug.utils import secure_filename
-
-    name = secure_filename(filename) or "evidence"
-    if not data:
-        raise ProjectError("The evidence file is empty.")
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise ProjectError("The evidence file is larger than 20 MB.")
-    digest = hashlib.sha256(data).hexdigest()
-    path = evidence_path(digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_bytes(data)
+    """Keep an uploaded evidence file; it is only ever served as a download."""
+    try:
+        name, digest = storage.store("evidence", filename, data)
+    except storage.UploadError as error:
+        raise ProjectError(f"Evidence: {error}") from error
     before = snapshot(milestone, MILESTONE_FIELDS)
     milestone.evidence_filename, milestone.evidence_sha256 = name, digest
     record(
@@ -185,10 +171,6 @@ def attach_evidence(actor, milestone: Milestone, filename: str, data: bytes) -> 
         before=before,
         after=snapshot(milestone, MILESTONE_FIELDS),
     )
-
-
-def evidence_path(sha256: str) -> Path:
-    return Path(current_app.config["STORAGE_DIR"]) / "evidence" / sha256[:2] / sha256
 
 
 def save_target(
@@ -221,7 +203,7 @@ def save_target(
     target.track_id = track_id if indicator == "certified" else None
     target.tier_id = tier_id if indicator == "certified" else None
     target.label = label.strip()
-    target.manual_value = manual_value if indicator in ("custom", "workshops") else None
+    target.manual_value = manual_value if indicator == "custom" else None
     db.session.add(target)
     db.session.flush()
     record(

@@ -1,0 +1,36 @@
+"""Uploaded files kept in STORAGE_DIR by their SHA-256: written once, served only as downloads."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.utils import secure_filename
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class UploadError(ValueError):
+    """An upload that cannot be kept; the message says why."""
+
+
+def path_of(kind: str, sha256: str) -> Path:
+    """Where a stored file of this kind (evidence, workshops) lives."""
+    return Path(current_app.config["STORAGE_DIR"]) / kind / sha256[:2] / sha256
+
+
+def store(kind: str, filename: str, data: bytes) -> tuple[str, str]:
+    """Keep an uploaded file; returns (safe file name, sha256). Refuses empty and oversized files."""
+    if not data:
+        raise UploadError("The file is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"The file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
+    digest = hashlib.sha256(data).hexdigest()
+    target = path_of(kind, digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    return secure_filename(filename)[:200] or "file", digest
