@@ -34,3 +34,13 @@ def store(kind: str, filename: str, data: bytes) -> tuple[str, str]:
         temporary.write_bytes(data)
         temporary.replace(target)
     return secure_filename(filename)[:200] or "file", digest
+
+
+def download(kind: str, sha256: str, filename: str):
+    """Send a stored upload as a download with a neutral type: it never runs in our pages."""
+    from flask import abort, send_file
+
+    path = path_of(kind, sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=filename)

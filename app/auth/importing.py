@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -12,20 +10,12 @@ from flask_babel import gettext as _
 from app import policy
 from app.auth.models import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
+from app.csvfiles import Problem, read_rows
 from app.extensions import db
 
 COLUMNS = ("email", "full_name", "administration", "role")
 MAX_NAME_LENGTH = 200
 MAX_ROWS = 20_000
-
-
-@dataclass
-class Problem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass
@@ -41,65 +31,12 @@ class ImportResult:
         return not self.problems
 
 
-def _decode(data: bytes) -> tuple[str | None, Problem | None]:
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, Problem(line, _("The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."))
-
-
-def _header_key(name: str) -> str:
-    return "_".join(name.strip().lower().replace("-", " ").split())
-
-
-def _reader(text: str) -> csv.DictReader:
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in French locales save with semicolons.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
 def parse(data: bytes, actor: User | None) -> ImportResult:
     """Check every line of the file; returns the rows to create or every problem found."""
     result = ImportResult()
-    text, problem = _decode(data)
-    if problem:
-        result.problems.append(problem)
+    raw_rows, result.problems = read_rows(data, COLUMNS, max_rows=MAX_ROWS)
+    if result.problems and not raw_rows:
         return result
-    reader = _reader(text)
-    header = [_header_key(name) for name in (reader.fieldnames or [])]
-    missing = [column for column in COLUMNS if column not in header]
-    unknown = [name for name, key in zip(reader.fieldnames or [], header, strict=True) if key not in COLUMNS]
-    if missing:
-        result.problems.append(
-            Problem(
-                1,
-                _(
-                    "Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
-                    columns=", ".join(missing),
-                    all=", ".join(COLUMNS),
-                ),
-            )
-        )
-    if unknown:
-        result.problems.append(Problem(1, _("Unknown column(s): %(columns)s.", columns=", ".join(unknown))))
-    if result.problems:
-        return result
-    reader.fieldnames = header
-
-    raw_rows: list[tuple[int, dict]] = []
-    for row in reader:
-        if reader.line_num - 1 > MAX_ROWS:
-            result.problems.append(Problem(reader.line_num, _("Too many lines: at most %(n)d per file.", n=MAX_ROWS)))
-            return result
-        if None in row:
-            result.problems.append(Problem(reader.line_num, _("This line has more values than there are columns.")))
-            continue
-        values = {key: (value or "").strip() for key, value in row.items()}
-        if not any(values.values()):
-            continue  # blank line
-        raw_rows.append((reader.line_num, values))
 
     codes = {values["administration"].upper() for _line, values in raw_rows}
     administrations = {
@@ -154,6 +91,7 @@ def parse(data: bytes, actor: User | None) -> ImportResult:
 
     if not raw_rows and not result.problems:
         result.problems.append(Problem(1, _("The file holds no officers.")))
+    result.problems.sort(key=lambda problem: problem.line)
     return result
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -237,13 +237,7 @@ def evidence(milestone_id: int):
     if milestone is None or not milestone.evidence_sha256:
         abort(404)
     policy.authorize("directorate.view", milestone.project)
-    # Always a download with a neutral type: an uploaded file never runs in our pages.
-    return send_file(
-        storage.path_of("evidence", milestone.evidence_sha256),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=milestone.evidence_filename,
-    )
+    return storage.download("evidence", milestone.evidence_sha256, milestone.evidence_filename)
 
 
 @bp.route("/projects/<code>/targets/new", methods=["GET", "POST"], defaults={"target_id": None})

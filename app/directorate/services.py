@@ -6,8 +6,6 @@ message names it; nothing is written when one is raised.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,10 +14,10 @@ import sqlalchemy as sa
 from app import policy, storage
 from app.audit.services import record, snapshot
 from app.auth import services as accounts
-from app.auth.importing import Problem
 from app.auth.models import Administration, Role, User
 from app.courses import services as courses
 from app.courses.models import Course
+from app.csvfiles import Problem, read_rows
 from app.directorate.models import (
     INDICATORS,
     MILESTONE_STATUSES,
@@ -337,24 +335,9 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
     and invited.
     """
     result = MemberImport()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        result.problems.append(Problem(data[: error.start].count(b"\n") + 1, "The file is not UTF-8 text."))
+    rows, result.problems = read_rows(data, ("email",), ("full_name",))
+    if result.problems and not rows:
         return result
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=first.count))
-    header = [(h or "").strip().lower().replace(" ", "_") for h in reader.fieldnames or []]
-    if "email" not in header:
-        result.problems.append(Problem(1, "The first line must name the columns: email, full_name (optional)."))
-        return result
-    unknown = set(header) - {"email", "full_name"}
-    if unknown:
-        result.problems.append(Problem(1, f"Unknown column(s): {', '.join(sorted(unknown))}."))
-        return result
-    reader.fieldnames = header
-    rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
-    rows = [(line, row) for line, row in rows if any(row.values())]
     emails = {row.get("email", "").lower() for _line, row in rows}
     found = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
     seen: dict[str, int] = {}
@@ -383,6 +366,7 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
     if not rows and not result.problems:
         result.problems.append(Problem(1, "The file holds no officers."))
     if result.problems:
+        result.problems.sort(key=lambda problem: problem.line)
         return result
     for user, email, name in plan:
         if user is None:

@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -349,12 +349,7 @@ def material(material_id: int, filename: str):
     if item is None or item.filename != filename:
         abort(404)
     _workshop_or_404(item.workshop_id)
-    return send_file(
-        storage.path_of("workshops", item.sha256),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=item.filename,
-    )
+    return storage.download("workshops", item.sha256, item.filename)
 
 
 @bp.post("/workshops/<int:workshop_id>/output")
@@ -387,9 +382,4 @@ def output_file(workshop_id: int, filename: str):
     workshop = _workshop_or_404(workshop_id)
     if not workshop.output_sha256 or workshop.output_filename != filename:
         abort(404)
-    return send_file(
-        storage.path_of("workshops", workshop.output_sha256),
-        mimetype="application/octet-stream",
-        as_attachment=True,
-        download_name=workshop.output_filename,
-    )
+    return storage.download("workshops", workshop.output_sha256, workshop.output_filename)

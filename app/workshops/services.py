@@ -5,19 +5,17 @@ Services only flush; the request commits. A WorkshopError's message is shown as 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from app import policy, storage
-from app.auth.importing import Problem
 from app.auth.models import Administration, Role, User, utcnow
 from app.auth.services import AccountError, normalise_email
 from app.courses import services as courses
 from app.courses.models import Course
+from app.csvfiles import Problem, read_rows
 from app.extensions import db
 from app.workshops.models import KINDS, Attendance, Facilitator, Material, Registration, Workshop, WorkshopSession
 
@@ -325,32 +323,14 @@ class AttendanceImport:
 def parse_attendance(workshop: Workshop, data: bytes) -> AttendanceImport:
     """Read an attendance CSV (email, session number, present): every bad line reported, nothing kept if any."""
     result = AttendanceImport()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        result.problems.append(Problem(data[: error.start].count(b"\n") + 1, "The file is not UTF-8 text."))
+    rows, result.problems = read_rows(data, ("email", "session", "present"))
+    if result.problems and not rows:
         return result
-    first = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=max((",", ";", "\t"), key=first.count))
-    header = [(h or "").strip().lower() for h in reader.fieldnames or []]
-    if set(header) != {"email", "session", "present"}:
-        result.problems.append(Problem(1, "The first line must name the columns: email, session, present."))
-        return result
-    reader.fieldnames = header
     sessions = list(workshop.sessions)
-    seated = {
-        u.email: u.id
-        for u in db.session.scalars(
-            sa.select(User)
-            .join(Registration, Registration.user_id == User.id)
-            .where(Registration.workshop_id == workshop.id, Registration.status == REGISTERED)
-        )
-    }
-    for row in reader:
-        line = reader.line_num
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if not any(values.values()):
-            continue
+    seated = {u.email: u.id for u in db.session.scalars(
+        sa.select(User).join(Registration, Registration.user_id == User.id)
+        .where(Registration.workshop_id == workshop.id, Registration.status == REGISTERED))}
+    for line, values in rows:
         try:
             email = normalise_email(values["email"])
         except AccountError as error:
@@ -378,6 +358,7 @@ def parse_attendance(workshop: Workshop, data: bytes) -> AttendanceImport:
             result.problems.append(Problem(line, f"Present must be yes or no, not {values['present']!r}."))
             continue
         result.marks[(sessions[int(number) - 1].id, seated[email])] = present in TRUE_WORDS
+    result.problems.sort(key=lambda problem: problem.line)
     return result
 
 

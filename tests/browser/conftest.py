@@ -56,3 +56,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def log_in(page, email: str, password: str | None = None) -> None:
+    """Log in through the form, as a person would."""
+    from tests.helpers import PASSWORD
+
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")

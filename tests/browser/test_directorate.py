@@ -3,23 +3,16 @@
 import pytest
 
 from app.auth.models import Role
-from tests.helpers import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     """Overview → project → add a milestone → a cohort from a CSV → download CSV, XLSX and PDF."""
     make_user(Role.LEARNER, project["kenya"], email="k1@example.org")
-    _log_in(page, project["director"].email)
+    log_in(page, project["director"].email)
     page.get_by_role("link", name="Directorate").click()
     assert page.get_by_role("heading", name="Directorate overview").is_visible()
     page.get_by_role("link", name="KE-DATA").first.click()
@@ -59,7 +52,7 @@ def test_directorate_walks_a_project(page, project, make_user, tmp_path):
 def test_coordinator_cannot_open_another_administration(page, project, make_user, make_administration):
     """Does a coordinator who types another administration's address get 'Not allowed'?"""
     senegal = make_administration("SN")
-    _log_in(page, make_user(Role.COORDINATOR, project["kenya"]).email)
+    log_in(page, make_user(Role.COORDINATOR, project["kenya"]).email)
     page.get_by_role("link", name="My administration").click()
     assert page.get_by_role("heading", level=1).inner_text() == project["kenya"].name
     page.goto(f"/coordinator?administration={senegal.id}")

@@ -3,23 +3,16 @@
 import pytest
 
 from app.auth.models import Role
-from tests.helpers import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):
     """Can a learner walk a course lesson by lesson in a real browser and pick up where they left off?"""
     learner = make_user(Role.LEARNER, full_name="Awa Ndiaye")
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.get_by_role("link", name="Catalogue").first.click()
     assert page.get_by_text("Locked: complete Introduction to Customs data first.").is_visible()
     page.get_by_role("link", name="Introduction to Customs data").click()
@@ -40,7 +33,7 @@ def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):
 
     # Log out, come back, resume at the notebook lesson.
     page.get_by_role("button", name="Log out").click()
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.get_by_role("link", name="My learning").first.click()
     page.get_by_role("link", name="Exploring a dataset").click()
     page.wait_for_url("**/lessons/exploring")
@@ -59,7 +52,7 @@ def test_lesson_runs_no_script_and_loads_nothing_from_elsewhere(page, make_user,
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    _log_in(page, learner.email)
+    log_in(page, learner.email)
     page.goto("/courses/intro-to-data")
     page.get_by_role("button", name="Enrol").click()
     page.goto("/courses/intro-to-data/lessons/exploring")

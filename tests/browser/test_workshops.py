@@ -6,17 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from app.auth.models import Role
-from tests.helpers import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, email):
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/")
 
 
 def _log_out(page):
@@ -31,7 +24,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
     today = date.today()
     start = max(today, date(2025, 1, 1))
 
-    _log_in(page, project["director"].email)
+    log_in(page, project["director"].email)
     page.goto("/workshops/new")
     page.get_by_label("Kind").select_option("data_technique")
     page.get_by_label("Title").fill("Unit values hands-on")
@@ -55,7 +48,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
     page.get_by_text("Session added.").wait_for()
     _log_out(page)
 
-    _log_in(page, officer.email)
+    log_in(page, officer.email)
     page.goto(workshop_url)
     page.get_by_role("button", name="Register", exact=True).click()
     page.get_by_text("You are registered.").wait_for()
@@ -65,7 +58,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
         base_url=live_server, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
     mobile = phone.new_page()
-    _log_in(mobile, facilitator.email)
+    log_in(mobile, facilitator.email)
     mobile.goto(workshop_url + "/attendance")
     box = mobile.get_by_label("Achieng Otieno")
     assert box.bounding_box()["height"] >= 20  # a target a thumb can hit
@@ -74,7 +67,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
     mobile.get_by_text("1 certificate of attendance issued.").wait_for()
     phone.close()
 
-    _log_in(page, officer.email)
+    log_in(page, officer.email)
     page.goto("/certificates")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
@@ -87,7 +80,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
     page.get_by_text("Valid.").wait_for()
     assert page.get_by_text("Unit values hands-on").is_visible()
 
-    _log_in(page, project["director"].email)
+    log_in(page, project["director"].email)
     page.goto("/projects/KE-DATA")
     row = page.get_by_role("row", name=re.compile("Unit values hands-on"))
     assert row.get_by_role("cell").nth(5).inner_text() == "1"  # attended
