@@ -2,6 +2,7 @@
 #   make run    set up everything and serve http://127.0.0.1:5000 with SQLite and demo data
 #   make test   install what the tests need and run them
 #   make lint   ruff check and format check
+#   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; see bench/README.md)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db fonts
+.PHONY: run test lint format setup clean-db fonts messages bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -50,3 +51,16 @@ clean-db:
 
 fonts:
 	$(BIN)/python certificates/make_fonts.py
+
+# The benchmark needs wrk (Debian's package): installed here when missing and we are root.
+SIZE ?= S
+bench: $(VENV)/.installed-app
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else echo "wrk is missing: run 'sudo apt-get install wrk', then make bench again." >&2; exit 1; fi; }
+	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
+
+# Extract the strings marked for translation into translations/messages.pot (English is the source).
+messages: $(VENV)/.installed-app
+	mkdir -p translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
