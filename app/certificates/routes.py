@@ -180,6 +180,21 @@ def issue():
     return render_template("certificates/issue.html", form=form)
 
 
+def _zip(certificates: list, name: str) -> Response:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
+        for certificate in certificates:
+            path = services.storage_path(certificate)
+            if path.is_file():
+                archive.write(path, f"{certificate.code}.pdf")
+    current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={name}-certificates.zip"},
+    )
+
+
 @bp.get("/courses/<slug>/certificates.zip")
 @login_required
 def course_zip(slug: str):
@@ -187,15 +202,17 @@ def course_zip(slug: str):
     course = courses.course_by_slug(slug)
     if course is None:
         abort(404)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
-        for certificate in services.certificates_for_course(course):
-            path = services.storage_path(certificate)
-            if path.is_file():
-                archive.write(path, f"{certificate.code}.pdf")
-    current_app.logger.info("Certificates of %s exported by user %s", slug, current_user.id)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f"attachment; filename={slug}-certificates.zip"},
-    )
+    return _zip(services.certificates_for_course(course), slug)
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@login_required
+def cohort_zip(cohort_id: int):
+    from app.directorate.models import Cohort
+
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        abort(404)
+    policy.authorize("certificate.issue")
+    policy.authorize("cohort.manage", cohort)
+    return _zip(services.certificates_for_cohort(cohort), f"cohort-{cohort.id}")

@@ -253,6 +253,27 @@ def certificates_for_course(course: Course) -> list[Certificate]:
     )
 
 
+def certificates_for_cohort(cohort) -> list[Certificate]:
+    """The valid course certificates of a cohort's officers, for the cohort's courses."""
+    from app.directorate.models import CohortMember, cohort_courses
+
+    return list(
+        db.session.scalars(
+            sa.select(Certificate)
+            .join(CohortMember, CohortMember.user_id == Certificate.user_id)
+            .join(
+                cohort_courses,
+                sa.and_(
+                    cohort_courses.c.cohort_id == CohortMember.cohort_id,
+                    cohort_courses.c.course_id == Certificate.course_id,
+                ),
+            )
+            .where(CohortMember.cohort_id == cohort.id, Certificate.status == VALID)
+            .order_by(Certificate.recipient_name)
+        )
+    )
+
+
 def all_certificates() -> list[Certificate]:
     return list(db.session.scalars(sa.select(Certificate).order_by(Certificate.issued_at, Certificate.id)))
 

@@ -304,3 +304,34 @@ def test_revocation_reaches_the_credential(app, client, auth, make_user, synced)
     assert credential["credentialStatus"]["revoked"] is True
     status = client.get(f"/verify/{code}", headers={"Accept": "application/json"}).json
     assert status["revokedCredentials"][0]["revoked"] is True
+
+
+def test_cohort_certificates_as_a_zip(app, client, auth, make_user, synced):
+    """Does a trainer download the certificates of a cohort's officers for its courses as a ZIP?"""
+    from datetime import date
+
+    from app.directorate.models import Cohort, CohortMember
+
+    member, outsider = make_user(full_name="Member"), make_user(full_name="Outsider")
+    for learner in (member, outsider):
+        _complete_intro(app, learner.id)
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        cohort = Cohort(
+            name="C",
+            administration_id=member.administration_id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            courses=[intro],
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        db.session.commit()
+        cohort_id = cohort.id
+        expected = db.session.scalar(
+            sa.select(Certificate.code).where(Certificate.user_id == member.id, Certificate.kind == "course")
+        )
+    auth.login(make_user(Role.TRAINER).email)
+    with client.get(f"/cohorts/{cohort_id}/certificates.zip") as response:
+        assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == [f"{expected}.pdf"]
