@@ -60,6 +60,8 @@ def from_environment(instance_path: Path) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "STORAGE_DIR": str(storage),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content"),
+        # The Open Badges signing key: instance/ by default; several hosts must share one.
+        "CREDENTIAL_KEY_DIR": os.environ.get("CREDENTIAL_KEY_DIR") or None,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Mail: with no MAIL_SERVER the messages are written to the log (local runs only).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,

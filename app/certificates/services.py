@@ -320,7 +320,7 @@ def signed_credential(certificate: Certificate) -> str:
     """The credential signed as a VC-JWT with the issuer's key."""
     from app.certificates.credentials import sign_credential
 
-    return sign_credential(credential(certificate), Path(current_app.instance_path))
+    return sign_credential(credential(certificate), _key_dir())
 
 
 def revocation_status(certificate: Certificate) -> dict:
@@ -330,11 +330,16 @@ def revocation_status(certificate: Certificate) -> dict:
     return revocation_list(_subject(certificate), public_url=current_app.config["PUBLIC_URL"])
 
 
+def _key_dir() -> Path:
+    """Where the issuer's signing key lives (CREDENTIAL_KEY_DIR; instance/ by default)."""
+    return Path(current_app.config.get("CREDENTIAL_KEY_DIR") or current_app.instance_path)
+
+
 def public_keys() -> dict:
     """The issuer's public key(s), for anyone to verify a credential without us."""
     from app.certificates.credentials import jwks
 
-    return jwks(Path(current_app.instance_path))
+    return jwks(_key_dir())
 
 
 def issuer_profile() -> dict:
