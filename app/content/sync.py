@@ -245,12 +245,34 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
     lesson.attachments.clear()
     for index, (path, title) in enumerate(files):
         digest, size = store_file(path)
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if path.suffix == ".ipynb":
-            media_type = "application/x-ipynb+json"
+        media_type = download_type(path)
         lesson.attachments.append(
             Attachment(title=title, filename=path.name, media_type=media_type, size=size, sha256=digest, position=index)
         )
+
+
+#: Types a download may keep; anything else (HTML, SVG, scripts) is sent as opaque bytes.
+SAFE_DOWNLOAD_TYPES = {
+    "text/csv",
+    "text/plain",
+    "application/json",
+    "application/pdf",
+    "application/zip",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def download_type(path: Path) -> str:
+    """The type an attachment is served with: its own when inert, else application/octet-stream."""
+    if path.suffix == ".ipynb":
+        return "application/x-ipynb+json"
+    guessed = mimetypes.guess_type(path.name)[0]
+    return guessed if guessed in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
 
 
 def _sync_prerequisites(tree: ContentTree, courses: dict[str, Course]) -> None:

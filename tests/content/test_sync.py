@@ -125,3 +125,22 @@ def test_removed_course_is_retired(app, synced):
         course = db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice"))
         assert course.retired_at is not None
         assert _count(Attachment) == 2
+
+
+def test_active_attachments_are_stored_as_opaque_downloads(app, content_dir):
+    """Is an HTML or SVG attachment stored with a type no browser renders, and a CSV with its own?"""
+    (content_dir / "datasets/page.html").write_text("<script>alert(1)</script>")
+    (content_dir / "datasets/chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    manifest = content_dir / "courses/intro-to-data/course.yml"
+    manifest.write_text(manifest.read_text().replace(
+        "            title: Sample declarations (CSV)",
+        "            title: Sample declarations (CSV)\n"
+        "          - file: ../../datasets/page.html\n            title: A page\n"
+        "          - file: ../../datasets/chart.svg\n            title: A chart",
+    ))
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+        types = dict(db.session.execute(sa.select(Attachment.filename, Attachment.media_type)).all())
+    assert types["page.html"] == types["chart.svg"] == "application/octet-stream"
+    assert types["sample.csv"] == "text/csv"
