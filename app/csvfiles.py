@@ -23,8 +23,9 @@ def header_key(name: str) -> str:
     return "_".join((name or "").strip().lower().replace("-", " ").split())
 
 
-def read_rows(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = (),
-              max_rows: int = 20_000) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+def read_rows(
+    data: bytes, required: tuple[str, ...], optional: tuple[str, ...] = (), max_rows: int = 20_000
+) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
     """The non-blank rows of a CSV as (line number, {column: stripped value}), or the problems.
 
     UTF-8 with or without a byte order mark; commas, semicolons (French spreadsheets) or tabs.
@@ -42,8 +43,16 @@ def read_rows(data: bytes, required: tuple[str, ...], optional: tuple[str, ...] 
     missing = [column for column in required if column not in header]
     unknown = [name for name, key in zip(names, header, strict=True) if key not in (*required, *optional)]
     if missing:
-        problems.append(Problem(1, _("Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
-                                     columns=", ".join(missing), all=", ".join((*required, *optional)))))
+        problems.append(
+            Problem(
+                1,
+                _(
+                    "Missing column(s): %(columns)s. The first line must name the columns %(all)s.",
+                    columns=", ".join(missing),
+                    all=", ".join((*required, *optional)),
+                ),
+            )
+        )
     if unknown:
         problems.append(Problem(1, _("Unknown column(s): %(columns)s.", columns=", ".join(unknown))))
     if problems:

@@ -302,7 +302,11 @@ class _Checker:
         for chunk in markup:
             for match in ACTIVE_MARKUP.finditer(chunk):
                 snippet = match.group(0).strip()
-                self.problem(path, _line_with(lines, snippet[:40]), f"executable markup ({snippet[:40]}): remove it, it never runs here")
+                self.problem(
+                    path,
+                    _line_with(lines, snippet[:40]),
+                    f"executable markup ({snippet[:40]}): remove it, it never runs here",
+                )
         for number, line in enumerate(lines, start=1):
             for found in GLOSSARY_LINK.finditer(line):
                 slug = found.group(1) or found.group(2)
@@ -311,12 +315,10 @@ class _Checker:
 
     def check_prerequisites(self) -> None:
         courses = self.tree.courses
-        for slug, source in courses.items():
+        for source in courses.values():
             for prerequisite in source.spec.prerequisites:
                 if prerequisite not in courses and prerequisite not in self.broken:
-                    self.problem(
-                        source.folder / "course.yml", 1, f"prerequisite {prerequisite!r} is not a course"
-                    )
+                    self.problem(source.folder / "course.yml", 1, f"prerequisite {prerequisite!r} is not a course")
         # Cycles: depth-first search, reporting each cycle once.
         state: dict[str, int] = {}
         reported: set[frozenset[str]] = set()
@@ -330,9 +332,7 @@ class _Checker:
                     cycle = path[path.index(prerequisite) :] + [prerequisite]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
-                        self.problem(
-                            courses[slug].folder / "course.yml", 1, "prerequisite cycle: " + " → ".join(cycle)
-                        )
+                        self.problem(courses[slug].folder / "course.yml", 1, "prerequisite cycle: " + " → ".join(cycle))
                 elif prerequisite not in state:
                     visit(prerequisite, [*path, prerequisite])
             state[slug] = 2

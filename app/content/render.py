@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import base64
 import re
-from html import escape, unescape
 from functools import cache
+from html import escape, unescape
 
 import nbformat
 import nh3
@@ -28,10 +28,59 @@ _IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+    "var",
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
@@ -45,14 +94,54 @@ ATTRIBUTES = {
 # Classes our lesson styles and syntax highlighting use; any other class is dropped, so a lesson
 # cannot borrow the page's own classes.
 _LESSON_CLASSES = {
-    "highlight", "math", "inline", "block", "footnotes", "footnotes-sep", "footnotes-list", "footnote-item",
-    "footnote-ref", "footnote-backref", "nb-cell", "nb-input", "nb-output", "nb-prompt", "nb-dropped",
-    "dataframe", "output_png", "anchor-link", "glossary-link",
-    "cell", "code_cell", "text_cell", "rendered", "inner_cell", "input", "input_area", "output", "output_area",
-    "output_wrapper", "output_subarea", "output_text", "output_stream", "output_stdout", "output_stderr",
-    "output_result", "output_html", "output_markdown", "output_error", "prompt", "input_prompt",
-    "output_prompt", "text_cell_render", "rendered_html", "border-box-sizing", "hl-ipython3", "hl-python",
-    "hl-python3", "jp-needs-light-background",
+    "highlight",
+    "math",
+    "inline",
+    "block",
+    "footnotes",
+    "footnotes-sep",
+    "footnotes-list",
+    "footnote-item",
+    "footnote-ref",
+    "footnote-backref",
+    "nb-cell",
+    "nb-input",
+    "nb-output",
+    "nb-prompt",
+    "nb-dropped",
+    "dataframe",
+    "output_png",
+    "anchor-link",
+    "glossary-link",
+    "cell",
+    "code_cell",
+    "text_cell",
+    "rendered",
+    "inner_cell",
+    "input",
+    "input_area",
+    "output",
+    "output_area",
+    "output_wrapper",
+    "output_subarea",
+    "output_text",
+    "output_stream",
+    "output_stdout",
+    "output_stderr",
+    "output_result",
+    "output_html",
+    "output_markdown",
+    "output_error",
+    "prompt",
+    "input_prompt",
+    "output_prompt",
+    "text_cell_render",
+    "rendered_html",
+    "border-box-sizing",
+    "hl-ipython3",
+    "hl-python",
+    "hl-python3",
+    "jp-needs-light-background",
 }
 _CLASSES = _LESSON_CLASSES | {cls for cls in STANDARD_TYPES.values() if cls}
 
@@ -75,7 +164,9 @@ def _markdown() -> MarkdownIt:
     # Maths is shown as text, in a span or div the stylesheet sets apart.
     md.add_render_rule("math_inline", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "inline"))
     md.add_render_rule("math_block", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "block"))
-    md.add_render_rule("math_inline_double", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "block"))
+    md.add_render_rule(
+        "math_inline_double", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "block")
+    )
     return md
 
 

@@ -192,7 +192,7 @@ def _sync_course(course: Course, source: CourseSource, tracks: dict, tiers: dict
     db.session.flush()
 
     modules = {m.slug: m for m in db.session.scalars(sa.select(Module).where(Module.course_id == course.id))}
-    lessons = {l.slug: l for l in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course.id))}
+    lessons = {row.slug: row for row in db.session.scalars(sa.select(Lesson).where(Lesson.course_id == course.id))}
     seen_modules, seen_lessons = set(), set()
     position = 0
     required = 0

@@ -86,9 +86,13 @@ def line_of(document: Any, location: tuple) -> int:
     """The line of the deepest node of `location` (a pydantic error location) in `document`."""
     node, line = document, getattr(document, "line", 1)
     for part in location:
-        if isinstance(node, LineDict) and part in node:
-            line, node = node.lines[part], node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+        if (
+            isinstance(node, LineDict)
+            and part in node
+            or isinstance(node, LineList)
+            and isinstance(part, int)
+            and part < len(node)
+        ):
             line, node = node.lines[part], node[part]
         elif isinstance(node, LineDict | LineList):
             continue  # a union's tag, or a key that is missing: keep the enclosing node's line

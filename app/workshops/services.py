@@ -327,9 +327,14 @@ def parse_attendance(workshop: Workshop, data: bytes) -> AttendanceImport:
     if result.problems and not rows:
         return result
     sessions = list(workshop.sessions)
-    seated = {u.email: u.id for u in db.session.scalars(
-        sa.select(User).join(Registration, Registration.user_id == User.id)
-        .where(Registration.workshop_id == workshop.id, Registration.status == REGISTERED))}
+    seated = {
+        u.email: u.id
+        for u in db.session.scalars(
+            sa.select(User)
+            .join(Registration, Registration.user_id == User.id)
+            .where(Registration.workshop_id == workshop.id, Registration.status == REGISTERED)
+        )
+    }
     for line, values in rows:
         try:
             email = normalise_email(values["email"])

@@ -8,7 +8,6 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-
 def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     """Overview → project → add a milestone → a cohort from a CSV → download CSV, XLSX and PDF."""
     make_user(Role.LEARNER, project["kenya"], email="k1@example.org")

@@ -8,7 +8,6 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-
 def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):
     """Can a learner walk a course lesson by lesson in a real browser and pick up where they left off?"""
     learner = make_user(Role.LEARNER, full_name="Awa Ndiaye")

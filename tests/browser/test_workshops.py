@@ -11,7 +11,6 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-
 def _log_out(page):
     page.get_by_role("button", name="Log out").click()
 

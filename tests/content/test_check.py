@@ -80,7 +80,9 @@ def test_broken_notebook(content_dir):
     notebook.write_text('{\n  "cells": [\n    {"cell_type": "code",,}\n  ]\n}\n')
     found = problems(content_dir)
     assert any(p.startswith("exploring.ipynb:3: not a notebook: invalid JSON") for p in found)
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "alien"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    notebook.write_text(
+        json.dumps({"cells": [{"cell_type": "alien"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     assert any("not a valid notebook" in p for p in problems(content_dir))
 
 

@@ -21,7 +21,9 @@ def test_sync_imports_the_curriculum(app, content_dir):
         assert "course intro-to-data" in report.changed
         intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
         assert intro.required_lessons == 2  # the reading is optional
-        assert [p.slug for p in db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice")).prerequisites] == ["intro-to-data"]
+        assert [
+            p.slug for p in db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice")).prerequisites
+        ] == ["intro-to-data"]
         notebook = db.session.scalar(sa.select(Lesson).where(Lesson.slug == "exploring"))
         assert "lines: 2" in notebook.html and "<td>090111</td>" in notebook.html
         assert render.DROPPED_NOTE in notebook.html
@@ -132,12 +134,14 @@ def test_active_attachments_are_stored_as_opaque_downloads(app, content_dir):
     (content_dir / "datasets/page.html").write_text("<script>alert(1)</script>")
     (content_dir / "datasets/chart.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
     manifest = content_dir / "courses/intro-to-data/course.yml"
-    manifest.write_text(manifest.read_text().replace(
-        "            title: Sample declarations (CSV)",
-        "            title: Sample declarations (CSV)\n"
-        "          - file: ../../datasets/page.html\n            title: A page\n"
-        "          - file: ../../datasets/chart.svg\n            title: A chart",
-    ))
+    manifest.write_text(
+        manifest.read_text().replace(
+            "            title: Sample declarations (CSV)",
+            "            title: Sample declarations (CSV)\n"
+            "          - file: ../../datasets/page.html\n            title: A page\n"
+            "          - file: ../../datasets/chart.svg\n            title: A chart",
+        )
+    )
     with app.app_context():
         sync(content_dir)
         db.session.commit()
