@@ -1,0 +1,110 @@
+"""A small HTTP client for the benchmark: one learner's cookies, CSRF tokens from pages, timings.
+
+Standard library only (http.client): gunicorn's sync workers close every connection, so each
+request opens a new one, as wrk does.
+"""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+USER_AGENT = "academy-bench/1"  # the same for logins and load: sessions are bound to it ("strong" protection)
+_CSRF = re.compile(r"<input[^>]*\bname=\"csrf_token\"[^>]*>")
+_VALUE = re.compile(r"\bvalue=\"([^\"]*)\"")
+_QUESTION = re.compile(r"\bname=\"q(\d+)(?:-[^\"]*)?\"")
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form of a page."""
+    tag = _CSRF.search(html)
+    value = _VALUE.search(tag.group(0)) if tag else None
+    if value is None:
+        raise ValueError("no CSRF token on the page")
+    return value.group(1)
+
+
+def question_ids(html: str) -> list[int]:
+    """The questions of an attempt page, in the order shown."""
+    seen: list[int] = []
+    for match in _QUESTION.finditer(html):
+        qid = int(match.group(1))
+        if qid not in seen:
+            seen.append(qid)
+    return seen
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: str
+    seconds: float
+
+    @property
+    def location(self) -> str:
+        return urlsplit(self.headers.get("location", "")).path
+
+
+@dataclass
+class Session:
+    """One person's cookies against one server."""
+
+    host: str
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    timeout: float = 60.0
+
+    def request(self, method: str, path: str, form=None, headers: dict | None = None) -> Reply:
+        body = urlencode(form, doseq=True) if form is not None else None
+        sent = {"User-Agent": USER_AGENT, "Host": f"{self.host}:{self.port}"}
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            sent["Cookie"] = self.cookie_header
+        sent.update(headers or {})
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            data = response.read()
+            seconds = time.perf_counter() - started
+            for line in response.msg.get_all("Set-Cookie") or []:
+                self._remember(line)
+            reply_headers = {k.lower(): v for k, v in response.getheaders()}
+        finally:
+            connection.close()
+        return Reply(response.status, reply_headers, data.decode("utf-8", "replace"), seconds)
+
+    def get(self, path: str) -> Reply:
+        return self.request("GET", path)
+
+    def post(self, path: str, form, headers: dict | None = None) -> Reply:
+        return self.request("POST", path, form, headers)
+
+    def _remember(self, line: str) -> None:
+        pair, *attributes = line.split(";")
+        name, _sep, value = pair.strip().partition("=")
+        expired = any(a.strip().lower().startswith("max-age=0") for a in attributes) or any(
+            a.strip().lower().startswith("expires=thu, 01 jan 1970") for a in attributes
+        )
+        if expired or not value:
+            self.cookies.pop(name, None)
+        else:
+            self.cookies[name] = value
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def login(self, email: str, password: str) -> None:
+        """Log in through the real form (with its CSRF token); raises if it did not work."""
+        page = self.get("/login")
+        token = csrf_from(page.body)
+        reply = self.post("/login", {"csrf_token": token, "email": email, "password": password})
+        if reply.status != 302 or reply.location == "/login":
+            raise RuntimeError(f"login of {email} failed: HTTP {reply.status}")
