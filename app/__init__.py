@@ -14,6 +14,9 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    from app.core.security import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
     if test_config:

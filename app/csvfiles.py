@@ -66,6 +66,9 @@ def read_rows(
             problems.append(Problem(reader.line_num, _("This line has more values than there are columns.")))
             continue
         values = {key: (value or "").strip() for key, value in row.items()}
+        if any("\x00" in value for value in values.values()):
+            problems.append(Problem(reader.line_num, _("This line holds a NUL character.")))
+            continue
         if any(values.values()):
             rows.append((reader.line_num, values))
     return rows, problems

@@ -11,6 +11,7 @@ from app import policy
 from app.auth import importing, services
 from app.auth.forms import AdministrationForm, ConfirmForm, ImportForm, InviteForm
 from app.auth.models import SECRETARIAT_CODE, Administration, Region, Role, User
+from app.core.security import bounded_int
 from app.extensions import db
 
 bp = Blueprint("people", __name__, template_folder="templates")
@@ -32,7 +33,7 @@ def people():
     query = sa.select(User).join(User.administration).order_by(User.full_name)
     if not policy.is_staff(current_user):
         query = query.where(User.administration_id == current_user.administration_id)
-    chosen = request.args.get("administration", type=int)
+    chosen = request.args.get("administration", type=bounded_int)
     if chosen:
         query = query.where(User.administration_id == chosen)
     search = request.args.get("q", "").strip()

@@ -68,6 +68,8 @@ def create_account(*, email: str, full_name: str, role: Role, administration: Ad
     full_name = " ".join(full_name.split())
     if not full_name:
         raise AccountError(_("A full name is required."))
+    if len(full_name) > 200:
+        raise AccountError(_("A full name has at most %(n)d characters.", n=200))
     user = User(email=email, full_name=full_name, role=role, administration=administration)
     db.session.add(user)
     db.session.flush()

@@ -12,4 +12,5 @@ def init_app(app: Flask) -> None:
     if services.issue_for_completion not in courses.ON_COURSE_COMPLETED:
         courses.ON_COURSE_COMPLETED.append(services.issue_for_completion)
     app.register_blueprint(bp)
+    app.after_request(services.render_pending)
     app.cli.add_command(certificates_cli)

@@ -7,6 +7,7 @@ without the image and without a request leaving the machine.
 
 from __future__ import annotations
 
+import atexit
 import logging
 from functools import cache
 from pathlib import Path
@@ -65,10 +66,35 @@ def render_html(context: dict, template: str = "certificate.html") -> str:
     return _templates().get_template(template).render(**context)
 
 
+@cache
+def _styles(directory: Path):
+    """One font configuration and one parsed certificate.css per process.
+
+    Building them for each render re-registered 3.7 MB of fonts every time (about 30 ms) and
+    the memory was never given back (the benchmark saw a worker grow by 80 MB over 200
+    renders). A changed certificate.css is therefore read at the next restart.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = directory / "certificate.css"
+    if not stylesheet.is_file():
+        return fonts, []
+    return fonts, [CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=confined_url_fetcher())]
+
+
+# Let the font configuration go while the interpreter is still whole (its destructor needs it).
+atexit.register(lambda: _styles.cache_clear())
+
+
 def render_pdf(context: dict, template: str = "certificate.html") -> bytes:
     """Render a certificate to PDF bytes."""
     from weasyprint import HTML
 
     html = render_html(context, template)
+    fonts, stylesheets = _styles(CERTIFICATES_DIR)
     base = CERTIFICATES_DIR.as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=confined_url_fetcher()).write_pdf()
+    return HTML(string=html, base_url=base, url_fetcher=confined_url_fetcher()).write_pdf(
+        stylesheets=stylesheets, font_config=fonts
+    )

@@ -49,9 +49,7 @@ def _certificate_or_404(code: str):
 def pdf(code: str):
     certificate = _certificate_or_404(code)
     policy.authorize("certificate.view", certificate)
-    path = services.storage_path(certificate)
-    if not path.is_file():
-        abort(404)
+    path = services.ensure_pdf(certificate)
     return send_file(
         path,
         mimetype="application/pdf",
@@ -184,9 +182,7 @@ def _zip(certificates: list, name: str) -> Response:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
         for certificate in certificates:
-            path = services.storage_path(certificate)
-            if path.is_file():
-                archive.write(path, f"{certificate.code}.pdf")
+            archive.write(services.ensure_pdf(certificate), f"{certificate.code}.pdf")
     current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
     return Response(
         buffer.getvalue(),

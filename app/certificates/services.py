@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -34,23 +35,68 @@ def verification_url(code: str) -> str:
     return f"{current_app.config['PUBLIC_URL']}/verify/{code}"
 
 
-def _context(certificate: Certificate) -> dict:
-    return {
-        "certificate": certificate,
-        "verification_url": verification_url(certificate.code),
-        "qr": rendering.qr_data_uri(verification_url(certificate.code)),
-    }
+_PRINTED = (
+    "kind",
+    "recipient_name",
+    "title",
+    "track_title",
+    "tier_title",
+    "issued_at",
+    "hours",
+    "course_version",
+    "issuer",
+    "code",
+)
 
 
-def render_and_store(certificate: Certificate) -> None:
-    """Render the PDF once and keep it with its hash; downloads are served from storage."""
-    pdf = rendering.render_pdf(_context(certificate))
-    path = storage_path(certificate)
+def _write_pdf(printed: SimpleNamespace) -> str:
+    """Render a certificate from what it prints, store the file, return its SHA-256."""
+    url = verification_url(printed.code)
+    pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
+    path = Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".part")
     temporary.write_bytes(pdf)
     temporary.replace(path)
-    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    return hashlib.sha256(pdf).hexdigest()
+
+
+def render_and_store(certificate: Certificate) -> None:
+    """Render the PDF once and keep it with its hash; downloads are served from storage.
+
+    During a request the rendering waits until the request has committed (see render_pending):
+    a PDF takes a tenth of a second, and SQLite's write lock must not be held that long.
+    """
+    printed = SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED})
+    if has_request_context():
+        g.setdefault("certificates_to_render", []).append((certificate.id, printed))
+    else:
+        certificate.pdf_sha256 = _write_pdf(printed)
+
+
+def render_pending(response):
+    """After a request: render the certificates it issued, then record their hashes briefly."""
+    pending = g.pop("certificates_to_render", None)
+    if not pending:
+        return response
+    try:
+        hashes = {certificate_id: _write_pdf(printed) for certificate_id, printed in pending}
+        for certificate_id, digest in hashes.items():
+            db.session.execute(sa.update(Certificate).where(Certificate.id == certificate_id).values(pdf_sha256=digest))
+        db.session.commit()
+    except Exception:  # the PDF is made again on first download (ensure_pdf)
+        db.session.rollback()
+        current_app.logger.exception("Rendering certificates %s failed", [c for c, _p in pending])
+    return response
+
+
+def ensure_pdf(certificate: Certificate) -> Path:
+    """The stored PDF, rendered now if an earlier rendering did not finish."""
+    path = storage_path(certificate)
+    if not path.is_file() or not certificate.pdf_sha256:
+        certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))
+        db.session.commit()
+    return path
 
 
 def _create(**fields) -> Certificate | None:

@@ -39,6 +39,9 @@ def register_error_pages(app) -> None:
     app.register_error_handler(
         429, lambda e: _error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
     )
-    app.register_error_handler(
-        500, lambda e: _error_page(500, _("Something went wrong"), _("The error is logged. Nothing was saved."))
-    )
+
+    def server_error(_error):
+        db.session.rollback()  # a failed statement leaves the transaction unusable (PostgreSQL)
+        return _error_page(500, _("Something went wrong"), _("The error is logged. Nothing was saved."))
+
+    app.register_error_handler(500, server_error)

@@ -1,6 +1,36 @@
 """HTTP response headers that keep pages from being framed, sniffed or scripted from elsewhere."""
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
+from werkzeug.routing import IntegerConverter
+
+#: The largest identifier a database column holds (PostgreSQL's integer).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in routes: a number beyond any identifier is simply not found (404), never a 500."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def bounded_int(value: str) -> int:
+    """For request.args.get(..., type=bounded_int): out-of-range numbers count as absent."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def refuse_nul_bytes() -> None:
+    """A NUL byte is in no legitimate input, and PostgreSQL refuses it in text: answer 400 at once."""
+    if "\x00" in request.path or b"%00" in request.query_string or "\x00" in request.query_string.decode("latin-1"):
+        abort(400, description="The request holds a NUL character.")
+    is_form = request.method in ("POST", "PUT", "PATCH") and "form" in (request.content_type or "")
+    if is_form and any("\x00" in key + value for key, value in request.form.items(multi=True)):
+        abort(400, description="The form holds a NUL character.")
+
 
 #: Every asset is served by the app itself; no inline scripts.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -28,3 +58,4 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.before_request(refuse_nul_bytes)

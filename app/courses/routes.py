@@ -1,5 +1,7 @@
 """Catalogue, course pages, the lesson player, My learning, glossary and bibliography."""
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -7,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.auth.forms import ConfirmForm
-from app.content.sync import stored_path
+from app.content.sync import download_type, stored_path
 from app.courses import services
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
 from app.extensions import db
@@ -158,7 +160,8 @@ def attachment(attachment_id: int, filename: str):
     if not path.is_file():
         abort(404)
     # Always a download, never rendered by the browser in our origin.
-    return send_file(path, mimetype=item.media_type, as_attachment=True, download_name=item.filename, max_age=3600)
+    mimetype = download_type(Path(item.filename))  # decided again: a row stored before a fix stays safe
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=item.filename, max_age=3600)
 
 
 @bp.get("/my-learning")

@@ -12,6 +12,7 @@ from app import policy
 from app.auth.forms import ConfirmForm
 from app.auth.models import Administration, User
 from app.auth.services import find_user, send_invitation
+from app.core.security import bounded_int
 from app.courses.models import Course
 from app.directorate import exports, figures, services
 from app.directorate.forms import AddMemberForm, CohortForm, ImportMembersForm
@@ -172,7 +173,7 @@ def import_members(cohort_id: int):
 @bp.get("/coordinator")
 @login_required
 def coordinator():
-    administration_id = request.args.get("administration", type=int) or current_user.administration_id
+    administration_id = request.args.get("administration", type=bounded_int) or current_user.administration_id
     administration = db.session.get(Administration, administration_id)
     if administration is None:
         abort(404)
@@ -204,7 +205,7 @@ def coordinator():
     if fmt:
         return exports.download(tables, request.args.get("table"), fmt, f"coordinator-{administration.code}")
     behind = None
-    course_id = request.args.get("course", type=int)
+    course_id = request.args.get("course", type=bounded_int)
     if course_id:
         completed = request.args.get("completed") == "1"
         behind = (

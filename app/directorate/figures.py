@@ -89,10 +89,8 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
     targets = list(
         db.session.scalars(sa.select(Target).where(Target.project_id.in_(project_ids)).order_by(Target.year, Target.id))
     )
-    beneficiary = sa.and_(
-        project_administrations.c.administration_id == User.administration_id,
-        project_administrations.c.project_id.in_(project_ids),
-    )
+    # Start from the beneficiary administrations, then their officers: SQLite otherwise walks every
+    # enrolment of each covered course (0.95 s instead of 49 ms at size L in the benchmark).
     enrolled = {
         (p, y): n
         for p, y, n in db.session.execute(
@@ -101,9 +99,9 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
                 _year(Enrolment.enrolled_at),
                 sa.func.count(sa.distinct(Enrolment.user_id)),
             )
-            .select_from(Enrolment)
-            .join(User, User.id == Enrolment.user_id)
-            .join(project_administrations, beneficiary)
+            .select_from(project_administrations)
+            .join(User, User.administration_id == project_administrations.c.administration_id)
+            .join(Enrolment, Enrolment.user_id == User.id)
             .join(
                 project_courses,
                 sa.and_(
@@ -111,6 +109,7 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
                     project_courses.c.course_id == Enrolment.course_id,
                 ),
             )
+            .where(project_administrations.c.project_id.in_(project_ids))
             .group_by(project_administrations.c.project_id, _year(Enrolment.enrolled_at))
         )
     }
@@ -123,11 +122,15 @@ def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
             Course.tier_id,
             sa.func.count(sa.distinct(Certificate.user_id)),
         )
-        .select_from(Certificate)
+        .select_from(project_administrations)
+        .join(User, User.administration_id == project_administrations.c.administration_id)
+        .join(Certificate, Certificate.user_id == User.id)
         .join(Course, Course.id == Certificate.course_id)
-        .join(User, User.id == Certificate.user_id)
-        .join(project_administrations, beneficiary)
-        .where(Certificate.status == "valid", Certificate.kind == "course")
+        .where(
+            project_administrations.c.project_id.in_(project_ids),
+            Certificate.status == "valid",
+            Certificate.kind == "course",
+        )
         .group_by(project_administrations.c.project_id, _year(Certificate.issued_at), Course.track_id, Course.tier_id)
     ):
         certified[(p, y, track, tier)] += n

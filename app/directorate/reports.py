@@ -75,10 +75,10 @@ def trend_table(filters: figures.Filters, today: date) -> Table:
     )
 
 
-def overview_tables(filters: figures.Filters, today: date) -> list[Table]:
-    """Every table of the directorate overview."""
+def overview_tables(filters: figures.Filters, today: date, states: list | None = None) -> list[Table]:
+    """Every table of the directorate overview (pass `states` when they are already computed)."""
     return [
-        projects_table(figures.project_states(today)),
+        projects_table(states if states is not None else figures.project_states(today)),
         *(activity_table(dimension, filters) for dimension in figures.DIMENSIONS),
         trend_table(filters, today),
     ]

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from app import policy, storage
 from app.audit import services as audit
 from app.auth.models import Administration, Region, Role, User
+from app.core.security import bounded_int
 from app.courses.models import Course, Tier, Track
 from app.directorate import exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
@@ -35,8 +36,8 @@ def _filters() -> figures.Filters:
         start=day("start"),
         end=day("end"),
         region=Region(region) if region in {r.value for r in Region} else None,
-        administration_id=request.args.get("administration", type=int),
-        track_id=request.args.get("track", type=int),
+        administration_id=request.args.get("administration", type=bounded_int),
+        track_id=request.args.get("track", type=bounded_int),
     )
 
 
@@ -45,7 +46,8 @@ def _filters() -> figures.Filters:
 def overview():
     policy.authorize("directorate.view")
     filters, today = _filters(), date.today()
-    tables = reports.overview_tables(filters, today)
+    states = figures.project_states(today)
+    tables = reports.overview_tables(filters, today, states)
     fmt = request.args.get("format")
     if fmt:
         return exports.download(tables, request.args.get("table"), fmt, "overview")
@@ -57,7 +59,7 @@ def overview():
         tables=tables,
         by_key=by_key,
         filters=filters,
-        states=figures.project_states(today),
+        states=states,
         active=figures.active_officers(filters, today),
         regions=list(Region),
         administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),

@@ -361,6 +361,8 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
             )
         elif user is None and not row.get("full_name"):
             result.problems.append(Problem(line, f"{email} has no account: give a full_name to create one."))
+        elif user is None and len(" ".join(row["full_name"].split())) > 200:
+            result.problems.append(Problem(line, "The full name is longer than 200 characters."))
         else:
             plan.append((user, email, row.get("full_name", "")))
     if not rows and not result.problems:

@@ -12,6 +12,7 @@ from app import policy, storage
 from app.auth.forms import ConfirmForm
 from app.auth.models import Administration, Role, User
 from app.auth.services import find_user
+from app.core.security import bounded_int
 from app.courses.models import Course
 from app.directorate.models import Project
 from app.extensions import db
@@ -232,7 +233,7 @@ def cancel(workshop_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     officer = current_user._get_current_object()
-    other = request.form.get("user_id", type=int)
+    other = request.form.get("user_id", type=bounded_int)
     if other and other != officer.id:
         officer = db.session.get(User, other)
         if officer is None or not policy.can(current_user, "workshop.register_others", (workshop, officer)):
@@ -272,7 +273,7 @@ def attendance(workshop_id: int):
         if not ConfirmForm().validate_on_submit():
             abort(400)
         session_ids = {s.id for s in workshop.sessions}
-        chosen = request.form.get("session", type=int)
+        chosen = request.form.get("session", type=bounded_int)
         sessions = [chosen] if chosen in session_ids else sorted(session_ids)
         marks = {(s, r.user_id): f"s{s}-u{r.user_id}" in request.form for s in sessions for r in seated}
         issued = services.record_attendance(current_user, workshop, marks)
@@ -286,7 +287,7 @@ def attendance(workshop_id: int):
         marks=services.attendance(workshop),
         confirm=ConfirmForm(),
         upload=AttendanceUploadForm(),
-        chosen=request.args.get("session", type=int),
+        chosen=request.args.get("session", type=bounded_int),
     )
 
 

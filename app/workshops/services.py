@@ -62,6 +62,9 @@ def save_workshop(
         raise WorkshopError("Registration must close by the last day of the workshop.")
     if capacity < 1:
         raise WorkshopError("The capacity must be at least one participant.")
+    for name, affiliation in academics or []:
+        if len(name.strip()) > 200 or len(affiliation.strip()) > 300:
+            raise WorkshopError("An academic's name has at most 200 characters and the affiliation 300.")
     if not administrations:
         raise WorkshopError("Invite at least one administration.")
     if project is not None and not project.start_date <= start_date <= project.end_date:

@@ -1,0 +1,194 @@
+"""Who gets what: every route of the URL map, requested by every kind of person, on objects that belong to someone
+else (learner A's attempt and certificate, administration A's cohort, project KE-DATA, the directorate's workshop).
+
+The table below is the specification: a new route fails `test_every_route_is_in_the_table` until it is classified.
+Where the product answers otherwise, the table keeps what it SHOULD answer and the test fails.
+
+Outcomes: ok (2xx, or a redirect that is not to the login page: the app's own redirects land in the same area,
+e.g. a lesson → its course page, a submitted attempt → its result), login (a redirect to /login), forbidden (403),
+notfound (404), bad (400: the actor got past the policy, but the empty form is refused).
+
+Every actor gets a fresh world, and is requested GET routes first (with GET), then POST-only routes (a POST with a
+valid CSRF token and no other data), then logout, so no request changes what a later one sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.conftest import (
+    ACTORS,
+    enumerate_rules,
+    login_client,
+    methods,
+    outcome,
+    route_key,
+    token_of,
+    url_for_rule,
+)
+
+#: The outcomes the table uses (`outcome` in conftest.py also knows "notfound" and other statuses).
+OK, LOGIN, DENY, BAD = "ok", "login", "forbidden", "bad"
+
+
+def row(*outcomes: str) -> dict[str, str]:
+    """One line of the table, in the order of ACTORS."""
+    assert len(outcomes) == len(ACTORS)
+    return dict(zip(ACTORS, outcomes, strict=True))
+
+
+# "trainer" is also the owning trainer: courses have no owner yet. Learner A's rows are their own objects.
+# fmt: off
+EXPECTED: dict[str, dict[str, str]] = {
+    #                                            anon   lrn_a  lrn_b  train  crd_a  crd_b  dir    admin
+    # Public pages
+    "core.home":                             row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "core.healthz":                          row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.catalogue":                     row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.course":                        row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.glossary":                      row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.bibliography":                  row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.verify_form":              row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.verify":                   row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.credential_json":          row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.credential_jwt":           row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.jwks":                     row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.issuer":                   row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # Accounts: the token in the link is the permission, whoever opens it
+    "auth.login":                            row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.logout":                           row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.forgot_password":                  row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.reset_password":                   row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.accept_invitation":                row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.account":                          row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # People and administrations: learner A is the person; coordinators manage their own learners; admins all
+    "people.people":                         row(LOGIN, DENY,  DENY,  DENY,  OK,    OK,    OK,    OK),
+    "people.person":                         row(LOGIN, OK,    DENY,  DENY,  OK,    DENY,  OK,    OK),
+    "people.invite":                         row(LOGIN, DENY,  DENY,  DENY,  OK,    OK,    DENY,  OK),
+    "people.import_people":                  row(LOGIN, DENY,  DENY,  DENY,  OK,    OK,    DENY,  OK),
+    "people.import_template":                row(LOGIN, DENY,  DENY,  DENY,  OK,    OK,    OK,    OK),
+    "people.deactivate":                     row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  DENY,  OK),
+    "people.reactivate":                     row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  DENY,  OK),
+    "people.resend_invitation":              row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  DENY,  OK),
+    "people.administrations":                row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "people.edit_administration /administrations/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
+    "people.edit_administration /administrations/<int:administration_id>/edit":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
+    # Learning: learner A is enrolled in intro-to-data; trainers and staff preview; a refusal redirects to the course
+    "courses.my_learning":                   row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.resume":                        row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.lesson":                        row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.enrol":                         row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "courses.complete":                      row(LOGIN, OK,    OK,    BAD,   OK,    OK,    BAD,   BAD),
+    "courses.attachment":                    row(LOGIN, OK,    DENY,  OK,    DENY,  DENY,  OK,    OK),
+    # Assessments: the attempt is learner A's, submitted; staff may read it (appeals); trainers see the report
+    "assessments.overview":                  row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "assessments.start":                     row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "assessments.attempt":                   row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
+    "assessments.answer":                    row(LOGIN, BAD,   DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
+    "assessments.autosave":                  row(LOGIN, BAD,   DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
+    "assessments.result":                    row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "assessments.report":                    row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "assessments.report_csv":                row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    # Certificates: learner A's; trainers and staff may download any; staff revoke and reissue
+    "certificates.mine":                     row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.pdf":                      row(LOGIN, OK,    DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "certificates.issue":                    row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "certificates.revoke":                   row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "certificates.reissue":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "certificates.course_zip":               row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "certificates.cohort_zip":               row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    # Cohorts: administration A's cohort, learner A a member; coordinator B stays out
+    "cohorts.cohorts":                       row(LOGIN, DENY,  DENY,  OK,    OK,    OK,    OK,    OK),
+    "cohorts.cohort":                        row(LOGIN, DENY,  DENY,  OK,    OK,    DENY,  OK,    OK),
+    "cohorts.edit_cohort /cohorts/new":      row(LOGIN, DENY,  DENY,  OK,    OK,    OK,    OK,    OK),
+    "cohorts.edit_cohort /cohorts/<int:cohort_id>/edit":
+                                             row(LOGIN, DENY,  DENY,  OK,    OK,    DENY,  OK,    OK),
+    "cohorts.add_member":                    row(LOGIN, DENY,  DENY,  BAD,   BAD,   DENY,  BAD,   BAD),
+    "cohorts.import_members":                row(LOGIN, DENY,  DENY,  BAD,   BAD,   DENY,  BAD,   BAD),
+    "cohorts.remove_member":                 row(LOGIN, DENY,  DENY,  OK,    OK,    DENY,  OK,    OK),
+    # The coordinator's page of administration A (asked for with ?administration=A)
+    "cohorts.coordinator":                   row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  OK,    OK),
+    # The directorate: project KE-DATA, its milestone (with evidence) and target
+    "directorate.overview":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.audit_log":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.project":                   row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.project_report":            row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.evidence":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_project /projects/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_project /projects/<code>/edit":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_milestone /projects/<code>/milestones/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_milestone /projects/<code>/milestones/<int:milestone_id>":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_target /projects/<code>/targets/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "directorate.edit_target /projects/<code>/targets/<int:target_id>":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # Workshops: organised by the directorate for administration A (learner A registered); trainers see all
+    "workshops.workshops":                   row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "workshops.workshop":                    row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.calendar":                    row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.material":                    row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.output_file":                 row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.register":                    row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.cancel":                      row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
+    "workshops.register_officer":            row(LOGIN, BAD,   DENY,  BAD,   BAD,   DENY,  BAD,   BAD),
+    "workshops.edit /workshops/new":         row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "workshops.edit /workshops/<int:workshop_id>/edit":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "workshops.add_session":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "workshops.add_material":                row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "workshops.output":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "workshops.attendance":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "workshops.attendance_csv":              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  BAD,   BAD),
+}
+# fmt: on
+
+
+def query_for(key: str, world) -> str:
+    """A query string some routes take their object from."""
+    if key == "cohorts.coordinator":
+        return f"?administration={world.administrations['KE'].id}"
+    return ""
+
+
+def test_every_route_is_in_the_table(app):
+    """Is every route of the URL map (but static files) classified for every actor, and nothing else?"""
+    keys = {route_key(app, rule) for rule in enumerate_rules(app)}
+    assert sorted(keys - EXPECTED.keys()) == [], "routes missing from EXPECTED: classify them"
+    assert sorted(EXPECTED.keys() - keys) == [], "EXPECTED names routes that no longer exist"
+    assert all(set(outcomes) == set(ACTORS) for outcomes in EXPECTED.values())
+
+
+def _requests(app, world):
+    """(key, method, url) for every rule: GET routes first, then POST-only routes, logout last."""
+    gets, posts, last = [], [], []
+    for rule in enumerate_rules(app):
+        key = route_key(app, rule)
+        url = url_for_rule(rule, world) + query_for(key, world)
+        if "GET" in methods(rule):
+            gets.append((key, "GET", url))
+        else:
+            (last if rule.endpoint == "auth.logout" else posts).append((key, "POST", url))
+    return gets + posts + last
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_route_answers_each_actor_as_the_table_says(app, world, actor):
+    """Does each route give this actor what the table says, on objects that are not theirs (learner A's own for A)?"""
+    client = login_client(app, world, actor)
+    token = token_of(client)
+    wrong = []
+    for key, method, url in _requests(app, world):
+        response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": token})
+        got = outcome(response)
+        response.close()
+        expected = EXPECTED.get(key, {}).get(actor, "unclassified")
+        if got != expected:
+            where = response.headers.get("Location", "")
+            wrong.append(f"{key}: {method} {url} → {got} ({response.status_code} {where}), expected {expected}")
+    assert wrong == [], f"{actor}:\n" + "\n".join(wrong)

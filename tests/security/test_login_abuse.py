@@ -1,0 +1,222 @@
+"""Guessing passwords and codes: rate limits, answers that tell nothing about who has an account (in words or in
+time), weak passwords refused, and limits shared by every worker through Redis."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from app.auth.models import Role, User
+from app.extensions import db, limiter
+from tests.helpers import PASSWORD, csrf_token, post_form
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Of the most used passwords (NCSC's top 20) those of 8 characters or more, and case variants of them.
+COMMON = ["password", "12345678", "123456789", "1234567890", "password1", "iloveyou", "qwertyuiop", "1q2w3e4r5t"]
+WEAK = [
+    ("short", "seven77", "at least 8 characters"),
+    ("empty-ish", "a1b2c3d", "at least 8 characters"),
+    *[(f"common-{p}", p, "too common") for p in COMMON],
+    ("common-capitalised", "Password1", "too common"),
+    ("common-shouting", "QWERTYUIOP", "too common"),
+    ("one-character", "zzzzzzzzzzzz", "too common"),
+]
+
+
+def _statuses(send, n: int) -> list[int]:
+    return [send().status_code for _ in range(n)]
+
+
+def test_login_is_rate_limited(client, make_user):
+    """After 10 login posts in a minute from one address, is the 11th refused with 429, even with the right
+    password?"""
+    user = make_user()
+    token = csrf_token(client, "/login")
+    wrong = {"email": user.email, "password": "not-the-password", "csrf_token": token}
+    assert _statuses(lambda: client.post("/login", data=wrong), 10) == [200] * 10
+    right = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    response = client.post("/login", data=right)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302  # not logged in
+
+
+def test_password_reset_is_rate_limited(client, make_user):
+    """After 5 reset requests in a minute from one address, is the 6th refused with 429?"""
+    user = make_user()
+    token = csrf_token(client, "/password/forgot")
+    statuses = _statuses(lambda: client.post("/password/forgot", data={"email": user.email, "csrf_token": token}), 6)
+    assert statuses == [302] * 5 + [429]
+
+
+def test_reset_and_invitation_links_are_rate_limited(app, client, make_user):
+    """Are the set-a-password pages (reset link, invitation) rate-limited, so a link cannot be hammered?"""
+    from app.auth import services
+
+    user = make_user()
+    pending = make_user(email="pending@example.org", password=None)
+    with app.app_context():
+        reset = services.make_token(db.session.get(User, user.id), services.PASSWORD_RESET)
+        invitation = services.make_token(db.session.get(User, pending.id), services.INVITATION)
+    for path in (f"/password/reset/{reset}", f"/invitation/{invitation}"):
+        token = csrf_token(client, path)
+        data = {"password": "x", "confirm": "y", "csrf_token": token}
+        assert _statuses(lambda path=path, data=data: client.post(path, data=data), 11) == [200] * 10 + [429], path
+
+
+def test_certificate_verification_is_rate_limited(client):
+    """Are the public verification page and its lookup form limited to 30 a minute, so codes cannot be guessed?"""
+    code = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AA"
+    assert _statuses(lambda: client.get(f"/verify/{code}"), 31) == [404] * 30 + [429]
+    assert _statuses(lambda: client.get(f"/verify?code={code}"), 31)[-1] == 429
+    assert _statuses(lambda: client.get(f"/verify/{code}/credential.json"), 31)[-1] == 429
+
+
+def _page_without_noise(response, *emails: str) -> str:
+    """The page with what legitimately differs removed: CSRF tokens and the email typed back into the form."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", html)
+    for email in emails:
+        html = html.replace(email, "EMAIL")
+    return html
+
+
+def test_login_answers_the_same_for_unknown_deactivated_invited_and_wrong_password(client, make_user):
+    """Is a failed login the same page, word for word, whether the account exists, is deactivated, has no password
+    yet, or does not exist?"""
+    accounts = {
+        "wrong password": make_user(email="known@example.org").email,
+        "deactivated": make_user(email="gone@example.org", active=False).email,
+        "invited, no password yet": make_user(email="invited@example.org", password=None).email,
+        "unknown": "nobody@example.org",
+    }
+    pages = {}
+    for label, email in accounts.items():
+        response = post_form(client, "/login", email=email, password="not-the-password")
+        pages[label] = (response.status_code, _page_without_noise(response, email))
+    assert "Email or password is incorrect." in pages["unknown"][1]
+    assert all(page == pages["unknown"] for page in pages.values()), [
+        k for k, v in pages.items() if v != pages["unknown"]
+    ]
+
+
+def test_reset_answers_the_same_for_known_and_unknown_addresses(client, make_user):
+    """Does asking for a reset link give the same answer (and the same next page) for an account and for none?"""
+    answers = {}
+    for label, email in (("known", make_user(email="known@example.org").email), ("unknown", "nobody@example.org")):
+        response = post_form(client, "/password/forgot", email=email)
+        following = client.get(response.headers["Location"])
+        answers[label] = (response.status_code, response.headers["Location"], _page_without_noise(following, email))
+    assert answers["known"] == answers["unknown"]
+    assert "If this address has an account" in answers["unknown"][2]
+
+
+def test_failed_login_takes_as_long_for_an_unknown_email_as_for_a_known_one(client, make_user):
+    """Does a failed login take about as long whether or not the email has an account (the dummy hash is checked)?
+
+    Robust, not a benchmark: 20 of each, interleaved; the medians must be within 50% of each other.
+    """
+    known = make_user(email="known@example.org").email
+    token = csrf_token(client, "/login")
+    durations: dict[str, list[float]] = {"known": [], "unknown": []}
+    for index in range(40):
+        if index % 9 == 0:
+            limiter.reset()  # measuring, not being rate-limited
+        label, email = ("known", known) if index % 2 else ("unknown", "nobody@example.org")
+        started = time.perf_counter()
+        response = client.post("/login", data={"email": email, "password": "not-the-password", "csrf_token": token})
+        durations[label].append(time.perf_counter() - started)
+        assert response.status_code == 200
+    known_time, unknown_time = (statistics.median(durations[k]) for k in ("known", "unknown"))
+    assert abs(known_time - unknown_time) < 0.5 * max(known_time, unknown_time), (known_time, unknown_time)
+
+
+@pytest.mark.parametrize(("password", "message"), [(p, m) for _label, p, m in WEAK], ids=[w[0] for w in WEAK])
+def test_weak_passwords_are_refused_when_accepting_an_invitation(app, client, make_user, password, message):
+    """Does accepting an invitation refuse a password under 8 characters or on the common list, setting nothing?"""
+    from app.auth import services
+
+    pending = make_user(email="pending@example.org", password=None)
+    with app.app_context():
+        token = services.make_token(db.session.get(User, pending.id), services.INVITATION)
+    page = post_form(client, f"/invitation/{token}", password=password, confirm=password)
+    assert page.status_code == 200 and message in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, pending.id).password_hash is None
+
+
+@pytest.mark.parametrize(("password", "message"), [(p, m) for _label, p, m in WEAK], ids=[w[0] for w in WEAK])
+def test_weak_passwords_are_refused_when_changing_the_password(app, client, auth, make_user, password, message):
+    """Does changing one's password refuse a password under 8 characters or on the common list, keeping the old?"""
+    user = make_user(Role.COORDINATOR)
+    auth.login(user.email)
+    page = post_form(client, "/account", current=PASSWORD, password=password, confirm=password)
+    assert page.status_code == 200 and message in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id).check_password(PASSWORD)
+
+
+def test_the_email_address_is_refused_as_a_password(app, client, auth, make_user):
+    """Is one's own email address refused as a password?"""
+    user = make_user(email="officer.long.name@example.org")
+    auth.login(user.email)
+    page = post_form(client, "/account", current=PASSWORD, password=user.email, confirm=user.email)
+    assert "Do not use your email address" in page.get_data(as_text=True)
+
+
+WORKER = textwrap.dedent(
+    """
+    import json, re, sys
+    from app import create_app
+
+    url, prefix, storage, posts = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    app = create_app({"TESTING": True, "SECRET_KEY": "redis-check", "SQLALCHEMY_DATABASE_URI": url,
+                      "STORAGE_DIR": storage, "RATELIMIT_KEY_PREFIX": prefix})
+    client = app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    data = {"email": "nobody@example.org", "password": "not-the-password", "csrf_token": token}
+    statuses = [client.post("/login", data=data).status_code for _ in range(posts)]
+    print(json.dumps({"storage": app.config["RATELIMIT_STORAGE_URI"], "statuses": statuses}))
+    """
+)
+
+
+def _worker(url: str, redis_url: str, prefix: str, storage: Path, posts: int) -> dict:
+    """One more application process (a gunicorn worker, say) posting failed logins; returns what it saw."""
+    environment = {**os.environ, "REDIS_URL": redis_url, "ACADEMY_ENV": "development"}
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER, url, prefix, str(storage), str(posts)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_two_workers_share_the_login_limit_through_redis(app, tmp_path):
+    """With REDIS_URL set, do two application processes share one login limit (6 posts + 5 posts → the 11th
+    is refused)?"""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL is not set (CI sets redis://127.0.0.1:6379/0)")
+    prefix = f"academy-test-{uuid.uuid4().hex}"  # fresh counters; they expire with their window
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    first = _worker(url, redis_url, prefix, tmp_path, 6)
+    second = _worker(url, redis_url, prefix, tmp_path, 5)
+    assert first["storage"] == second["storage"] == redis_url
+    assert first["statuses"] == [200] * 6
+    assert second["statuses"] == [200] * 4 + [429]
