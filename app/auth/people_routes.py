@@ -40,7 +40,8 @@ def people():
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern)))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    number = min(request.args.get("page", 1, type=bounded_int) or 1, 100_000)  # an OFFSET the database can hold
+    page = db.paginate(query, page=number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
     return render_template("auth/people.html", page=page, administrations=administrations, chosen=chosen, search=search)
 
 

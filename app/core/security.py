@@ -28,7 +28,7 @@ def refuse_nul_bytes() -> None:
     if "\x00" in request.path or b"%00" in request.query_string or "\x00" in request.query_string.decode("latin-1"):
         abort(400, description="The request holds a NUL character.")
     is_form = request.method in ("POST", "PUT", "PATCH") and "form" in (request.content_type or "")
-    if is_form and any("\x00" in key + value for key, value in request.form.items(multi=True)):
+    if is_form and any("\x00" in f"{key}{value}" for key, value in request.form.items(multi=True)):
         abort(400, description="The form holds a NUL character.")
 
 
