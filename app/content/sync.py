@@ -238,7 +238,9 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
             lesson.search_text = render.plain_text(lesson.html)
             lesson.source_hash = digest
         if spec.kind == "notebook":
-            files.append((path, f"{spec.title} (Jupyter notebook)"))
+            # The attachment's title holds at most 300 characters, like the lesson's own.
+            label = spec.title if len(spec.title) <= 280 else spec.title[:279] + "…"
+            files.append((path, f"{label} (Jupyter notebook)"))
     elif not spec.file:
         lesson.html, lesson.search_text, lesson.source_hash = "", "", ""
     files += [((folder / a.file).resolve(), a.title) for a in spec.attachments]

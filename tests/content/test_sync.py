@@ -148,3 +148,14 @@ def test_active_attachments_are_stored_as_opaque_downloads(app, content_dir):
         types = dict(db.session.execute(sa.select(Attachment.filename, Attachment.media_type)).all())
     assert types["page.html"] == types["chart.svg"] == "application/octet-stream"
     assert types["sample.csv"] == "text/csv"
+
+
+def test_longest_lesson_title_fits_its_notebook_download(app, content_dir):
+    """Does a notebook lesson with a 300-character title import (its download's title stays within 300)?"""
+    manifest = content_dir / "courses/intro-to-data/course.yml"
+    manifest.write_text(manifest.read_text().replace("title: Exploring a dataset", "title: " + "E" * 300))
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+        titles = db.session.scalars(sa.select(Attachment.title)).all()
+    assert all(len(title) <= 300 for title in titles) and any(t.endswith("(Jupyter notebook)") for t in titles)
