@@ -24,10 +24,28 @@ def _chromium_path() -> str | None:
     return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _buffered(app):
+    """The app with each response read whole and closed before werkzeug writes it.
+
+    When the browser drops a connection mid-response (it often does for the favicon as it navigates on), werkzeug's
+    development server can skip closing the response, and the open static file then fails the run with a
+    ResourceWarning. Closing it here, before any byte goes out, leaves nothing for a dropped connection to strand."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app served on a free port of 127.0.0.1 for the whole session."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

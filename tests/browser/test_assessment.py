@@ -26,10 +26,17 @@ def test_learner_sits_an_attempt(page, app, ready_learner):
     assert page.locator("fieldset.question").count() == 7
     assert page.locator("#deadline").inner_text().startswith("Time left:")  # the script counts down
 
-    # Answer the first question that has radio buttons; the script saves it without a click on Save.
-    radio = page.locator("fieldset.question input[type=radio]").first
-    name = radio.get_attribute("name")
-    radio.check()
+    # Answer the first question with a single input; the script saves it without a click on Save.
+    # The seven are drawn at random from sixteen, and only six (ordering, matching) have none.
+    field = page.locator(
+        ", ".join(f"fieldset.question input[type={kind}]" for kind in ("radio", "checkbox", "text"))
+    ).first
+    name = field.get_attribute("name")
+    if field.get_attribute("type") == "text":
+        field.fill("42")
+        field.press("Tab")  # a text input's change event fires when it loses focus
+    else:
+        field.check()
     page.locator("#autosave-status").get_by_text("Saved.", exact=True).wait_for()
     question_id = int(name[1:])
     with app.app_context():
