@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 from flask import current_app
@@ -13,6 +16,23 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 class UploadError(ValueError):
     """An upload that cannot be kept; the message says why."""
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file of its own (`*.part`, which backups
+    skip), then a rename. Parallel writers (threads or processes, the same upload or the same
+    certificate at once) each use their own temporary file; a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)  # as a plain write would leave it: readable by the app's other users
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def path_of(kind: str, sha256: str) -> Path:
@@ -29,10 +49,7 @@ def store(kind: str, filename: str, data: bytes) -> tuple[str, str]:
     digest = hashlib.sha256(data).hexdigest()
     target = path_of(kind, digest)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        temporary.write_bytes(data)
-        temporary.replace(target)
+        write_atomically(target, data)
     return secure_filename(filename)[:200] or "file", digest
 
 
