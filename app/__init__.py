@@ -72,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     workshops.init_app(app)
 
+    from app import authoring
+
+    authoring.init_app(app)
+
     from app import cli
 
     cli.init_app(app)

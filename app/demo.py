@@ -31,6 +31,9 @@ USERS = [
 
 USERS_SUMMARY = [(email, role.value, code) for email, _name, role, code in USERS]
 
+#: The demo trainer authors these courses (the course editor lists them).
+AUTHORED_COURSES = ["customs-data-foundations", "data-governance-and-ethics"]
+
 #: The demo learner has completed this course (when content/ is loaded) and holds its certificate.
 COMPLETED_COURSE = "evidence-based-policy-making"
 GRADUATE = "learner@academy.test"
@@ -54,11 +57,19 @@ def load() -> None:
             user.set_password(PASSWORD)
     db.session.flush()
     _graduate(find_user(GRADUATE))
+    _assign_authors(find_user("trainer@academy.test"))
 
     from app import demo_activity
 
     demo_activity.load()
     demo_activity.load_workshops()
+
+
+def _assign_authors(trainer: User) -> None:
+    from app.authoring.drafts import add_author
+
+    for slug in AUTHORED_COURSES:
+        add_author(slug, trainer, assigned_by=None)
 
 
 def _graduate(user: User) -> None:

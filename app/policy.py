@@ -138,6 +138,35 @@ def _preview_course(user: User, _course: Any) -> bool:
     return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
 
 
+# Authoring ---------------------------------------------------------------------------------
+
+
+@rule("course.create")
+def _create_course(user: User, _target: Any) -> bool:
+    """Trainers and staff start new courses in the editor."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+@rule("course.edit")
+def _edit_course(user: User, course: Any) -> bool:
+    """Staff edit every course; a trainer the courses they created or were assigned to.
+
+    `course` is anything with `author_ids` (app.authoring.drafts.Authorship).
+    """
+    return is_staff(user) or (user.role == Role.TRAINER and user.id in course.author_ids)
+
+
+@rule("course.assign_authors")
+def _assign_authors(user: User, _slug: Any) -> bool:
+    return is_staff(user)
+
+
+@rule("course.import")
+def _import_courses(user: User, _target: Any) -> bool:
+    """Uploading a course in the content format replaces courses wholesale: admins only."""
+    return user.role == Role.ADMIN
+
+
 # Assessments -------------------------------------------------------------------------------
 
 

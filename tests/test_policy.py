@@ -53,6 +53,16 @@ class Owned:
         return f"owned-by-{self.user_id}"
 
 
+class Authored:
+    """A course and the trainers assigned to it."""
+
+    def __init__(self, *author_ids: int) -> None:
+        self.author_ids = frozenset(author_ids)
+
+    def __repr__(self) -> str:
+        return f"course-authored-by-{sorted(self.author_ids)}"
+
+
 # action, target, roles allowed (acting from administration OWN)
 EXPECTED = [
     ("administration.view", administration(OWN), {*ROLES}),
@@ -72,6 +82,12 @@ EXPECTED = [
     ("user.manage", person(Role.ADMIN, OWN, 7), {Role.ADMIN}),
     ("course.enrol", None, {*ROLES}),
     ("course.preview", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("course.create", None, {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("course.edit", Authored(100), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("course.edit", Authored(7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("course.edit", Authored(), {Role.DIRECTORATE, Role.ADMIN}),
+    ("course.assign_authors", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("course.import", None, {Role.ADMIN}),
     ("attempt.view", Owned(100), {*ROLES}),
     ("attempt.view", Owned(7), {Role.DIRECTORATE, Role.ADMIN}),
     ("attempt.answer", Owned(100), {*ROLES}),

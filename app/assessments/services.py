@@ -20,6 +20,7 @@ from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.models import User, utcnow
 from app.content import render
+from app.content.schema import ASSESSMENT_SETTINGS
 from app.courses import services as courses
 from app.courses.models import Course, Enrolment
 from app.extensions import db
@@ -46,18 +47,9 @@ def import_assessments(course: Course, source) -> None:
     seen = set()
     for position, (_path, spec) in enumerate(source.assessments):
         assessment = existing.get(spec.slug) or Assessment(course_id=course.id, slug=spec.slug)
-        for name in (
-            "title",
-            "pass_mark",
-            "max_attempts",
-            "time_limit_minutes",
-            "draw",
-            "shuffle_questions",
-            "shuffle_choices",
-            "review",
-            "required",
-        ):
-            setattr(assessment, name, getattr(spec, name))
+        for name in ASSESSMENT_SETTINGS:
+            if name != "slug":
+                setattr(assessment, name, getattr(spec, name))
         assessment.position, assessment.retired_at = position, None
         db.session.add(assessment)
         db.session.flush()

@@ -76,14 +76,34 @@ class ContentTree:
         return not self.problems
 
 
+@dataclass(frozen=True)
+class Published:
+    """The curriculum already in the database, which courses imported on their own are checked against."""
+
+    catalogue: schema.CatalogueFile
+    #: Glossary slugs a lesson may link to; None when there is no glossary.
+    glossary: frozenset[str] | None
+    #: The published courses' slugs, each with its prerequisites.
+    courses: dict[str, list[str]]
+
+
 class _Checker:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, published: Published | None = None) -> None:
         self.tree = ContentTree(root=root.resolve())
         self.root = self.tree.root
         self.broken: set[str] = set()  # course folders whose manifest failed: problems already said
-        self.glossary_slugs: set[str] = set()
+        self.published = published
+        self.glossary_slugs: set[str] | None = None
+        if published is not None:
+            self.tree.catalogue = published.catalogue
+            self.glossary_slugs = set(published.glossary) if published.glossary is not None else None
 
     def show(self, path: Path) -> str:
+        if self.published is not None:  # a draft or an upload: name files as they are inside it
+            try:
+                return path.resolve().relative_to(self.root).as_posix()
+            except ValueError:
+                return path.name
         try:
             return os.path.relpath(path)
         except ValueError:
@@ -155,6 +175,9 @@ class _Checker:
             self.problem(catalogue, 1, "catalogue.yml is missing: it names the tiers and tracks")
         self.load_glossary()
         self.load_bibliography()
+        return self.run_courses(deep)
+
+    def run_courses(self, deep: bool) -> ContentTree:
         courses_dir = self.root / "courses"
         for folder in sorted(p for p in courses_dir.iterdir() if p.is_dir()) if courses_dir.is_dir() else []:
             self.load_course(folder, deep)
@@ -273,66 +296,33 @@ class _Checker:
 
     def check_lesson_file(self, path: Path, kind: str) -> None:
         """The file of a lesson: readable, a valid notebook, no active markup, known glossary terms."""
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            self.problem(path, raw[: error.start].count(b"\n") + 1, "not UTF-8 text")
-            return
-        if kind == "notebook":
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as error:
-                self.problem(path, error.lineno, f"not a notebook: invalid JSON ({error.msg})")
-                return
-            try:
-                notebook = nbformat.reads(text, as_version=4)
-                nbformat.validate(notebook)
-            except Exception as error:  # noqa: BLE001 (nbformat raises several kinds)
-                message = str(error).strip().splitlines()[0]
-                self.problem(path, 1, f"not a valid notebook: {message}")
-                return
-            markup = [_notebook_markup(cell) for cell in notebook.cells]
-        else:
-            markup = [text]
-        lines = text.splitlines()
-        for number, line in enumerate(lines, start=1):
-            if REMOTE_IMAGE.search(line):
-                self.problem(path, number, "an image from another site: embed it, lessons load nothing from outside")
-        for chunk in markup:
-            for match in ACTIVE_MARKUP.finditer(chunk):
-                snippet = match.group(0).strip()
-                self.problem(
-                    path,
-                    _line_with(lines, snippet[:40]),
-                    f"executable markup ({snippet[:40]}): remove it, it never runs here",
-                )
-        for number, line in enumerate(lines, start=1):
-            for found in GLOSSARY_LINK.finditer(line):
-                slug = found.group(1) or found.group(2)
-                if self.tree.glossary is not None and slug not in self.glossary_slugs:
-                    self.problem(path, number, f"glossary link to {slug!r}, which is not in glossary.yml")
+        for line, message in lesson_problems(path.read_bytes(), kind, self.glossary_slugs):
+            self.problem(path, line, message)
 
     def check_prerequisites(self) -> None:
         courses = self.tree.courses
+        published = self.published.courses if self.published else {}
+        requires = {slug: list(prerequisites) for slug, prerequisites in published.items()}
+        requires.update({slug: list(source.spec.prerequisites) for slug, source in courses.items()})
         for source in courses.values():
             for prerequisite in source.spec.prerequisites:
-                if prerequisite not in courses and prerequisite not in self.broken:
+                if prerequisite not in requires and prerequisite not in self.broken:
                     self.problem(source.folder / "course.yml", 1, f"prerequisite {prerequisite!r} is not a course")
-        # Cycles: depth-first search, reporting each cycle once.
+        # Cycles, through the published courses too: depth-first search, reporting each cycle once.
         state: dict[str, int] = {}
         reported: set[frozenset[str]] = set()
 
         def visit(slug: str, path: list[str]) -> None:
             state[slug] = 1
-            for prerequisite in courses[slug].spec.prerequisites:
-                if prerequisite not in courses:
+            for prerequisite in requires[slug]:
+                if prerequisite not in requires:
                     continue
                 if state.get(prerequisite) == 1:
                     cycle = path[path.index(prerequisite) :] + [prerequisite]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
-                        self.problem(courses[slug].folder / "course.yml", 1, "prerequisite cycle: " + " → ".join(cycle))
+                        where = courses[slug].folder if slug in courses else courses[next(iter(courses))].folder
+                        self.problem(where / "course.yml", 1, "prerequisite cycle: " + " → ".join(cycle))
                 elif prerequisite not in state:
                     visit(prerequisite, [*path, prerequisite])
             state[slug] = 2
@@ -340,6 +330,48 @@ class _Checker:
         for slug in courses:
             if slug not in state:
                 visit(slug, [slug])
+
+
+def lesson_problems(raw: bytes, kind: str, glossary: set[str] | frozenset[str] | None) -> list[tuple[int, str]]:
+    """What is wrong with a lesson file's bytes, as (line, message): the checks of import and editor alike.
+
+    `kind` is "markdown" or "notebook"; glossary links are checked when `glossary` is given.
+    """
+    problems: list[tuple[int, str]] = []
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [(raw[: error.start].count(b"\n") + 1, "not UTF-8 text")]
+    if kind == "notebook":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            return [(error.lineno, f"not a notebook: invalid JSON ({error.msg})")]
+        try:
+            notebook = nbformat.reads(text, as_version=4)
+            nbformat.validate(notebook)
+        except Exception as error:  # noqa: BLE001 (nbformat raises several kinds)
+            message = str(error).strip().splitlines()[0]
+            return [(1, f"not a valid notebook: {message}")]
+        markup = [_notebook_markup(cell) for cell in notebook.cells]
+    else:
+        markup = [text]
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if REMOTE_IMAGE.search(line):
+            problems.append((number, "an image from another site: embed it, lessons load nothing from outside"))
+    for chunk in markup:
+        for match in ACTIVE_MARKUP.finditer(chunk):
+            snippet = match.group(0).strip()
+            problems.append(
+                (_line_with(lines, snippet[:40]), f"executable markup ({snippet[:40]}): remove it, it never runs here")
+            )
+    for number, line in enumerate(lines, start=1):
+        for found in GLOSSARY_LINK.finditer(line):
+            slug = found.group(1) or found.group(2)
+            if glossary is not None and slug not in glossary:
+                problems.append((number, f"glossary link to {slug!r}, which is not in glossary.yml"))
+    return problems
 
 
 def _notebook_markup(cell) -> str:
@@ -376,3 +408,12 @@ def _describe(detail: dict) -> str:
 def check(root: Path, deep: bool = True) -> ContentTree:
     """Read and check the content folder at `root`; the tree lists every problem found."""
     return _Checker(root).run(deep=deep)
+
+
+def check_courses(root: Path, published: Published, deep: bool = True) -> ContentTree:
+    """Check the course folders under `root`/courses against the published curriculum.
+
+    This is how a draft or an uploaded course is checked: the catalogue, glossary and other
+    courses it refers to are those already in the database.
+    """
+    return _Checker(root, published).run_courses(deep)

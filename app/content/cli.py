@@ -35,13 +35,18 @@ def check_command(path: Path | None) -> None:
 
 @content_cli.command("sync")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def sync_command(path: Path | None) -> None:
+@click.option(
+    "--take-back",
+    is_flag=True,
+    help="Also replace courses maintained in the browser with their version in the folder.",
+)
+def sync_command(path: Path | None, take_back: bool) -> None:
     """Check, then import the content in one transaction (a failure changes nothing)."""
     from app.content.sync import ContentError, sync
 
     started = time.perf_counter()
     try:
-        report = sync(_root(path))
+        report = sync(_root(path), take_back=take_back)
         db.session.commit()
     except ContentError as error:
         db.session.rollback()
@@ -53,6 +58,10 @@ def sync_command(path: Path | None) -> None:
         db.session.rollback()
         raise
     seconds = time.perf_counter() - started
+    for slug in report.kept:
+        click.echo(
+            f"  kept course {slug}: it is maintained in the browser (--take-back replaces it with the folder's version)"
+        )
     if report.nothing_changed:
         click.echo(f"Content unchanged; nothing written ({seconds:.2f} s).")
         return
@@ -61,3 +70,32 @@ def sync_command(path: Path | None) -> None:
     for line in report.retired:
         click.echo(f"  retired {line}")
     click.echo(f"Content synchronised in {seconds:.2f} s.")
+
+
+@content_cli.command("export")
+@click.argument("slug")
+@click.argument("path", type=click.Path(path_type=Path))
+def export_command(slug: str, path: Path) -> None:
+    """Write course SLUG as last published (with the courses it requires) as a content folder at PATH.
+
+    A PATH ending in .zip gets a ZIP, the same as the editor's download.
+    """
+    import sqlalchemy as sa
+
+    from app.authoring.transfer import ExportError, export_files, write_folder, zip_bytes
+    from app.courses.models import Course
+
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"no course {slug!r}")
+    try:
+        files = export_files(course)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    if path.suffix == ".zip":
+        path.write_bytes(zip_bytes(files))
+    elif path.exists() and any(path.iterdir()):
+        raise click.ClickException(f"{path} is not empty: export into a new or empty folder")
+    else:
+        write_folder(files, path)
+    click.echo(f"Exported {slug} ({len(files)} files) to {path}.")

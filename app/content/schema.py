@@ -182,6 +182,10 @@ class AssessmentFile(Strict):
     questions: list[Question] = Field(min_length=1)
 
 
+#: An assessment file's settings (every key but its questions), in the order they are written.
+ASSESSMENT_SETTINGS = tuple(name for name in AssessmentFile.model_fields if name != "questions")
+
+
 # glossary.yml and bibliography.yml ------------------------------------------------------------
 
 

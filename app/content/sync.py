@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+import yaml
 from flask import current_app
 
 from app.auth.models import utcnow
-from app.content import render
-from app.content.check import ContentTree, CourseSource, check
+from app.content import render, schema
+from app.content.check import ContentTree, CourseSource, Problem, Published, check, check_courses
 from app.courses.models import (
     Attachment,
     ContentSource,
     Course,
+    CourseVersion,
     Enrolment,
     GlossaryTerm,
     Lesson,
@@ -29,6 +30,7 @@ from app.courses.models import (
     course_prerequisites,
 )
 from app.extensions import db
+from app.storage import write_atomically
 
 
 class ContentError(Exception):
@@ -39,10 +41,16 @@ class ContentError(Exception):
         self.problems = problems
 
 
+#: Course.origin: maintained as files in content/, or in the browser (editor, uploaded ZIP).
+FILES, BROWSER = "files", "browser"
+
+
 @dataclass
 class SyncReport:
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    #: Courses in content/ left as they are because they are maintained in the browser.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def nothing_changed(self) -> bool:
@@ -58,11 +66,12 @@ def _sha256(data: bytes) -> str:
 
 
 def _source_changed(name: str, data: bytes) -> bool:
-    """Record the hash of a content file; True if it differs from the last import."""
+    """Record the hash of a content file (and keep it, for exports); True if it differs from the last import."""
     digest = _sha256(data)
     source = db.session.scalar(sa.select(ContentSource).where(ContentSource.name == name))
     if source is not None and source.sha256 == digest:
         return False
+    store_bytes(data)
     if source is None:
         db.session.add(ContentSource(name=name, sha256=digest))
     else:
@@ -72,15 +81,16 @@ def _source_changed(name: str, data: bytes) -> bool:
 
 def store_file(path: Path) -> tuple[str, int]:
     """Copy a file into content storage under its hash (once); returns (sha256, size)."""
-    data = path.read_bytes()
+    return store_bytes(path.read_bytes()), path.stat().st_size
+
+
+def store_bytes(data: bytes) -> str:
+    """Keep bytes in content storage under their hash (once); returns the sha256."""
     digest = _sha256(data)
-    target = Path(current_app.config["STORAGE_DIR"]) / "content" / digest[:2] / digest
+    target = stored_path(digest)
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        shutil.copyfile(path, temporary)
-        temporary.replace(target)
-    return digest, len(data)
+        write_atomically(target, data)
+    return digest
 
 
 def stored_path(sha256: str) -> Path:
@@ -88,47 +98,150 @@ def stored_path(sha256: str) -> Path:
     return Path(current_app.config["STORAGE_DIR"]) / "content" / sha256[:2] / sha256
 
 
-def sync(root: Path) -> SyncReport:
+def sync(root: Path, take_back: bool = False) -> SyncReport:
     """Check `root`, then import what changed. Raises ContentError (nothing written) on any problem.
 
-    The caller commits; on any exception it rolls back, so a failure changes nothing.
+    A course maintained in the browser is left alone (reported as kept) unless `take_back`;
+    a course of content/ that disappeared from it is retired. The caller commits; on any
+    exception it rolls back, so a failure changes nothing.
     """
     tree = check(root, deep=False)
     if not tree.ok:
         raise ContentError(tree.problems)
-    hashes = {slug: source.content_hash() for slug, source in tree.courses.items()}
     existing = {course.slug: course for course in db.session.scalars(sa.select(Course))}
-    changed = [slug for slug, digest in hashes.items() if slug not in existing or existing[slug].content_hash != digest]
+    report = SyncReport()
+    report.kept = [
+        slug for slug in tree.courses if slug in existing and existing[slug].origin == BROWSER and not take_back
+    ]
+    ours = {slug: source for slug, source in tree.courses.items() if slug not in report.kept}
+    hashes = {slug: source.content_hash() for slug, source in ours.items()}
+    changed = [slug for slug in ours if _needs_import(existing.get(slug), hashes[slug], FILES)]
     if changed:
         # The deep checks (notebooks, markup, glossary links) read every lesson file: run them
         # when something changed; an unchanged tree was checked when it was imported.
         deep = check(root, deep=True)
         if not deep.ok:
             raise ContentError(deep.problems)
-    report = SyncReport()
     catalogue_changed = _sync_catalogue(root, tree, report)
     _sync_glossary(root, tree, report)
     _sync_bibliography(root, tree, report)
+    _import(changed, ours, hashes, existing, FILES, report)
+    if changed or catalogue_changed:
+        db.session.flush()
+        _sync_prerequisites(ours, existing)
+    for slug, course in existing.items():
+        if slug not in tree.courses and course.origin == FILES and course.retired_at is None:
+            course.retired_at = utcnow()
+            report.retired.append(f"course {slug}")
+    if changed:
+        _recount_progress([existing[slug].id for slug in changed])
+    _record_missing_versions(ours, existing)
+    db.session.flush()
+    return report
+
+
+def import_courses(root: Path, source: str, user=None, note: str = "") -> SyncReport:
+    """Check and import the course folders under `root`/courses on their own: a draft, an uploaded ZIP.
+
+    They are checked against the published catalogue, glossary and courses, imported with the
+    same code as `sync`, and become maintained in the browser. Other courses, the catalogue and
+    the glossary are not touched. Raises ContentError (nothing written) on any problem.
+    """
+    tree = check_courses(root, published_curriculum(), deep=True)
+    if not tree.ok:
+        raise ContentError(tree.problems)
+    if not tree.courses:
+        raise ContentError([Problem(str(root / "courses"), 1, "no course folder (courses/<slug>/course.yml) found")])
+    existing = {
+        course.slug: course for course in db.session.scalars(sa.select(Course).where(Course.slug.in_(tree.courses)))
+    }
+    hashes = {slug: course_source.content_hash() for slug, course_source in tree.courses.items()}
+    changed = [slug for slug in tree.courses if _needs_import(existing.get(slug), hashes[slug], BROWSER)]
+    report = SyncReport()
+    _import(changed, tree.courses, hashes, existing, BROWSER, report, source=source, user=user, note=note)
+    if changed:
+        db.session.flush()
+        _sync_prerequisites({slug: tree.courses[slug] for slug in changed}, existing)
+        _recount_progress([existing[slug].id for slug in changed])
+    db.session.flush()
+    return report
+
+
+def published_curriculum() -> Published:
+    """The catalogue, glossary and courses in the database, as `check_courses` needs them."""
+    tiers = db.session.scalars(sa.select(Tier).order_by(Tier.rank)).all()
+    tracks = db.session.scalars(sa.select(Track).order_by(Track.position)).all()
+    if not tiers or not tracks:
+        raise ContentError([Problem("catalogue.yml", 1, "no catalogue yet: run `flask content sync` once")])
+    catalogue = schema.CatalogueFile(
+        tiers=[schema.TierSpec(slug=t.slug, title=t.title) for t in tiers],
+        tracks=[schema.TrackSpec(slug=t.slug, title=t.title, summary=t.summary) for t in tracks],
+    )
+    glossary = frozenset(db.session.scalars(sa.select(GlossaryTerm.slug)))
+    courses = {slug: [] for slug in db.session.scalars(sa.select(Course.slug).where(Course.retired_at.is_(None)))}
+    prerequisite = sa.orm.aliased(Course)
+    rows = db.session.execute(
+        sa.select(Course.slug, prerequisite.slug)
+        .join(course_prerequisites, course_prerequisites.c.course_id == Course.id)
+        .join(prerequisite, prerequisite.id == course_prerequisites.c.prerequisite_id)
+    )
+    for slug, required in rows:
+        courses.setdefault(slug, []).append(required)
+    return Published(catalogue=catalogue, glossary=glossary, courses=courses)
+
+
+def dump_catalogue() -> bytes:
+    """catalogue.yml as the database holds it (for an export from a database older than kept sources)."""
+    catalogue = published_curriculum().catalogue
+    return yaml.safe_dump(catalogue.model_dump(), sort_keys=False, allow_unicode=True).encode()
+
+
+def _needs_import(course: Course | None, digest: str, origin: str) -> bool:
+    return course is None or course.content_hash != digest or course.retired_at is not None or course.origin != origin
+
+
+def _import(changed, sources, hashes, existing, origin, report, source=None, user=None, note="") -> None:
     tracks = {t.slug: t for t in db.session.scalars(sa.select(Track))}
     tiers = {t.slug: t for t in db.session.scalars(sa.select(Tier))}
     for slug in changed:
         course = existing.get(slug) or Course(slug=slug)
         db.session.add(course)
-        _sync_course(course, tree.courses[slug], tracks, tiers)
-        course.content_hash = hashes[slug]
+        course_source = sources[slug]
+        if course.content_hash != hashes[slug] or course.retired_at is not None:
+            _sync_course(course, course_source, tracks, tiers)
+            course.content_hash = hashes[slug]
+            record_version(course, course_source, source or origin, user=user, note=note)
+        course.origin = origin
         existing[slug] = course
         report.changed.append(f"course {slug}")
-    if changed or catalogue_changed:
-        db.session.flush()
-        _sync_prerequisites(tree, existing)
-    for slug, course in existing.items():
-        if slug not in tree.courses and course.retired_at is None:
-            course.retired_at = utcnow()
-            report.retired.append(f"course {slug}")
-    if changed:
-        _recount_progress([existing[slug].id for slug in changed])
+
+
+def record_version(course: Course, source: CourseSource, kind: str, user=None, note: str = "") -> CourseVersion:
+    """Keep every file of the course in storage and add the next version to its history."""
     db.session.flush()
-    return report
+    root = source.folder.parent.parent
+    files = {path.relative_to(root).as_posix(): store_file(path)[0] for path in sorted(source.files)}
+    last = db.session.scalar(sa.select(sa.func.max(CourseVersion.number)).where(CourseVersion.course_id == course.id))
+    version = CourseVersion(
+        course_id=course.id,
+        number=(last or 0) + 1,
+        source=kind,
+        published_by_id=user.id if user is not None else None,
+        note=note[:500],
+        content_hash=course.content_hash,
+        files=files,
+    )
+    db.session.add(version)
+    return version
+
+
+def _record_missing_versions(sources: dict[str, CourseSource], existing: dict[str, Course]) -> None:
+    """Courses imported before versions were kept get their first version from content/."""
+    versioned = set(db.session.scalars(sa.select(CourseVersion.course_id).distinct()))
+    for slug, source in sources.items():
+        course = existing.get(slug)
+        if course is not None and course.id is not None and course.id not in versioned:
+            record_version(course, source, FILES)
 
 
 def _sync_catalogue(root: Path, tree: ContentTree, report: SyncReport) -> bool:
@@ -277,11 +390,18 @@ def download_type(path: Path) -> str:
     return guessed if guessed in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
 
 
-def _sync_prerequisites(tree: ContentTree, courses: dict[str, Course]) -> None:
-    db.session.execute(sa.delete(course_prerequisites))
+def _sync_prerequisites(sources: dict[str, CourseSource], courses: dict[str, Course]) -> None:
+    """Replace the prerequisites of these courses; a prerequisite may be any course in the database."""
+    ids = [courses[slug].id for slug in sources]
+    db.session.execute(sa.delete(course_prerequisites).where(course_prerequisites.c.course_id.in_(ids)))
+    wanted = {prerequisite for source in sources.values() for prerequisite in source.spec.prerequisites}
+    missing = wanted - courses.keys()
+    if missing:
+        found = db.session.scalars(sa.select(Course).where(Course.slug.in_(missing)))
+        courses = {**courses, **{course.slug: course for course in found}}
     rows = [
         {"course_id": courses[slug].id, "prerequisite_id": courses[prerequisite].id}
-        for slug, source in tree.courses.items()
+        for slug, source in sources.items()
         for prerequisite in source.spec.prerequisites
     ]
     if rows:

@@ -1,7 +1,7 @@
 """The home page, the health check and the error pages."""
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -27,15 +27,25 @@ def _error_page(code: int, title: str, message: str):
     return render_template("core/error.html", code=code, title=title, message=message), code
 
 
+def _too_large(_error):
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20
+    return _error_page(
+        413,
+        _("File too large"),
+        _(
+            "The file is larger than this site accepts (%(limit)s MB for a whole form). Nothing was saved.",
+            limit=f"{limit:g}",
+        ),
+    )
+
+
 def register_error_pages(app) -> None:
     app.register_error_handler(400, lambda e: _error_page(400, _("Bad request"), e.description))
     app.register_error_handler(
         403, lambda e: _error_page(403, _("Not allowed"), _("Your account may not open this page."))
     )
     app.register_error_handler(404, lambda e: _error_page(404, _("Not found"), _("There is no such page.")))
-    app.register_error_handler(
-        413, lambda e: _error_page(413, _("File too large"), _("The file is larger than this site accepts."))
-    )
+    app.register_error_handler(413, _too_large)
     app.register_error_handler(
         429, lambda e: _error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
     )

@@ -62,6 +62,10 @@ class Course(db.Model):
     required_lessons: Mapped[int] = mapped_column(default=0)
     #: Hash of every file the course is made of; an unchanged hash means nothing to import.
     content_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Where the course is maintained: "files" (content/, `flask content sync`) or "browser"
+    #: (the course editor, or a ZIP imported in the browser). A sync of content/ leaves a
+    #: course maintained in the browser alone, unless told to take it back.
+    origin: Mapped[str] = mapped_column(sa.String(10), default="files", server_default="files")
     #: Set when the course disappeared from content/: kept for its learners' history.
     retired_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -206,3 +210,30 @@ class LessonProgress(db.Model):
     lesson_id: Mapped[int] = mapped_column(sa.ForeignKey("lessons.id", ondelete="CASCADE"), index=True)
     first_opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+
+
+class CourseVersion(db.Model):
+    """One published version of a course: who published it, when, and every file it was made of.
+
+    The files are kept in content storage by hash, so any version can be exported to the content
+    format again, and a new draft starts from the latest one.
+    """
+
+    __tablename__ = "course_versions"
+    __table_args__ = (sa.UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    #: 1 for the first version imported or published.
+    number: Mapped[int]
+    #: files (content sync), editor (published from a draft) or import (a ZIP uploaded by an admin).
+    source: Mapped[str] = mapped_column(sa.String(10))
+    #: Who published it; none for the command line.
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: {path inside the content folder: sha256}, e.g. {"courses/x/course.yml": "ab…"}.
+    files: Mapped[dict] = mapped_column(sa.JSON)
+
+    published_by = relationship("User")

@@ -59,6 +59,7 @@ class World:
     material_id: int = 0
     material_filename: str = ""
     output_filename: str = ""
+    author_id: int = 0
 
     def email(self, actor: str) -> str:
         return self.people[actor].email
@@ -77,6 +78,13 @@ class World:
             "slug": "data-in-practice" if endpoint == "courses.enrol" else course,
             "assessment_slug": "final",
             "lesson_slug": "declarations",
+            # The course editor: data-in-practice has a draft, and its author is another trainer.
+            "assessment": "final",
+            "question": "channel-red",
+            "lesson": "indicators",
+            "module": "risk",
+            "index": 0,
+            "author_id": self.author_id,
             "code": self.project_code if blueprint == "directorate" else self.certificate_code,
             "token": self.invitation_token if endpoint == "auth.accept_invitation" else self.reset_token,
             "milestone_id": self.milestone_id,
@@ -270,7 +278,23 @@ def world(app, make_administration, make_user, synced) -> World:
         world.project_code = project.code
         world.milestone_id, world.target_id, world.cohort_id = milestone.id, target.id, cohort.id
     _add_workshop(app, world)
+    _add_draft(app, world, make_user)
     return world
+
+
+def _add_draft(app, world: World, make_user) -> None:
+    """A draft of data-in-practice, started by the directorate, and a trainer (not an actor) who authors it."""
+    from app.authoring import drafts
+    from app.authoring.models import CourseAuthor
+    from app.courses.models import Course
+
+    author = make_user(Role.TRAINER, world.administrations["WCO"], email="author@example.org", full_name="author")
+    with app.app_context():
+        drafts.add_author("data-in-practice", db.session.get(User, author.id), assigned_by=None)
+        practice = db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice"))
+        drafts.start_draft(practice, db.session.get(User, world.people["directorate"].id))
+        db.session.commit()
+        world.author_id = db.session.scalar(sa.select(CourseAuthor.id).where(CourseAuthor.user_id == author.id))
 
 
 def _add_workshop(app, world: World) -> None:

@@ -37,7 +37,8 @@ def row(*outcomes: str) -> dict[str, str]:
     return dict(zip(ACTORS, outcomes, strict=True))
 
 
-# "trainer" is also the owning trainer: courses have no owner yet. Learner A's rows are their own objects.
+# "trainer" is a trainer who is not the author of data-in-practice (tests/authoring checks its author gets in).
+# Learner A's rows are their own objects.
 # fmt: off
 EXPECTED: dict[str, dict[str, str]] = {
     #                                            anon   lrn_a  lrn_b  train  crd_a  crd_b  dir    admin
@@ -145,6 +146,35 @@ EXPECTED: dict[str, dict[str, str]] = {
     "workshops.output":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "workshops.attendance":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "workshops.attendance_csv":              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  BAD,   BAD),
+    # The course editor: anyone who may create courses lists theirs; only staff and the course's authors edit it
+    "authoring.courses":                     row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "authoring.new":                         row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "authoring.import_course":               row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
+    "authoring.add_attachment":              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.add_module":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.assessment":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.assign_author":               row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.change_module":               row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.change_question":             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.course":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.details":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.discard":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.export":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.lesson":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.move_lesson":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.new_assessment":              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.new_lesson":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.new_question":                row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.preview":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.preview_assessment":          row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.publish":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.question":                    row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.remove_assessment":           row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.remove_attachment":           row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.remove_author":               row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.remove_lesson":               row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.reorder":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.start":                       row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
 }
 # fmt: on
 
@@ -153,6 +183,8 @@ def query_for(key: str, world) -> str:
     """A query string some routes take their object from."""
     if key == "cohorts.coordinator":
         return f"?administration={world.administrations['KE'].id}"
+    if key == "authoring.new_question":
+        return "?type=true_false"
     return ""
 
 

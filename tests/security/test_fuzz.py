@@ -85,6 +85,31 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "workshops.register_officer": ("directorate", "/workshops/{workshop}"),
     "workshops.attendance": ("directorate", None),
     "workshops.attendance_csv": ("directorate", "/workshops/{workshop}/attendance"),
+    # The course editor, on the draft of data-in-practice: what removes or publishes comes last.
+    "authoring.new": ("directorate", None),
+    "authoring.import_course": ("admin", None),
+    "authoring.details": ("directorate", None),
+    "authoring.add_module": ("directorate", "{course}"),
+    "authoring.change_module": ("directorate", "{course}"),
+    "authoring.reorder": ("directorate", "{course}"),
+    "authoring.start": ("directorate", "{course}"),
+    "authoring.new_lesson": ("directorate", None),
+    "authoring.lesson": ("directorate", None),
+    "authoring.preview": ("directorate", "{course}/lessons/indicators"),
+    "authoring.add_attachment": ("directorate", "{course}/lessons/indicators"),
+    "authoring.move_lesson": ("directorate", "{course}"),
+    "authoring.new_assessment": ("directorate", None),
+    "authoring.assessment": ("directorate", None),
+    "authoring.new_question": ("directorate", None),
+    "authoring.question": ("directorate", None),
+    "authoring.assign_author": ("directorate", "{course}"),
+    "authoring.remove_attachment": ("directorate", "{course}/lessons/indicators"),
+    "authoring.change_question": ("directorate", "{course}/assessments/final"),
+    "authoring.remove_lesson": ("directorate", "{course}"),
+    "authoring.remove_assessment": ("directorate", "{course}/assessments/final"),
+    "authoring.remove_author": ("directorate", "{course}"),
+    "authoring.publish": ("directorate", "{course}"),
+    "authoring.discard": ("directorate", "{course}"),
 }
 
 HOSTILE = [
@@ -99,7 +124,10 @@ HOSTILE = [
 ]  # fmt: skip
 
 #: Routes whose form lives elsewhere: saving as you go posts the attempt form's fields.
-FORM_OF = {"assessments.autosave": "/attempts/{attempt}"}
+FORM_OF = {
+    "assessments.autosave": "/attempts/{attempt}",
+    "authoring.preview": "/author/data-in-practice/lessons/indicators",
+}
 
 CSV_HEADERS = ["email", "full_name", "administration", "role", "session", "present", "Email", " email ", "", "x"]
 
@@ -343,6 +371,7 @@ def _form_page(template: str | None, url: str, world, attempt_id: int) -> str:
         workshop=world.workshop_id,
         learner=world.people["learner_a"].id,
         cohort=world.cohort_id,
+        course="/author/data-in-practice",
     )
 
 

@@ -1,0 +1,312 @@
+"""Drafts: a course folder kept as files in content storage, edited, checked and published.
+
+A draft is the content format itself ({path: sha256}, e.g. "courses/x/course.yml"), so what a
+trainer makes in the browser is what an author writes in content/, and publishing runs the
+same check and import as `flask content sync`. Saving is all or nothing: new files go to
+storage first (harmless if unused), then one UPDATE moves the draft to its next revision, and
+only if nobody saved it since the page was opened.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import sqlalchemy as sa
+import yaml
+
+from app.auth.models import Role, User, utcnow
+from app.authoring.models import CourseAuthor, CourseDraft
+from app.content.check import Problem, check_courses
+from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
+from app.courses.models import Course, CourseVersion
+from app.extensions import db
+
+
+class DraftError(ValueError):
+    """A change that cannot be made; the message says why, and nothing was saved."""
+
+
+class StaleDraft(DraftError):
+    """The draft was saved by someone else since this page was opened: nothing was overwritten."""
+
+    def __init__(self, draft: CourseDraft) -> None:
+        who = draft.updated_by.full_name if draft.updated_by else "someone"
+        super().__init__(
+            f"{who} saved this draft at {draft.updated_at:%H:%M} UTC since you opened the page, "
+            "so your change was not saved. Reopen the page to see their version, then make your change again."
+        )
+
+
+# Finding and starting drafts ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """What the policy needs to decide who may edit a course: the trainers assigned to it."""
+
+    slug: str
+    author_ids: frozenset[int]
+
+
+def authorship(slug: str) -> Authorship:
+    ids = db.session.scalars(sa.select(CourseAuthor.user_id).where(CourseAuthor.course_slug == slug))
+    return Authorship(slug, frozenset(ids))
+
+
+def draft_of(slug: str) -> CourseDraft | None:
+    return db.session.scalar(sa.select(CourseDraft).where(CourseDraft.slug == slug))
+
+
+def latest_version(course: Course) -> CourseVersion | None:
+    return db.session.scalar(
+        sa.select(CourseVersion).where(CourseVersion.course_id == course.id).order_by(CourseVersion.number.desc())
+    )
+
+
+def versions_of(course: Course) -> list[CourseVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(CourseVersion)
+            .where(CourseVersion.course_id == course.id)
+            .options(sa.orm.joinedload(CourseVersion.published_by))
+            .order_by(CourseVersion.number.desc())
+        )
+    )
+
+
+def start_draft(course: Course, user: User) -> CourseDraft:
+    """A draft of a published course, holding the files of its latest version."""
+    if draft_of(course.slug) is not None:
+        raise DraftError("This course already has a draft: continue it, or discard it first.")
+    version = latest_version(course)
+    if version is None:
+        raise DraftError(
+            "This course has no stored source yet. Run `flask content sync` once so its files are kept, then edit it."
+        )
+    draft = CourseDraft(
+        slug=course.slug,
+        course_id=course.id,
+        base_version=version.number,
+        files=dict(version.files),
+        created_by_id=user.id,
+        updated_by_id=user.id,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def new_course(slug: str, title: str, track: str, tier: str, summary: str, user: User) -> CourseDraft:
+    """The draft of a new course, with one module and no lessons yet; its creator becomes an author."""
+    taken = db.session.scalar(sa.select(Course.id).where(Course.slug == slug)) or draft_of(slug)
+    if taken:
+        raise DraftError(f"A course or draft with the short name {slug!r} exists already: choose another.")
+    document = {
+        "slug": slug,
+        "title": title,
+        "track": track,
+        "tier": tier,
+        "summary": summary,
+        "estimated_hours": 1,
+        "language": "en",
+        "version": "0.1",
+        "modules": [{"slug": "module-1", "title": "Module 1", "lessons": []}],
+    }
+    draft = CourseDraft(slug=slug, files={}, created_by_id=user.id, updated_by_id=user.id)
+    draft.files = {manifest_path(draft): store_bytes(dump_yaml(document))}
+    db.session.add(draft)
+    if user.role == Role.TRAINER:
+        add_author(slug, user, assigned_by=user)
+    db.session.flush()
+    return draft
+
+
+def add_author(slug: str, user: User, assigned_by: User | None) -> None:
+    exists = db.session.scalar(
+        sa.select(CourseAuthor.id).where(CourseAuthor.course_slug == slug, CourseAuthor.user_id == user.id)
+    )
+    if not exists:
+        db.session.add(
+            CourseAuthor(course_slug=slug, user_id=user.id, assigned_by_id=assigned_by.id if assigned_by else None)
+        )
+
+
+def authors_of(slug: str) -> list[CourseAuthor]:
+    return list(
+        db.session.scalars(
+            sa.select(CourseAuthor)
+            .where(CourseAuthor.course_slug == slug)
+            .options(sa.orm.joinedload(CourseAuthor.user))
+            .order_by(CourseAuthor.assigned_at)
+        )
+    )
+
+
+# Reading a draft ---------------------------------------------------------------------------
+
+
+def course_folder(draft: CourseDraft) -> str:
+    return f"courses/{draft.slug}"
+
+
+def manifest_path(draft: CourseDraft) -> str:
+    return f"{course_folder(draft)}/course.yml"
+
+
+def read_bytes(draft: CourseDraft, path: str) -> bytes:
+    try:
+        return stored_path(draft.files[path]).read_bytes()
+    except KeyError:
+        raise DraftError(f"{path} is not part of this draft.") from None
+
+
+def read_yaml(draft: CourseDraft, path: str) -> dict:
+    """A YAML file of the draft as a mapping; a hand-broken file is reported, never guessed at."""
+    try:
+        document = yaml.safe_load(read_bytes(draft, path))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark else ""
+        raise DraftError(f"{path}{line} is not valid YAML; fix it in an export, or discard the draft.") from None
+    if not isinstance(document, dict):
+        raise DraftError(f"{path} does not hold a YAML mapping.")
+    return document
+
+
+def manifest(draft: CourseDraft) -> dict:
+    return read_yaml(draft, manifest_path(draft))
+
+
+def file_path(draft: CourseDraft, relative: str) -> str:
+    """The draft path of a file named in course.yml (relative to the course folder)."""
+    parts: list[str] = []
+    for part in PurePosixPath(course_folder(draft), relative).parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def dump_yaml(document: dict) -> bytes:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode()
+
+
+# Saving ------------------------------------------------------------------------------------
+
+
+def save(draft: CourseDraft, revision: int, user: User, changes: dict[str, bytes | None]) -> None:
+    """Write changed files (None removes one) as the draft's next revision, or raise StaleDraft.
+
+    The UPDATE only matches the revision the editor was based on, so of two trainers saving
+    the same revision one wins and the other is told; nothing is merged or lost silently.
+    """
+    files = dict(draft.files)
+    for path, data in changes.items():
+        if data is None:
+            files.pop(path, None)
+        else:
+            files[path] = store_bytes(data)
+    updated = db.session.execute(
+        sa.update(CourseDraft)
+        .where(CourseDraft.id == draft.id, CourseDraft.revision == revision)
+        .values(files=files, revision=revision + 1, updated_by_id=user.id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if updated.rowcount != 1:
+        raise _stale(draft)
+    db.session.refresh(draft)
+
+
+def unused_files(draft: CourseDraft, document: dict) -> list[str]:
+    """Files of the course folder no longer named by course.yml (a removed lesson's file)."""
+    named = {manifest_path(draft)}
+    for module in document.get("modules") or []:
+        for lesson in module.get("lessons") or []:
+            if lesson.get("file"):
+                named.add(file_path(draft, lesson["file"]))
+            for attachment in lesson.get("attachments") or []:
+                named.add(file_path(draft, attachment["file"]))
+    for reference in document.get("assessments") or []:
+        named.add(file_path(draft, reference["file"]))
+    prefix = course_folder(draft) + "/"
+    return [path for path in draft.files if path.startswith(prefix) and path not in named]
+
+
+# Checking and publishing -------------------------------------------------------------------
+
+
+@contextmanager
+def materialised(files: dict[str, str]):
+    """The files written out as a content folder in a temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="academy-draft-") as folder:
+        root = Path(folder)
+        for path, digest in files.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(stored_path(digest).read_bytes())
+        yield root
+
+
+def problems(draft: CourseDraft) -> list[Problem]:
+    """Everything publishing would refuse, as file:line: message."""
+    try:
+        published = published_curriculum()
+    except ContentError as error:
+        return list(error.problems)
+    with materialised(draft.files) as root:
+        return check_courses(root, published).problems
+
+
+def publish(draft: CourseDraft, revision: int, user: User, note: str) -> bool:
+    """Swap the draft in as the course's next version, in the caller's transaction, and delete it.
+
+    Returns False when the draft held no change (nothing published, the draft is still deleted).
+
+    Lessons keep their identity (their slug), so learners keep their progress; a lesson removed
+    from the course is retired with its progress, not deleted.
+    """
+    # Lock the draft first (PostgreSQL; SQLite's write lock is already held): of two trainers
+    # publishing at once, the second waits, then finds the draft gone and is told so.
+    locked = db.session.scalar(sa.select(CourseDraft.revision).where(CourseDraft.id == draft.id).with_for_update())
+    if locked is None:
+        raise DraftError("This draft was published or discarded by someone else since you opened the page.")
+    if locked != revision:
+        raise _stale(draft)
+    if draft.course is not None:
+        current = latest_version(draft.course)
+        if current is not None and draft.base_version is not None and current.number != draft.base_version:
+            raise DraftError(
+                f"Version {current.number} of this course was published after this draft started from version "
+                f"{draft.base_version}. Publishing would undo it: discard this draft and start again from the "
+                "published course."
+            )
+    with materialised(draft.files) as root:
+        report = import_courses(root, source="editor", user=user, note=note)
+    discard(draft, revision)
+    return bool(report.changed)
+
+
+def discard(draft: CourseDraft, revision: int) -> None:
+    """Delete the draft, unless someone saved it since `revision` (StaleDraft)."""
+    deleted = db.session.execute(
+        sa.delete(CourseDraft)
+        .where(CourseDraft.id == draft.id, CourseDraft.revision == revision)
+        .execution_options(synchronize_session=False)
+    )
+    if deleted.rowcount != 1:
+        raise _stale(draft)
+    db.session.expunge(draft)
+
+
+def _stale(draft: CourseDraft) -> DraftError:
+    """The error for a save that lost the race: saved again by someone, or published or discarded."""
+    try:
+        db.session.refresh(draft)
+    except sa.orm.exc.ObjectDeletedError:
+        return DraftError("This draft was published or discarded by someone else since you opened the page.")
+    return StaleDraft(draft)
