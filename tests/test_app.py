@@ -1,5 +1,6 @@
 """Settings, the health check, the SQLite connection settings, and the command-line tools."""
 
+import pytest
 import sqlalchemy as sa
 
 from app import config, create_app
@@ -121,3 +122,38 @@ def test_demo_learner_holds_a_certificate(app, runner, synced):
         ).all()
     assert ("learner@academy.test", "Introduction to Customs data") in holders
     assert len(holders) == 2  # the course and its tier, once each
+
+
+def test_a_write_request_waits_for_the_sqlite_write_lock_and_keeps_its_busy_timeout(tmp_path, monkeypatch):
+    """Does a POST's transaction wait while another holds SQLite's write lock, then get it, and give up in time?"""
+    import sqlite3
+    import threading
+
+    from app import database
+
+    path = tmp_path / "x.sqlite"
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context(), db.engine.connect():
+        pass  # the file is created, in WAL mode, before another process holds its lock
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.2, lambda: holder.execute("COMMIT")).start()
+    with app.test_request_context("/", method="POST"), db.engine.connect() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")  # in the request's IMMEDIATE transaction
+        connection.commit()
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == database.BUSY_TIMEOUT_MS
+    # Held for longer than the timeout: the request is told the database is locked.
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 100)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with (
+            app.test_request_context("/", method="POST"),
+            db.engine.connect() as connection,
+            pytest.raises(sa.exc.OperationalError, match="locked"),
+        ):
+            connection.exec_driver_sql("SELECT 1")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        with app.app_context():
+            db.engine.dispose()
