@@ -1,4 +1,4 @@
-"""Certificates: issued on completion, rendered once to PDF, verifiable by anyone."""
+"""Certificates: issued on completion, rendered once to PDF (at the first download), verifiable by anyone."""
 
 from flask import Flask
 
@@ -12,5 +12,4 @@ def init_app(app: Flask) -> None:
     if services.issue_for_completion not in courses.ON_COURSE_COMPLETED:
         courses.ON_COURSE_COMPLETED.append(services.issue_for_completion)
     app.register_blueprint(bp)
-    app.after_request(services.render_pending)
     app.cli.add_command(certificates_cli)

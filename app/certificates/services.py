@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -17,6 +17,7 @@ from app.certificates.models import Certificate
 from app.courses import services as courses
 from app.courses.models import Course, Enrolment
 from app.extensions import db
+from app.storage import write_atomically
 
 ISSUER = "Customs Data Academy"
 VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"
@@ -53,45 +54,24 @@ def _write_pdf(printed: SimpleNamespace) -> str:
     """Render a certificate from what it prints, store the file, return its SHA-256."""
     url = verification_url(printed.code)
     pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
-    path = Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".part")
-    temporary.write_bytes(pdf)
-    temporary.replace(path)
+    write_atomically(Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf", pdf)
     return hashlib.sha256(pdf).hexdigest()
 
 
 def render_and_store(certificate: Certificate) -> None:
-    """Render the PDF once and keep it with its hash; downloads are served from storage.
+    """Render the PDF and keep it with its hash; downloads are served from storage.
 
-    During a request the rendering waits until the request has committed (see render_pending):
-    a PDF takes a tenth of a second, and SQLite's write lock must not be held that long.
+    Within a request nothing is rendered: the PDF is made at its first download (ensure_pdf).
+    A PDF costs about a tenth of a second of CPU, and a course completed in a request (an exam
+    submitted at nine o'clock with hundreds of others) must not pay for a file its learner may
+    never download. Outside a request (the command line, the demo) it is rendered at once.
     """
-    printed = SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED})
-    if has_request_context():
-        g.setdefault("certificates_to_render", []).append((certificate.id, printed))
-    else:
-        certificate.pdf_sha256 = _write_pdf(printed)
-
-
-def render_pending(response):
-    """After a request: render the certificates it issued, then record their hashes briefly."""
-    pending = g.pop("certificates_to_render", None)
-    if not pending:
-        return response
-    try:
-        hashes = {certificate_id: _write_pdf(printed) for certificate_id, printed in pending}
-        for certificate_id, digest in hashes.items():
-            db.session.execute(sa.update(Certificate).where(Certificate.id == certificate_id).values(pdf_sha256=digest))
-        db.session.commit()
-    except Exception:  # the PDF is made again on first download (ensure_pdf)
-        db.session.rollback()
-        current_app.logger.exception("Rendering certificates %s failed", [c for c, _p in pending])
-    return response
+    if not has_request_context():
+        certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED}))
 
 
 def ensure_pdf(certificate: Certificate) -> Path:
-    """The stored PDF, rendered now if an earlier rendering did not finish."""
+    """The stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
     path = storage_path(certificate)
     if not path.is_file() or not certificate.pdf_sha256:
         certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))

@@ -42,7 +42,7 @@ def _certificates(app) -> list[Certificate]:
 
 def _pdf_bytes(app, code: str) -> bytes:
     with app.app_context():
-        return services.storage_path(services.find(code)).read_bytes()
+        return services.ensure_pdf(services.find(code)).read_bytes()
 
 
 def test_completion_issues_a_course_and_a_tier_certificate_once(app, make_user, synced):
@@ -335,3 +335,16 @@ def test_cohort_certificates_as_a_zip(app, client, auth, make_user, synced):
     auth.login(make_user(Role.TRAINER).email)
     with client.get(f"/cohorts/{cohort_id}/certificates.zip") as response:
         assert zipfile.ZipFile(io.BytesIO(response.data)).namelist() == [f"{expected}.pdf"]
+
+
+def test_a_gunicorn_worker_prepares_certificate_rendering_when_it_starts():
+    """Does the worker hook load the certificate's fonts and styles, so no learner's download waits for them?"""
+    import runpy
+    from pathlib import Path
+
+    rendering._styles.cache_clear()
+    hooks = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    hooks["post_worker_init"](None)
+    assert rendering._styles.cache_info().currsize == 1
+    fonts, stylesheets = rendering._styles(rendering.CERTIFICATES_DIR)
+    assert stylesheets, "certificate.css was not parsed"
