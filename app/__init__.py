@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
 from app import config as settings
@@ -115,11 +115,32 @@ def _init_login(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    from flask_babel import get_locale
+    from flask_babel import get_locale, get_translations
 
     from app import policy
+    from app.core.nav import site_nav
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["site_nav"] = site_nav
+
+    def translations():
+        # Flask-Babel looks its translations up again for every string of a template (its
+        # context, domain and locale: about 10 µs each, a page has dozens). Its locale is fixed
+        # for the request once read, so the translations are too: kept on `g`.
+        if not has_request_context():
+            return get_translations()
+        found = g.get("_academy_translations")
+        if found is None:
+            found = g._academy_translations = get_translations()
+        return found
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def inject_policy():

@@ -79,6 +79,9 @@ def from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB") or 25) * 1024 * 1024,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # How long a worker may reuse the directorate overview's figures (0: never); see
+        # app/directorate/reports.py. New enrolments, certificates and audited edits show at once.
+        "DIRECTORATE_FIGURES_SECONDS": int(os.environ.get("DIRECTORATE_FIGURES_SECONDS") or 60),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en",

@@ -60,6 +60,9 @@ def app(tmp_path_factory):
             "PUBLIC_URL": "http://academy.test",
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Tests empty the tables and ids start again, so a kept overview could match the next
+            # test's data; tests/directorate/test_overview_cache.py turns it on for itself.
+            "DIRECTORATE_FIGURES_SECONDS": 0,
             "MAIL_SERVER": None,
         }
     )

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from app import policy
 from app.auth.forms import ConfirmForm
 from app.content.sync import download_type, stored_path
-from app.courses import services
+from app.core.pages import kept_page
+from app.courses import lesson_page, services, structure
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
 from app.extensions import db
 
@@ -20,8 +21,20 @@ bp = Blueprint("courses", __name__, template_folder="templates")
 @bp.get("/catalogue")
 def catalogue():
     search = request.args.get("q", "").strip()[:200]
-    user = current_user if current_user.is_authenticated else None
-    return render_template("courses/catalogue.html", catalogue=services.catalogue(user, search), search=search)
+    if current_user.is_authenticated:
+        return render_template(
+            "courses/catalogue.html", catalogue=services.catalogue(current_user, search), search=search
+        )
+    if search:
+        return render_template("courses/catalogue.html", catalogue=services.catalogue(None, search), search=search)
+    # The anonymous catalogue is the same page for every visitor: kept until the next publish,
+    # with holes for the header and for a message waiting for this visitor (app/core/pages.py).
+    return kept_page(
+        structure.current().pages,
+        ("catalogue",),
+        "courses/catalogue.html",
+        lambda: {"catalogue": services.catalogue(None), "search": ""},
+    )
 
 
 def _course_or_404(slug: str):
@@ -102,24 +115,19 @@ def _lesson_context(slug: str, lesson_slug: str):
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    course, lesson, enrolment, refusal = _lesson_context(slug, lesson_slug)
-    if refusal:
-        return refusal
-    outline = services.outline(course)
-    lessons = [item for _module, items in outline for item in items]
+    # The course and lesson as kept per process (structure.py); the learner's rows are read now.
+    course = structure.live_course(slug)
+    if course is None:
+        abort(404)
+    lesson = structure.lesson(course, lesson_slug)
+    if lesson is None:
+        abort(404)
+    enrolment = services.enrolment_for(current_user, course)
+    if enrolment is None and not policy.can(current_user, "course.preview", course):
+        flash(_("Enrol in the course to open its lessons."), "info")
+        return redirect(url_for("courses.course", slug=slug))
     progress = services.progress_in(current_user, course) if enrolment else {}
-    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    page = render_template(
-        "courses/lesson.html",
-        course=course,
-        lesson=lesson,
-        outline=outline,
-        enrolment=enrolment,
-        progress=progress,
-        previous=lessons[index - 1] if index > 0 else None,
-        following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        form=ConfirmForm(),
-    )
+    page = lesson_page.render(course, lesson, enrolment, progress)
     # Recorded after rendering, so the commit does not make the page reload what it has read.
     if enrolment is not None and services.open_lesson(current_user, enrolment, lesson, progress.get(lesson.id)):
         db.session.commit()

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, utcnow
+from app.courses import structure
 from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
+from app.courses.structure import CourseView, LessonItem, TierView, TrackView
 from app.extensions import db
 
 #: Further conditions for completing a course (the assessments domain adds "required
@@ -32,13 +34,13 @@ class CourseLocked(Exception):
 
 @dataclass
 class CatalogueTier:
-    tier: Tier
-    courses: list[Course] = field(default_factory=list)
+    tier: TierView
+    courses: list[CourseView] = field(default_factory=list)
 
 
 @dataclass
 class CatalogueTrack:
-    track: Track
+    track: TrackView
     tiers: list[CatalogueTier] = field(default_factory=list)
 
 
@@ -46,7 +48,21 @@ class CatalogueTrack:
 class Catalogue:
     tracks: list[CatalogueTrack]
     enrolments: dict[int, Enrolment]
-    locks: dict[int, list[Course]]  # course id -> courses to complete first
+    locks: dict[int, list]  # course id -> courses to complete first
+
+
+def _matching(query, search: str):
+    """Narrow a query of courses to those whose title, summary or a live lesson mentions `search`."""
+    pattern = f"%{search.lower()}%"
+    in_lessons = (
+        sa.select(Lesson.id)
+        .where(Lesson.course_id == Course.id, Lesson.retired_at.is_(None))
+        .where(sa.or_(sa.func.lower(Lesson.title).like(pattern), sa.func.lower(Lesson.search_text).like(pattern)))
+        .exists()
+    )
+    return query.where(
+        sa.or_(sa.func.lower(Course.title).like(pattern), sa.func.lower(Course.summary).like(pattern), in_lessons)
+    )
 
 
 def live_courses(search: str = "") -> list[Course]:
@@ -60,16 +76,7 @@ def live_courses(search: str = "") -> list[Course]:
         .order_by(Track.position, Tier.rank, Course.title)
     )
     if search:
-        pattern = f"%{search.lower()}%"
-        in_lessons = (
-            sa.select(Lesson.id)
-            .where(Lesson.course_id == Course.id, Lesson.retired_at.is_(None))
-            .where(sa.or_(sa.func.lower(Lesson.title).like(pattern), sa.func.lower(Lesson.search_text).like(pattern)))
-            .exists()
-        )
-        query = query.where(
-            sa.or_(sa.func.lower(Course.title).like(pattern), sa.func.lower(Course.summary).like(pattern), in_lessons)
-        )
+        query = _matching(query, search)
     return list(db.session.scalars(query).unique())
 
 
@@ -84,33 +91,43 @@ def completed_course_ids(user: User | None) -> set[int]:
     )
 
 
-def missing_requirements(course: Course, completed: set[int], courses: list[Course]) -> list[Course]:
-    """What must be completed before `course`: its prerequisites and the tier below in its track."""
+def missing_requirements(course: Course | CourseView, completed: set[int], courses: list) -> list:
+    """What must be completed before `course`: its prerequisites and the tier below in its track.
+
+    Works on stored courses and on the per-process views of them alike.
+    """
     missing = [p for p in course.prerequisites if p.id not in completed and p.retired_at is None]
     below = [
         other
         for other in courses
         if other.track_id == course.track_id and other.tier.rank == course.tier.rank - 1 and other.id not in completed
     ]
-    return missing + [c for c in below if c not in missing]
+    listed = {p.id for p in missing}
+    return missing + [c for c in below if c.id not in listed]
 
 
 def catalogue(user: User | None, search: str = "") -> Catalogue:
-    """Tracks → tiers → courses, with each course's lock for this user; a fixed number of queries."""
-    everything = live_courses()
-    shown = live_courses(search) if search else everything
-    completed = completed_course_ids(user)
+    """Tracks → tiers → courses, with each course's lock for this user; a fixed number of queries.
+
+    The structure comes from the per-process curriculum (see structure.py); only the search and
+    the learner's own enrolments are read for the request.
+    """
+    curriculum = structure.current()
+    everything = curriculum.live
+    shown = everything
+    if search:
+        found = set(db.session.scalars(_matching(sa.select(Course.id).where(Course.retired_at.is_(None)), search)))
+        shown = [course for course in everything if course.id in found]
     enrolments = {}
     if user is not None and user.is_authenticated:
         enrolments = {
             e.course_id: e for e in db.session.scalars(sa.select(Enrolment).where(Enrolment.user_id == user.id))
         }
-    tracks = list(db.session.scalars(sa.select(Track).order_by(Track.position)))
-    tiers = list(db.session.scalars(sa.select(Tier).order_by(Tier.rank)))
+    completed = {course_id for course_id, e in enrolments.items() if e.completed_at is not None}
     result = []
-    for track in tracks:
+    for track in curriculum.tracks:
         entry = CatalogueTrack(track=track)
-        for tier in tiers:
+        for tier in curriculum.tiers:
             courses = [c for c in shown if c.track_id == track.id and c.tier_id == tier.id]
             if courses:
                 entry.tiers.append(CatalogueTier(tier=tier, courses=courses))
@@ -277,60 +294,41 @@ def next_lesson(lessons: list[Lesson], progress: dict[int, LessonProgress], afte
 @dataclass
 class LearningEntry:
     enrolment: Enrolment
-    course: Course
-    resume: Lesson | None
+    course: CourseView
+    resume: LessonItem | None
 
 
 def my_learning(user: User) -> list[LearningEntry]:
-    """The user's courses with where to resume; three queries whatever the history."""
+    """The user's courses with where to resume; two queries whatever the history (courses are kept per process)."""
     enrolments = list(
         db.session.scalars(
             sa.select(Enrolment)
             .where(Enrolment.user_id == user.id)
-            .options(
-                sa.orm.joinedload(Enrolment.course).joinedload(Course.track),
-                sa.orm.joinedload(Enrolment.course).joinedload(Course.tier),
-            )
             .order_by(Enrolment.completed_at.is_not(None), Enrolment.enrolled_at.desc())
         )
     )
-    course_ids = [e.course_id for e in enrolments]
-    lessons = (
-        list(
-            db.session.scalars(
-                sa.select(Lesson)
-                .where(Lesson.course_id.in_(course_ids), Lesson.retired_at.is_(None))
-                .order_by(Lesson.course_id, Lesson.position)
-                .options(
-                    sa.orm.load_only(
-                        Lesson.id, Lesson.slug, Lesson.title, Lesson.course_id, Lesson.optional, Lesson.position
-                    )
-                )
-            )
-        )
-        if course_ids
-        else []
-    )
+    courses = structure.current().by_id
+    lessons = {e.course_id: courses[e.course_id].lessons for e in enrolments}
+    # Every lesson the learner completed (a few hundred at most), rather than an IN list of the
+    # courses' lessons: the statement stays small and the same whatever the enrolments.
     done = (
         set(
             db.session.scalars(
                 sa.select(LessonProgress.lesson_id).where(
-                    LessonProgress.user_id == user.id,
-                    LessonProgress.completed_at.is_not(None),
-                    LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]),
+                    LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None)
                 )
             )
         )
-        if lessons
+        if enrolments
         else set()
     )
     entries = []
     for enrolment in enrolments:
-        own = [lesson for lesson in lessons if lesson.course_id == enrolment.course_id]
+        own = lessons[enrolment.course_id]
         resume = next((lesson for lesson in own if lesson.id not in done and not lesson.optional), None)
         if enrolment.last_lesson_id and enrolment.completed_at is None:
             last = next((lesson for lesson in own if lesson.id == enrolment.last_lesson_id), None)
             if last is not None and last.id not in done:
                 resume = last
-        entries.append(LearningEntry(enrolment=enrolment, course=enrolment.course, resume=resume))
+        entries.append(LearningEntry(enrolment=enrolment, course=courses[enrolment.course_id], resume=resume))
     return entries

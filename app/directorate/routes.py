@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from app import policy, storage
 from app.audit import services as audit
 from app.auth.models import Administration, Region, Role, User
+from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses.models import Course, Tier, Track
 from app.directorate import exports, figures, reports, services
@@ -46,36 +47,41 @@ def _filters() -> figures.Filters:
 def overview():
     policy.authorize("directorate.view")
     filters, today = _filters(), date.today()
-    states = figures.project_states(today)
-    tables = reports.overview_tables(filters, today, states)
+    figures_now = reports.overview(filters, today)
+    tables = figures_now.tables
     fmt = request.args.get("format")
     if fmt:
         return exports.download(tables, request.args.get("table"), fmt, "overview")
-    by_key = {t.key: t for t in tables}
-    trend = by_key["trend"]
-    region = by_key["by-region"]
-    return render_template(
-        "directorate/overview.html",
-        tables=tables,
-        by_key=by_key,
-        filters=filters,
-        states=states,
-        active=figures.active_officers(filters, today),
-        regions=list(Region),
-        administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
-        tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
-        trend_chart=charts.line_chart(
-            [r[0] for r in trend.rows],
-            {c: [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
-            title=_("Enrolments, completions and certificates by month"),
-        ),
-        region_chart=charts.bar_chart(
-            [r[0] for r in region.rows],
-            {c: [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
-            title=_("By WCO region"),
-        ),
-        query=request.query_string.decode(),
-    )
+    query = request.query_string.decode()
+
+    def context() -> dict:
+        by_key = {t.key: t for t in tables}
+        trend, region = by_key["trend"], by_key["by-region"]
+        return dict(
+            tables=tables,
+            by_key=by_key,
+            filters=filters,
+            states=figures_now.states,
+            active=figures_now.active,
+            computed_at=figures_now.computed_at,
+            regions=list(Region),
+            administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
+            tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
+            trend_chart=charts.line_chart(
+                [r[0] for r in trend.rows],
+                {c: [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
+                title=_("Enrolments, completions and certificates by month"),
+            ),
+            region_chart=charts.bar_chart(
+                [r[0] for r in region.rows],
+                {c: [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
+                title=_("By WCO region"),
+            ),
+            query=query,
+        )
+
+    # The page is the same for everyone who may see it: kept with the figures it shows.
+    return kept_page(figures_now.pages, (query,), "directorate/overview.html", context, limit=16)
 
 
 def _project_or_404(code: str):
@@ -177,8 +183,13 @@ def _project_context(project):
 @login_required
 def project(code: str):
     project = _project_or_404(code)
-    return render_template(
-        "directorate/project.html", **_project_context(project), history=audit.entries(20, "project", project.id)
+    # The same page for everyone allowed to see it: kept as the overview's figures are (reports.kept).
+    pages = reports.kept(("project", project.id, date.today()), dict)
+    return kept_page(
+        pages,
+        ("project",),
+        "directorate/project.html",
+        lambda: {**_project_context(project), "history": audit.entries(20, "project", project.id)},
     )
 
 

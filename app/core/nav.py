@@ -1,0 +1,46 @@
+"""The site header's links, rendered once per language and set of permitted links.
+
+Every page shows the same header to everyone who may open the same sections; rendering its
+dozen links, labels and permission checks for each request cost about a tenth of a page's
+time (bench/README.md). Which links show is still decided for each request by the policy
+module; the rendered header is kept per process for that answer and language, and the
+logout form's CSRF token, the one part that differs per visitor, is filled in per request.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from app import policy
+from app.auth.models import Role
+from app.core.shells import Shell, hole
+
+#: The sections the header links to when the policy allows them (no target: the user's role decides).
+SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "administration.list")
+
+
+def allowed_sections() -> dict[str, bool] | None:
+    """For the current user, which header sections show; None for a visitor who is not logged in."""
+    user = current_user
+    if not user.is_authenticated:
+        return None
+    allowed = {action: policy.can(user, action) for action in SECTIONS}
+    allowed["administration.dashboard"] = user.role == Role.COORDINATOR and policy.can(
+        user, "administration.dashboard", user.administration
+    )
+    return allowed
+
+
+def site_nav() -> Markup:
+    """The header's list items for the current user, with their logout token."""
+    allowed = allowed_sections()
+    key = (str(get_locale()), None if allowed is None else tuple(sorted(allowed.items())))
+    kept = current_app.extensions.setdefault("site_nav", {})
+    shell = kept.get(key)
+    if shell is None:
+        shell = kept[key] = Shell(render_template("_nav.html", allowed=allowed, hole=hole))
+    return Markup(shell.fill({"csrf_token": generate_csrf}))  # noqa: S704 (our template, a token)

@@ -1,0 +1,50 @@
+"""The lesson page: rendered once per lesson and language, filled with the learner's parts.
+
+The lesson page is the one learners open most, and all of it but a few small parts is the
+same for everyone: the outline, the lesson's text or notebook, its downloads. It is rendered
+once per lesson and language (app/core/pages.py), kept with the curriculum of its version
+(structure.py), so a publish replaces it at the next request. For each request only the holes
+are filled: the header's links, flashed messages, the progress bar, a tick beside each
+completed lesson and the "Mark as complete" form.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.core.pages import kept_page
+from app.courses import structure
+from app.courses.models import Enrolment, LessonProgress
+from app.courses.structure import CourseView, LessonView
+
+
+def render(
+    course: CourseView, lesson: LessonView, enrolment: Enrolment | None, progress: dict[int, LessonProgress]
+) -> str:
+    """The page for this learner: their enrolment (None for a trainer's preview) and progress rows."""
+    parts = current_app.jinja_env.get_template("courses/_lesson_learner.html").module  # its macros
+    done = {lesson_id for lesson_id, record in progress.items() if record.completed_at is not None}
+    tick = str(parts.tick()) if done else ""
+
+    def context() -> dict:
+        lessons = course.lessons
+        index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+        return {
+            "course": course,
+            "lesson": lesson,
+            "outline": course.outline,
+            "previous": lessons[index - 1] if index > 0 else None,
+            "following": lessons[index + 1] if index + 1 < len(lessons) else None,
+        }
+
+    return kept_page(
+        structure.current().pages,
+        ("lesson", lesson.id),
+        "courses/lesson.html",
+        context,
+        {
+            "progress": lambda: parts.progress(enrolment, course),
+            "done": lambda lesson_id: tick if int(lesson_id) in done else "",
+            "actions": lambda: parts.actions(enrolment, lesson.id in done, course, lesson),
+        },
+    )

@@ -1,0 +1,310 @@
+"""The curriculum's structure as plain data, kept in each process until the next publish.
+
+Tracks, tiers, courses, their outlines and lessons change only when a course is published
+(`flask content sync`, the course editor), while every catalogue, lesson and My learning view
+reads them. Each request asks the database for one cheap fingerprint of the published
+curriculum (`version()`); the process keeps what it built for that fingerprint and builds it
+again when the fingerprint changes, so a publish reaches every worker at its next request.
+
+What is kept is the same for everyone (no learner's progress, no enrolment): the pages add
+the learner's own rows, read for each request.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, g
+
+from app.core.shells import Shell
+from app.courses.models import Attachment, ContentSource, Course, Lesson, Module, Tier, Track, course_prerequisites
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class TrackView:
+    id: int
+    slug: str
+    title: str
+    summary: str
+    position: int
+
+
+@dataclass(frozen=True)
+class TierView:
+    id: int
+    slug: str
+    title: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class LessonItem:
+    """A lesson as the outline shows it."""
+
+    id: int
+    slug: str
+    title: str
+    kind: str
+    minutes: int
+    optional: bool
+    position: int
+    module_id: int
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    id: int
+    title: str
+    position: int
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    title: str
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True)
+class LessonView:
+    """A live lesson as its page shows it."""
+
+    id: int
+    course_id: int
+    slug: str
+    title: str
+    kind: str
+    minutes: int
+    optional: bool
+    position: int
+    url: str | None
+    html: str
+    attachments: tuple[AttachmentView, ...]
+
+
+@dataclass(frozen=True)
+class PrerequisiteView:
+    id: int
+    title: str
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CourseView:
+    """A course with its track, tier, prerequisites and live outline (retired courses too: learners keep them)."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    track_id: int
+    tier_id: int
+    track: TrackView
+    tier: TierView
+    estimated_hours: float
+    required_lessons: int
+    retired_at: datetime | None
+    prerequisites: tuple[PrerequisiteView, ...]
+    outline: tuple[tuple[ModuleView, tuple[LessonItem, ...]], ...]
+
+    @property
+    def lessons(self) -> list[LessonItem]:
+        return [lesson for _module, lessons in self.outline for lesson in lessons]
+
+
+@dataclass
+class Curriculum:
+    """Everything kept for one version of the published curriculum."""
+
+    version: tuple
+    tracks: list[TrackView]
+    tiers: list[TierView]
+    #: Every course, retired ones included, by id and by slug.
+    by_id: dict[int, CourseView]
+    by_slug: dict[str, CourseView]
+    #: Live courses in catalogue order (track, tier rank, title).
+    live: list[CourseView]
+    #: Lessons read on first view, by (course id, lesson slug); unknown slugs are not kept.
+    lessons: dict[tuple[int, str], LessonView] = field(default_factory=dict)
+    #: Pages kept as shells for this version (the anonymous catalogue, lesson pages): app/core/pages.py.
+    pages: dict[tuple, Shell] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+
+
+def version() -> tuple:
+    """The published curriculum's fingerprint: one statement, read once per request.
+
+    A publish changes a course row (its content hash, origin or retirement, hence
+    `updated_at`), adds one, or changes catalogue.yml (tracks and tiers, kept in
+    content_sources). The hashes are listed as well as the latest time, so that a clock
+    going backwards cannot hide a publish.
+    """
+    if "curriculum_version" not in g:
+        row = db.session.execute(_fingerprint()).one()
+        g.curriculum_version = (str(db.engine.url), *(str(value) for value in row))
+    return g.curriculum_version
+
+
+@functools.cache
+def _fingerprint() -> sa.Select:
+    """The fingerprint's statement, built once: it is the same for every request."""
+    sources = sa.select(sa.func.aggregate_strings(ContentSource.sha256, ",")).scalar_subquery()
+    return sa.select(
+        sa.func.count(Course.id),
+        sa.func.max(Course.updated_at),
+        sa.func.aggregate_strings(Course.content_hash, ","),
+        sources,
+    )
+
+
+def current() -> Curriculum:
+    """The curriculum of the current version, built once per process and version."""
+    key = version()
+    cached = current_app.extensions.get("curriculum")
+    if cached is not None and cached.version == key:
+        return cached
+    with _lock:
+        cached = current_app.extensions.get("curriculum")
+        if cached is None or cached.version != key:
+            cached = _build(key)
+            current_app.extensions["curriculum"] = cached
+    return cached
+
+
+def _build(key: tuple) -> Curriculum:
+    """Read tracks, tiers, courses, prerequisites, modules and lesson titles: six queries."""
+    tracks = {
+        t.id: TrackView(t.id, t.slug, t.title, t.summary, t.position)
+        for t in db.session.scalars(sa.select(Track).order_by(Track.position))
+    }
+    tiers = {
+        t.id: TierView(t.id, t.slug, t.title, t.rank) for t in db.session.scalars(sa.select(Tier).order_by(Tier.rank))
+    }
+    columns = (
+        Course.id,
+        Course.slug,
+        Course.title,
+        Course.summary,
+        Course.track_id,
+        Course.tier_id,
+        Course.estimated_hours,
+        Course.required_lessons,
+        Course.retired_at,
+    )
+    rows = db.session.execute(sa.select(*columns)).all()
+    titles = {row.id: (row.title, row.retired_at) for row in rows}
+    prerequisites: dict[int, list[PrerequisiteView]] = {}
+    for course_id, prerequisite_id in db.session.execute(
+        sa.select(course_prerequisites.c.course_id, course_prerequisites.c.prerequisite_id)
+    ):
+        title, retired_at = titles[prerequisite_id]
+        prerequisites.setdefault(course_id, []).append(PrerequisiteView(prerequisite_id, title, retired_at))
+    modules: dict[int, list[ModuleView]] = {}
+    module_course = {}
+    for row in db.session.execute(
+        sa.select(Module.id, Module.course_id, Module.title, Module.position)
+        .where(Module.retired_at.is_(None))
+        .order_by(Module.course_id, Module.position)
+    ):
+        modules.setdefault(row.course_id, []).append(ModuleView(row.id, row.title, row.position))
+        module_course[row.id] = row.course_id
+    lessons: dict[int, list[LessonItem]] = {}
+    for row in db.session.execute(
+        sa.select(
+            Lesson.id,
+            Lesson.course_id,
+            Lesson.slug,
+            Lesson.title,
+            Lesson.kind,
+            Lesson.minutes,
+            Lesson.optional,
+            Lesson.position,
+            Lesson.module_id,
+        )
+        .where(Lesson.retired_at.is_(None))
+        .order_by(Lesson.course_id, Lesson.position)
+    ):
+        item = LessonItem(row.id, row.slug, row.title, row.kind, row.minutes, row.optional, row.position, row.module_id)
+        lessons.setdefault(row.course_id, []).append(item)
+    by_id = {}
+    for row in rows:
+        own = lessons.get(row.id, [])
+        outline = tuple(
+            (module, tuple(lesson for lesson in own if lesson.module_id == module.id))
+            for module in modules.get(row.id, [])
+        )
+        by_id[row.id] = CourseView(
+            id=row.id,
+            slug=row.slug,
+            title=row.title,
+            summary=row.summary,
+            track_id=row.track_id,
+            tier_id=row.tier_id,
+            track=tracks[row.track_id],
+            tier=tiers[row.tier_id],
+            estimated_hours=row.estimated_hours,
+            required_lessons=row.required_lessons,
+            retired_at=row.retired_at,
+            prerequisites=tuple(prerequisites.get(row.id, [])),
+            outline=outline,
+        )
+    live = sorted(
+        (course for course in by_id.values() if course.retired_at is None),
+        key=lambda c: (c.track.position, c.tier.rank, c.title),
+    )
+    return Curriculum(
+        version=key,
+        tracks=list(tracks.values()),
+        tiers=list(tiers.values()),
+        by_id=by_id,
+        by_slug={course.slug: course for course in by_id.values()},
+        live=live,
+    )
+
+
+def live_course(slug: str) -> CourseView | None:
+    """A course on offer, by its slug."""
+    course = current().by_slug.get(slug)
+    return course if course is not None and course.retired_at is None else None
+
+
+def lesson(course: CourseView, slug: str) -> LessonView | None:
+    """A live lesson of the course with its HTML and attachments, read once per version (two queries)."""
+    curriculum = current()
+    key = (course.id, slug)
+    view = curriculum.lessons.get(key)
+    if view is None:
+        row = db.session.execute(
+            sa.select(
+                Lesson.id,
+                Lesson.course_id,
+                Lesson.slug,
+                Lesson.title,
+                Lesson.kind,
+                Lesson.minutes,
+                Lesson.optional,
+                Lesson.position,
+                Lesson.url,
+                Lesson.html,
+            ).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
+        ).one_or_none()
+        if row is None:
+            return None
+        attachments = tuple(
+            AttachmentView(a.id, a.title, a.filename, a.size)
+            for a in db.session.execute(
+                sa.select(Attachment.id, Attachment.title, Attachment.filename, Attachment.size)
+                .where(Attachment.lesson_id == row.id)
+                .order_by(Attachment.position)
+            )
+        )
+        view = curriculum.lessons[key] = LessonView(**row._asdict(), attachments=attachments)
+    return view
