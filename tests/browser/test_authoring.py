@@ -22,6 +22,17 @@ def add_lesson(page, title: str, kind: str, notebook: Path | None = None) -> Non
     page.get_by_text("Lesson added.").wait_for()
 
 
+def new_course(page) -> None:
+    page.get_by_role("link", name="Course editor").click()
+    page.get_by_role("link", name="New course").click()
+    page.get_by_label("Title").fill("Valuation analytics")
+    page.get_by_label("Track").select_option(label="Data specialists")
+    page.get_by_label("Tier").select_option(label="Foundation")
+    page.get_by_label("Summary").fill("Finding undervaluation in declarations.")
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_url("**/author/valuation-analytics")
+
+
 def publish(page, note: str) -> None:
     page.get_by_label("What changed (for the version history)").fill(note)
     page.get_by_role("button", name="Publish").click()
@@ -36,14 +47,7 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
 
     # The trainer creates a course.
     log_in(page, trainer.email)
-    page.get_by_role("link", name="Course editor").click()
-    page.get_by_role("link", name="New course").click()
-    page.get_by_label("Title").fill("Valuation analytics")
-    page.get_by_label("Track").select_option(label="Data specialists")
-    page.get_by_label("Tier").select_option(label="Foundation")
-    page.get_by_label("Summary").fill("Finding undervaluation in declarations.")
-    page.get_by_role("button", name="Create the draft").click()
-    page.wait_for_url("**/author/valuation-analytics")
+    new_course(page)
 
     # A Markdown lesson, with the live preview rendered by the server as the trainer types.
     add_lesson(page, "Unit values", "Text (Markdown)")
@@ -128,3 +132,17 @@ def add_assessment(page) -> None:
         assert page.get_by_text(text).is_visible()
     page.get_by_role("link", name="Valuation analytics").first.click()
     page.wait_for_url("**/author/valuation-analytics")
+
+
+def test_text_typed_before_the_editor_script_runs_gets_its_preview(page, make_user, synced):
+    """On a slow line a trainer may type before editor.js has arrived: is that text previewed once it runs?"""
+    trainer = make_user(Role.TRAINER)
+    log_in(page, trainer.email)
+    new_course(page)
+    page.route("**/static/js/editor.js", lambda route: route.abort())  # the script has not arrived yet
+    add_lesson(page, "Unit values", "Text (Markdown)")
+    page.get_by_label("Text (Markdown)").fill("A **unit value** is the value divided by the quantity.")
+    assert page.locator("#lesson-preview strong").count() == 0
+    page.unroute("**/static/js/editor.js")
+    page.add_script_tag(url=page.url.split("/author/")[0] + "/static/js/editor.js")  # now it arrives
+    page.locator("#lesson-preview strong", has_text="unit value").wait_for()

@@ -14,7 +14,7 @@
   if (preview && body && preview.dataset.previewUrl) {
     var timer = null;
     var sent = 0;
-    body.addEventListener("input", function () {
+    var schedule = function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
         var ticket = ++sent;
@@ -35,7 +35,12 @@
             }
           });
       }, 400);
-    });
+    };
+    body.addEventListener("input", schedule);
+    // Text typed (or restored by the browser) before this script ran has had no preview yet.
+    if (body.value !== body.defaultValue) {
+      schedule();
+    }
   }
 
   // Drag to reorder: drop a lesson anywhere in any module, then the whole order is posted.
