@@ -14,16 +14,14 @@ from flask import current_app
 
 from app.core.pages import kept_page
 from app.courses import structure
-from app.courses.models import Enrolment, LessonProgress
+from app.courses.services import Standing
 from app.courses.structure import CourseView, LessonView
 
 
-def render(
-    course: CourseView, lesson: LessonView, enrolment: Enrolment | None, progress: dict[int, LessonProgress]
-) -> str:
-    """The page for this learner: their enrolment (None for a trainer's preview) and progress rows."""
+def render(course: CourseView, lesson: LessonView, standing: Standing | None) -> str:
+    """The page for this learner: their standing in the course (None for a trainer's preview)."""
     parts = current_app.jinja_env.get_template("courses/_lesson_learner.html").module  # its macros
-    done = {lesson_id for lesson_id, record in progress.items() if record.completed_at is not None}
+    done = standing.done if standing is not None else frozenset()
     tick = str(parts.tick()) if done else ""
 
     def context() -> dict:
@@ -43,8 +41,8 @@ def render(
         "courses/lesson.html",
         context,
         {
-            "progress": lambda: parts.progress(enrolment, course),
+            "progress": lambda: parts.progress(standing, course),
             "done": lambda lesson_id: tick if int(lesson_id) in done else "",
-            "actions": lambda: parts.actions(enrolment, lesson.id in done, course, lesson),
+            "actions": lambda: parts.actions(standing, lesson.id in done, course, lesson),
         },
     )

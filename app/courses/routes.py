@@ -122,14 +122,12 @@ def lesson(slug: str, lesson_slug: str):
     lesson = structure.lesson(course, lesson_slug)
     if lesson is None:
         abort(404)
-    enrolment = services.enrolment_for(current_user, course)
-    if enrolment is None and not policy.can(current_user, "course.preview", course):
+    standing = services.standing_in(current_user.id, course.id)
+    if standing is None and not policy.can(current_user, "course.preview", course):
         flash(_("Enrol in the course to open its lessons."), "info")
         return redirect(url_for("courses.course", slug=slug))
-    progress = services.progress_in(current_user, course) if enrolment else {}
-    page = lesson_page.render(course, lesson, enrolment, progress)
-    # Recorded after rendering, so the commit does not make the page reload what it has read.
-    if enrolment is not None and services.open_lesson(current_user, enrolment, lesson, progress.get(lesson.id)):
+    page = lesson_page.render(course, lesson, standing)
+    if standing is not None and services.open_lesson(current_user.id, standing, lesson.id):
         db.session.commit()
     return page
 

@@ -5,6 +5,7 @@ Other domains (assessments, certificates, cohorts) call these functions, not the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -220,17 +221,71 @@ def lesson_by_slug(course: Course, slug: str) -> Lesson | None:
     )
 
 
-def open_lesson(user: User, enrolment: Enrolment, lesson: Lesson, progress: LessonProgress | None) -> bool:
+@dataclass(frozen=True)
+class Standing:
+    """Where a learner stands in a course they are enrolled in: what a lesson page shows of them."""
+
+    enrolment_id: int
+    lessons_completed: int
+    last_lesson_id: int | None
+    opened: frozenset[int]  # lessons the learner has opened (completed ones included)
+    done: frozenset[int]  # lessons the learner has completed
+
+
+@functools.cache
+def _standing_statement() -> sa.Select:
+    """The enrolment and its progress rows in one statement, built once (its parameters are bound per call).
+
+    Read as plain rows: the lesson page, the one learners open most, needs no ORM objects.
+    """
+    enrolment, progress, lesson = Enrolment.__table__, LessonProgress.__table__, Lesson.__table__
+    course_id = sa.bindparam("course_id")
+    # An IN list of the course's lessons, not a nested join: SQLite would build that join for every learner first.
+    in_course = sa.and_(
+        progress.c.user_id == enrolment.c.user_id,
+        progress.c.lesson_id.in_(sa.select(lesson.c.id).where(lesson.c.course_id == course_id)),
+    )
+    return (
+        sa.select(
+            enrolment.c.id,
+            enrolment.c.lessons_completed,
+            enrolment.c.last_lesson_id,
+            progress.c.lesson_id,
+            progress.c.completed_at,
+        )
+        .select_from(enrolment.outerjoin(progress, in_course))
+        .where(enrolment.c.user_id == sa.bindparam("user_id"), enrolment.c.course_id == course_id)
+    )
+
+
+def standing_in(user_id: int, course_id: int) -> Standing | None:
+    """The learner's standing in the course, or None when they are not enrolled in it."""
+    rows = db.session.execute(_standing_statement(), {"user_id": user_id, "course_id": course_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return Standing(
+        enrolment_id=first.id,
+        lessons_completed=first.lessons_completed,
+        last_lesson_id=first.last_lesson_id,
+        opened=frozenset(row.lesson_id for row in rows if row.lesson_id is not None),
+        done=frozenset(row.lesson_id for row in rows if row.completed_at is not None),
+    )
+
+
+def open_lesson(user_id: int, standing: Standing, lesson_id: int) -> bool:
     """Note that the learner opened the lesson (the first time is kept) and resume here next time.
 
     Returns whether anything changed: a repeat visit writes nothing.
     """
     changed = False
-    if progress is None:
-        db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+    if lesson_id not in standing.opened:
+        db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson_id))
         changed = True
-    if enrolment.last_lesson_id != lesson.id:
-        enrolment.last_lesson_id = lesson.id
+    if standing.last_lesson_id != lesson_id:
+        db.session.execute(
+            sa.update(Enrolment).where(Enrolment.id == standing.enrolment_id).values(last_lesson_id=lesson_id)
+        )
         changed = True
     return changed
 
@@ -293,35 +348,40 @@ def next_lesson(lessons: list[Lesson], progress: dict[int, LessonProgress], afte
 
 @dataclass
 class LearningEntry:
-    enrolment: Enrolment
+    enrolment: sa.Row  # course_id, completed_at, lessons_completed, last_lesson_id
     course: CourseView
     resume: LessonItem | None
 
 
+@functools.cache
+def _enrolments_statement() -> sa.Select:
+    """A learner's enrolments as plain rows, unfinished first, built once (My learning reads no ORM objects)."""
+    enrolment = Enrolment.__table__
+    return (
+        sa.select(
+            enrolment.c.course_id, enrolment.c.completed_at, enrolment.c.lessons_completed, enrolment.c.last_lesson_id
+        )
+        .where(enrolment.c.user_id == sa.bindparam("user_id"))
+        .order_by(enrolment.c.completed_at.is_not(None), enrolment.c.enrolled_at.desc())
+    )
+
+
+@functools.cache
+def _completed_lessons_statement() -> sa.Select:
+    progress = LessonProgress.__table__
+    return sa.select(progress.c.lesson_id).where(
+        progress.c.user_id == sa.bindparam("user_id"), progress.c.completed_at.is_not(None)
+    )
+
+
 def my_learning(user: User) -> list[LearningEntry]:
     """The user's courses with where to resume; two queries whatever the history (courses are kept per process)."""
-    enrolments = list(
-        db.session.scalars(
-            sa.select(Enrolment)
-            .where(Enrolment.user_id == user.id)
-            .order_by(Enrolment.completed_at.is_not(None), Enrolment.enrolled_at.desc())
-        )
-    )
+    enrolments = db.session.execute(_enrolments_statement(), {"user_id": user.id}).all()
     courses = structure.current().by_id
     lessons = {e.course_id: courses[e.course_id].lessons for e in enrolments}
     # Every lesson the learner completed (a few hundred at most), rather than an IN list of the
     # courses' lessons: the statement stays small and the same whatever the enrolments.
-    done = (
-        set(
-            db.session.scalars(
-                sa.select(LessonProgress.lesson_id).where(
-                    LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None)
-                )
-            )
-        )
-        if enrolments
-        else set()
-    )
+    done = set(db.session.scalars(_completed_lessons_statement(), {"user_id": user.id})) if enrolments else set()
     entries = []
     for enrolment in enrolments:
         own = lessons[enrolment.course_id]

@@ -2,11 +2,14 @@
 
 import re
 
+import sqlalchemy as sa
 from flask import template_rendered
 
 from app.auth.models import Role
 from app.core.shells import Shell, hole
-from tests.helpers import CSRF_RE, AuthActions, post_form
+from app.courses.models import Enrolment, LessonProgress
+from app.extensions import db
+from tests.helpers import CSRF_RE, AuthActions, StatementCounter, post_form
 
 INTRO = "/courses/intro-to-data"
 FIRST = f"{INTRO}/lessons/declarations"
@@ -61,6 +64,42 @@ def test_each_learner_sees_their_own_progress_on_one_kept_page(app, make_user, s
     reply = behind.post(f"{FIRST}/complete", data={"csrf_token": CSRF_RE.search(behind_page)[1]})
     assert reply.status_code == 302
     assert _ticks(behind.get(SECOND).get_data(as_text=True)) == 1
+
+
+def test_opening_a_lesson_is_recorded_once_and_a_repeat_view_writes_nothing(app, client, auth, make_user, synced):
+    """Is the first opening of each lesson kept, does "resume" follow the last lesson opened, and does
+    reading the same lesson again (what learners do most) leave the database alone?"""
+    learner = make_user()
+    auth.login(learner.email)
+    post_form(client, INTRO, f"{INTRO}/enrol")
+
+    def state() -> tuple[dict, int | None]:
+        with app.app_context():
+            opened = dict(
+                db.session.execute(
+                    sa.select(LessonProgress.lesson_id, LessonProgress.first_opened_at).where(
+                        LessonProgress.user_id == learner.id
+                    )
+                ).all()
+            )
+            last = db.session.scalar(sa.select(Enrolment.last_lesson_id).where(Enrolment.user_id == learner.id))
+        return opened, last
+
+    client.get(FIRST)
+    first_opened, last = state()
+    assert len(first_opened) == 1 and last == next(iter(first_opened))
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(FIRST).status_code == 200
+    assert not [s for s in counter.statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE")], counter.statements
+
+    client.get(SECOND)
+    opened, last = state()
+    assert len(opened) == 2 and last != next(iter(first_opened))
+    client.get(FIRST)
+    again, last = state()
+    assert again == opened and last == next(iter(first_opened))  # the first opening is kept; resume follows
 
 
 def test_a_message_shows_once_on_the_kept_page(app, client, auth, make_user, synced):
