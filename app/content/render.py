@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from functools import cache
 from html import escape, unescape
 
@@ -26,6 +27,16 @@ DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on
 _DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
 _IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
+#: A raster image embedded in sanitised HTML (nh3 writes attributes in double quotes). SVG stays
+#: embedded: served from this site as a file, its scripts would run if opened on their own.
+_EMBEDDED_IMAGE = re.compile(r'src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"')
+#: How each kind of image file begins; bytes that do not are left embedded (an <img> runs nothing).
+IMAGE_SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),
+}
 
 TAGS = {
     "a",
@@ -255,6 +266,36 @@ def notebook_to_html(text: str) -> str:
         language["pygments_lexer"] = "python3"
     body, _resources = _exporter().from_notebook_node(notebook)
     return sanitise(body)
+
+
+def is_image(data: bytes, kind: str) -> bool:
+    """Do these bytes begin as an image of this kind (png, jpeg, gif, webp) does?"""
+    signatures = IMAGE_SIGNATURES.get(kind)
+    if not signatures or not data.startswith(signatures):
+        return False
+    return kind != "webp" or data[8:12] == b"WEBP"
+
+
+def extract_images(html: str, store: Callable[[bytes], str]) -> str:
+    """Move the raster images embedded in a rendered lesson to files, and link to them.
+
+    A notebook's plots arrive as base64 inside the HTML: half of a typical notebook lesson's
+    page, sent again with every view. `store` keeps the bytes (content storage, by hash) and
+    returns their sha256; the page then links to /lesson-images/<sha256>.<kind>, which browsers
+    keep. Run at import, on sanitised HTML.
+    """
+
+    def replace(match: re.Match) -> str:
+        kind, encoded = match.group(1), match.group(2)
+        try:
+            data = base64.b64decode("".join(encoded.split()), validate=True)
+        except ValueError:
+            return match.group(0)
+        if not is_image(data, kind):
+            return match.group(0)
+        return f'src="/lesson-images/{store(data)}.{kind}"'
+
+    return _EMBEDDED_IMAGE.sub(replace, html)
 
 
 def plain_text(html: str) -> str:

@@ -1,5 +1,6 @@
 """Catalogue, course pages, the lesson player, My learning, glossary and bibliography."""
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -9,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.auth.forms import ConfirmForm
+from app.content import render
 from app.content.sync import download_type, stored_path
 from app.core.pages import kept_page
 from app.courses import lesson_page, services, structure
@@ -168,6 +170,29 @@ def attachment(attachment_id: int, filename: str):
     # Always a download, never rendered by the browser in our origin.
     mimetype = download_type(Path(item.filename))  # decided again: a row stored before a fix stays safe
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=item.filename, max_age=3600)
+
+
+@bp.get("/lesson-images/<sha256>.<kind>")
+@login_required
+def lesson_image(sha256: str, kind: str):
+    """An image of a lesson, moved out of its page at import (render.extract_images): kept by browsers for good.
+
+    Only image files are served here, whatever else content storage holds under a hash."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256) or kind not in render.IMAGE_SIGNATURES:
+        abort(404)
+    path = stored_path(sha256)
+    try:
+        with path.open("rb") as stored:
+            start = stored.read(12)
+    except FileNotFoundError:
+        abort(404)
+    if not render.is_image(start, kind):
+        abort(404)
+    response = send_file(path, mimetype=f"image/{kind}", max_age=365 * 24 * 3600, conditional=True)
+    response.cache_control.public = False  # behind a login: kept by the learner's browser, not by proxies
+    response.cache_control.private = True
+    response.cache_control.immutable = True
+    return response
 
 
 @bp.get("/my-learning")

@@ -1,11 +1,20 @@
 """The sanitiser and renderers: what reaches a page is inert, and what a lesson needs survives."""
 
+import base64
+import hashlib
 import json
 
 import nbformat
 import pytest
 
-from app.content.render import DROPPED_NOTE, markdown_to_html, notebook_to_html, plain_text, sanitise
+from app.content.render import (
+    DROPPED_NOTE,
+    extract_images,
+    markdown_to_html,
+    notebook_to_html,
+    plain_text,
+    sanitise,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -96,6 +105,39 @@ def test_notebook_svg_becomes_an_inert_image():
     html = notebook_to_html(_notebook(nbformat.v4.new_output("display_data", data={"image/svg+xml": svg})))
     assert "<svg" not in html and "<script" not in html
     assert 'src="data:image/svg+xml;base64,' in html
+
+
+# A 1×1 PNG, as a notebook stores a plot.
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAACAAFUok9dAAAAAElFTkSuQmCC"
+
+
+def test_embedded_plots_move_to_stored_files_and_the_rest_stays_embedded():
+    """Is a notebook's plot stored once and linked, while an SVG, bytes that are not the image they claim to
+    be, and broken base64 stay embedded as the inert <img> they were?"""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    html = notebook_to_html(
+        _notebook(
+            nbformat.v4.new_output("display_data", data={"image/png": PNG}),
+            nbformat.v4.new_output("display_data", data={"image/png": PNG}),
+            nbformat.v4.new_output("display_data", data={"image/svg+xml": svg}),
+        )
+    )
+    forged = base64.b64encode(b"<html><script>alert(1)</script></html>").decode()
+    html += f'<img src="data:image/png;base64,{forged}"><img src="data:image/gif;base64,R0lGOD==lh">'
+    stored = {}
+
+    def store(data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        stored[digest] = data
+        return digest
+
+    moved = extract_images(html, store)
+    digest = hashlib.sha256(base64.b64decode(PNG)).hexdigest()
+    assert stored == {digest: base64.b64decode(PNG)}
+    assert moved.count(f'src="/lesson-images/{digest}.png"') == 2 and PNG not in moved
+    assert 'src="data:image/svg+xml;base64,' in moved
+    assert f'src="data:image/png;base64,{forged}"' in moved and "R0lGOD==lh" in moved
+    assert len(moved) < len(html)
 
 
 def test_notebook_markdown_and_html_outputs_are_sanitised():

@@ -83,6 +83,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "courses.enrol":                         row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "courses.complete":                      row(LOGIN, OK,    OK,    BAD,   OK,    OK,    BAD,   BAD),
     "courses.attachment":                    row(LOGIN, OK,    DENY,  OK,    DENY,  DENY,  OK,    OK),
+    # A lesson's image, named by its hash: for anyone logged in, like the picture in a book they may borrow
+    "courses.lesson_image":                  row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # Assessments: the attempt is learner A's, submitted; staff may read it (appeals); trainers see the report
     "assessments.overview":                  row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "assessments.start":                     row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
