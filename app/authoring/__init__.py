@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # models: the tables, for migrations; question_routes: the question bank's routes, added to bp.
-    from app.authoring import models, question_routes  # noqa: F401
+    # models: the tables, for migrations; the *_routes modules add their routes to bp.
+    from app.authoring import models, outline_routes, question_routes, transfer_routes  # noqa: F401
     from app.authoring.routes import bp
 
     app.register_blueprint(bp)

@@ -18,8 +18,9 @@ from app.authoring import drafts, editing, questions
 from app.authoring.drafts import DraftError
 from app.authoring.forms import DraftForm
 from app.authoring.models import CourseDraft
+from app.authoring.outline_routes import glossary_slugs
 from app.authoring.question_forms import TYPE_LABELS, AssessmentForm, QuestionForm
-from app.authoring.routes import bp, draft_or_404, glossary_slugs, manifest_or_back, save_files
+from app.authoring.routes import bp, draft_or_404, manifest_or_back, save_files
 from app.core.security import bounded_int
 from app.extensions import db
 

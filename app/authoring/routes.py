@@ -1,6 +1,8 @@
-"""The course editor: courses a trainer authors, drafts, modules and lessons, publishing, versions.
+"""The course editor: the courses a trainer authors, their drafts, details, publishing and authors.
 
-Every change posts the draft revision its page showed (see drafts.save); every page works
+This module holds the blueprint and the helpers its other route modules share: outline_routes.py
+(modules and lessons), question_routes.py (the question bank) and transfer_routes.py (export and
+import). Every change posts the draft revision its page showed (see drafts.save); every page works
 without JavaScript, and app/static/js/editor.js adds a live preview and drag-to-reorder.
 """
 
@@ -9,33 +11,26 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import policy
 from app.auth.models import Role, User
-from app.authoring import drafts, editing, questions, uploads
+from app.authoring import drafts, editing, questions
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
-    AttachmentForm,
     AuthorForm,
     DetailsForm,
     DraftForm,
-    ImportForm,
-    LessonForm,
     ModuleForm,
     NewCourseForm,
-    NewLessonForm,
     PublishForm,
 )
 from app.authoring.models import CourseAuthor, CourseDraft
-from app.authoring.transfer import ExportError, export_files, import_zip, zip_bytes
-from app.content import render
-from app.content.check import lesson_problems
-from app.content.sync import ContentError, stored_path
-from app.courses.models import Course, GlossaryTerm, Tier, Track
+from app.content.sync import ContentError
+from app.courses.models import Course, Tier, Track
 from app.extensions import db
 
 bp = Blueprint("authoring", __name__, template_folder="templates", url_prefix="/author")
@@ -250,7 +245,7 @@ def details(slug: str):
         document["estimated_hours"] = float(form.estimated_hours.data)
         document["objectives"] = [line.strip() for line in (form.objectives.data or "").splitlines() if line.strip()]
         document["prerequisites"] = list(form.prerequisites.data or [])
-        return _save_manifest(draft, form.base_revision, document, _("Details saved."))
+        return save_manifest(draft, form.base_revision, document, _("Details saved."))
     return render_template("authoring/details.html", form=form, draft=draft, document=document)
 
 
@@ -262,7 +257,7 @@ def manifest_or_back(draft: CourseDraft) -> dict:
         abort(redirect(url_for("authoring.course", slug=draft.slug)))
 
 
-def _save_manifest(draft: CourseDraft, revision: int, document: dict, message: str):
+def save_manifest(draft: CourseDraft, revision: int, document: dict, message: str):
     return save_files(draft, revision, document, message, {})
 
 
@@ -280,320 +275,12 @@ def save_files(draft: CourseDraft, revision: int, document: dict, message: str, 
     return redirect(target or url_for("authoring.course", slug=draft.slug))
 
 
-def _posted_revision() -> int:
+def posted_revision() -> int:
     form = DraftForm()
     if not form.validate_on_submit():
         flash(_("The page is out of date: reload it."), "error")
         abort(redirect(url_for("authoring.course", slug=request.view_args["slug"])))
     return form.base_revision
-
-
-# Modules -----------------------------------------------------------------------------------
-
-
-@bp.post("/<slug>/modules")
-@login_required
-def add_module(slug: str):
-    draft = draft_or_404(slug)
-    form = ModuleForm()
-    if not form.validate_on_submit():
-        flash(_("A module needs a title."), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    document = manifest_or_back(draft)
-    title = form.title.data.strip()
-    base = editing.slugify(title)
-    taken = {m.get("slug") for m in editing.modules(document)}
-    module_slug, number = base, 2
-    while module_slug in taken:
-        module_slug, number = f"{base}-{number}", number + 1
-    try:
-        editing.add_module(document, module_slug, title)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return _save_manifest(draft, form.base_revision, document, _("Module added."))
-
-
-@bp.post("/<slug>/modules/<module>")
-@login_required
-def change_module(slug: str, module: str):
-    """Rename, move up or down, or remove a module (the button pressed says which)."""
-    draft = draft_or_404(slug)
-    revision = _posted_revision()
-    document = manifest_or_back(draft)
-    action = request.form.get("action", "")
-    try:
-        if action == "up" or action == "down":
-            editing.move_module(document, module, -1 if action == "up" else 1)
-            message = _("Module moved.")
-        elif action == "remove":
-            editing.remove_module(document, module)
-            message = _("Module removed.")
-        elif action == "rename":
-            title = request.form.get("title", "").strip()
-            if not title or len(title) > 300:
-                raise DraftError(_("A module title has 1 to 300 characters."))
-            editing.find_module(document, module)["title"] = title
-            message = _("Module renamed.")
-        else:
-            abort(400)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return _save_manifest(draft, revision, document, message)
-
-
-@bp.post("/<slug>/order")
-@login_required
-def reorder(slug: str):
-    """The whole order at once, as the drag-and-drop page sends it: module=<slug>:<lesson>,<lesson>…"""
-    draft = draft_or_404(slug)
-    revision = _posted_revision()
-    document = manifest_or_back(draft)
-    order = []
-    for entry in request.form.getlist("module"):
-        module_slug, _sep, lesson_list = entry.partition(":")
-        order.append((module_slug, [s for s in lesson_list.split(",") if s]))
-    try:
-        editing.reorder(document, order)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return _save_manifest(draft, revision, document, _("New order saved."))
-
-
-# Lessons -----------------------------------------------------------------------------------
-
-
-def _lesson_file(slug: str, kind: str) -> str:
-    return f"lessons/{slug}.{'ipynb' if kind == 'notebook' else 'md'}"
-
-
-STARTER_TEXT = "# {title}\n\nWrite the lesson here, in Markdown.\n"
-
-
-@bp.route("/<slug>/lessons/new", methods=["GET", "POST"])
-@login_required
-def new_lesson(slug: str):
-    draft = draft_or_404(slug)
-    document = manifest_or_back(draft)
-    form = NewLessonForm()
-    form.module.choices = [SelectChoice(m.get("slug"), m.get("title")) for m in editing.modules(document)]
-    if request.method == "GET":
-        form.revision.data = draft.revision
-        form.module.data = request.args.get("module")
-    elif form.validate_on_submit():
-        kind = form.kind.data
-        lesson = {
-            "slug": (form.slug.data or editing.slugify(form.title.data)).strip(),
-            "title": form.title.data.strip(),
-            "kind": kind,
-            "minutes": form.minutes.data,
-        }
-        files: dict[str, bytes] = {}
-        try:
-            lesson["slug"] = editing.check_slug(lesson["slug"], "lesson")
-            if kind == "reading":
-                if not form.url.data:
-                    raise DraftError(_("A reading needs the address of what to read."))
-                lesson["url"] = form.url.data.strip()
-            else:
-                lesson["file"] = _lesson_file(lesson["slug"], kind)
-                path = drafts.file_path(draft, lesson["file"])
-                if kind == "notebook":
-                    upload = form.notebook.data
-                    if not upload or not upload.filename:
-                        raise DraftError(_("A notebook lesson needs its notebook: choose the .ipynb file."))
-                    data = upload.read()
-                    uploads.check_notebook(uploads.safe_name(upload.filename), data)
-                    files[path] = data
-                else:
-                    files[path] = STARTER_TEXT.format(title=lesson["title"]).encode()
-            editing.add_lesson(document, form.module.data, lesson)
-        except DraftError as error:
-            form.title.errors = [*form.title.errors, str(error)]
-        else:
-            target = url_for("authoring.lesson", slug=slug, lesson=lesson["slug"])
-            return save_files(draft, form.base_revision, document, _("Lesson added."), files, target)
-    return render_template("authoring/new_lesson.html", form=form, draft=draft)
-
-
-@functools.lru_cache(maxsize=64)
-def _notebook_preview(sha256: str) -> str:
-    """A notebook rendered by the import pipeline, once per version of the file (the editor's preview)."""
-    return render.notebook_to_html(stored_path(sha256).read_text("utf-8"))
-
-
-@bp.route("/<slug>/lessons/<lesson>", methods=["GET", "POST"])
-@login_required
-def lesson(slug: str, lesson: str):
-    draft = draft_or_404(slug)
-    document = manifest_or_back(draft)
-    try:
-        module, spec = editing.find_lesson(document, lesson)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    kind = spec.get("kind")
-    path = drafts.file_path(draft, spec["file"]) if spec.get("file") else None
-    form = LessonForm()
-    preview = ""
-    if request.method == "GET":
-        form.revision.data = draft.revision
-        form.title.data, form.minutes.data = spec.get("title"), spec.get("minutes", 30)
-        form.optional.data, form.url.data = bool(spec.get("optional")), spec.get("url")
-        if kind == "markdown" and path in draft.files:
-            form.body.data = drafts.read_bytes(draft, path).decode("utf-8", "replace")
-    elif form.validate_on_submit():
-        if form.preview.data:
-            preview = _preview(form.body.data or "")
-        else:
-            files: dict[str, bytes] = {}
-            try:
-                if kind == "markdown":
-                    body = (form.body.data or "").replace("\r\n", "\n")
-                    if not body.strip():
-                        raise DraftError(_("The lesson's text is empty."))
-                    _refuse_problems(body.encode(), "markdown")
-                    files[path] = body.encode()
-                elif kind == "notebook" and form.notebook.data and form.notebook.data.filename:
-                    data = form.notebook.data.read()
-                    uploads.check_notebook(uploads.safe_name(form.notebook.data.filename), data)
-                    files[path] = data
-                elif kind == "reading":
-                    if not form.url.data:
-                        raise DraftError(_("A reading needs the address of what to read."))
-                    spec["url"] = form.url.data.strip()
-            except DraftError as error:
-                form.body.errors = [*form.body.errors, str(error)]
-            else:
-                spec["title"], spec["minutes"] = form.title.data.strip(), form.minutes.data
-                if form.optional.data:
-                    spec["optional"] = True
-                else:
-                    spec.pop("optional", None)
-                target = url_for("authoring.lesson", slug=slug, lesson=lesson)
-                return save_files(draft, form.base_revision, document, _("Lesson saved."), files, target)
-    if kind == "markdown" and not preview:
-        preview = _preview(form.body.data or "")
-    elif kind == "notebook" and path in draft.files:
-        preview = _notebook_preview(draft.files[path])
-    return render_template(
-        "authoring/lesson.html",
-        form=form,
-        draft=draft,
-        module=module,
-        spec=spec,
-        kind=kind,
-        preview=preview,
-        attachment_form=AttachmentForm(formdata=None, prefix="download", revision=draft.revision),
-    )
-
-
-def glossary_slugs() -> set[str]:
-    """The glossary terms a lesson or question may link to."""
-    return set(db.session.scalars(sa.select(GlossaryTerm.slug)))
-
-
-def _refuse_problems(data: bytes, kind: str) -> None:
-    problems = lesson_problems(data, kind, glossary_slugs())
-    if problems:
-        raise DraftError(
-            _("Not saved: ") + "; ".join(_("line %(line)d: %(message)s", line=line, message=m) for line, m in problems)
-        )
-
-
-def _preview(text: str) -> str:
-    """Markdown rendered and sanitised exactly as the import will (the preview the trainer sees)."""
-    return render.markdown_to_html(text.replace("\r\n", "\n"))
-
-
-@bp.post("/<slug>/preview")
-@login_required
-def preview(slug: str):
-    """The live preview's HTML (editor.js posts the text as the trainer types)."""
-    editable(slug)
-    text = request.form.get("body", "")
-    if len(text) > 500_000:
-        abort(413)
-    return Response(_preview(text), mimetype="text/html")
-
-
-@bp.post("/<slug>/lessons/<lesson>/move")
-@login_required
-def move_lesson(slug: str, lesson: str):
-    draft = draft_or_404(slug)
-    revision = _posted_revision()
-    document = manifest_or_back(draft)
-    try:
-        editing.move_lesson(document, lesson, -1 if request.form.get("action") == "up" else 1)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return _save_manifest(draft, revision, document, _("Lesson moved."))
-
-
-@bp.post("/<slug>/lessons/<lesson>/remove")
-@login_required
-def remove_lesson(slug: str, lesson: str):
-    """Out of the draft; once published, the lesson is retired and its learners' progress kept."""
-    draft = draft_or_404(slug)
-    revision = _posted_revision()
-    document = manifest_or_back(draft)
-    try:
-        editing.remove_lesson(document, lesson)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    unused = {path: None for path in drafts.unused_files(draft, document)}
-    return save_files(draft, revision, document, _("Lesson removed from the draft."), unused)
-
-
-@bp.post("/<slug>/lessons/<lesson>/attachments")
-@login_required
-def add_attachment(slug: str, lesson: str):
-    draft = draft_or_404(slug)
-    form = AttachmentForm(prefix="download")
-    target = url_for("authoring.lesson", slug=slug, lesson=lesson)
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return redirect(target)
-    document = manifest_or_back(draft)
-    try:
-        _module, spec = editing.find_lesson(document, lesson)
-        data = form.file.data.read()
-        name = uploads.check_download(form.file.data.filename, data)
-        relative = f"files/{name}"
-        existing = drafts.file_path(draft, relative)
-        if existing in draft.files and drafts.read_bytes(draft, existing) != data:
-            raise DraftError(_("A different file named %(name)s is in this course already: rename yours.", name=name))
-        spec.setdefault("attachments", []).append({"file": relative, "title": form.title.data.strip()})
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(target)
-    return save_files(draft, form.base_revision, document, _("Download added."), {existing: data}, target)
-
-
-@bp.post("/<slug>/lessons/<lesson>/attachments/<int:index>/remove")
-@login_required
-def remove_attachment(slug: str, lesson: str, index: int):
-    draft = draft_or_404(slug)
-    revision = _posted_revision()
-    document = manifest_or_back(draft)
-    target = url_for("authoring.lesson", slug=slug, lesson=lesson)
-    try:
-        _module, spec = editing.find_lesson(document, lesson)
-        attachments = spec.get("attachments") or []
-        if index >= len(attachments):
-            raise DraftError(_("That download is no longer there: reload the page."))
-        attachments.pop(index)
-        if not attachments:
-            spec.pop("attachments", None)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(target)
-    unused = {path: None for path in drafts.unused_files(draft, document)}
-    return save_files(draft, revision, document, _("Download removed."), unused, target)
 
 
 # Publishing --------------------------------------------------------------------------------
@@ -619,56 +306,14 @@ def publish(slug: str):
 @saving
 def discard(slug: str):
     draft = draft_or_gone(slug)
-    drafts.discard(draft, _posted_revision())
+    drafts.discard(draft, posted_revision())
     flash(_("Draft discarded."), "success")
     if course_or_none(slug) is None:
         return redirect(url_for("authoring.courses"))
     return redirect(url_for("authoring.course", slug=slug))
 
 
-# Export, import and authors ----------------------------------------------------------------
-
-
-@bp.get("/<slug>/export.zip")
-@login_required
-def export(slug: str):
-    """The course as last published, in the content format (with what it needs to sync on its own)."""
-    editable(slug)
-    published = course_or_none(slug)
-    if published is None:
-        abort(404)
-    try:
-        data = zip_bytes(export_files(published))
-    except ExportError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return Response(
-        data,
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-v{published.version}.zip"'},
-    )
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_course():
-    policy.authorize("course.import")
-    form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            report = import_zip(upload.read(), current_user, uploads.safe_name(upload.filename))
-        except (ContentError, DraftError) as error:
-            db.session.rollback()
-            problems = error.problems if isinstance(error, ContentError) else [str(error)]
-            return render_template("authoring/import.html", form=form, problems=problems), 422
-        db.session.commit()
-        if report.changed:
-            flash(_("Imported: %(courses)s.", courses=", ".join(report.changed)), "success")
-        else:
-            flash(_("Nothing changed: the courses in the file are already published as they are."), "success")
-        return redirect(url_for("authoring.courses"))
-    return render_template("authoring/import.html", form=form, problems=None)
+# Authors -----------------------------------------------------------------------------------
 
 
 @bp.post("/<slug>/authors")
