@@ -10,6 +10,8 @@ only if nobody saved it since the page was opened.
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +23,7 @@ from app.auth.models import Role, User, utcnow
 from app.authoring.models import CourseAuthor, CourseDraft
 from app.content.check import Problem, check_courses
 from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
+from app.courses import structure
 from app.courses.models import Course, CourseVersion
 from app.extensions import db
 
@@ -252,14 +255,33 @@ def materialised(files: dict[str, str]):
         yield root
 
 
+#: The last checks of drafts (see problems), in this process: the course page shows them on every view.
+_checked: OrderedDict[tuple, list[Problem]] = OrderedDict()
+_checked_lock = threading.Lock()
+_CHECKS_KEPT = 64
+
+
 def problems(draft: CourseDraft) -> list[Problem]:
-    """Everything publishing would refuse, as file:line: message."""
-    try:
-        published = published_curriculum()
-    except ContentError as error:
-        return list(error.problems)
-    with materialised(draft.files) as root:
-        return check_courses(root, published).problems
+    """Everything publishing would refuse, as file:line: message.
+
+    The check writes the draft to a folder and reads every file (a notebook lesson renders), so
+    its result is kept for the draft's files and the published curriculum it was checked
+    against: the editor's course page shows it on every view, and it changes only when either does.
+    """
+    key = (draft.slug, tuple(sorted(draft.files.items())), structure.version())
+    found = _checked.get(key)
+    if found is None:
+        try:
+            published = published_curriculum()
+        except ContentError as error:
+            return list(error.problems)
+        with materialised(draft.files) as root:
+            found = check_courses(root, published).problems
+        with _checked_lock:
+            _checked[key] = found
+            while len(_checked) > _CHECKS_KEPT:
+                _checked.popitem(last=False)
+    return list(found)
 
 
 def publish(draft: CourseDraft, revision: int, user: User, note: str) -> bool:

@@ -385,3 +385,31 @@ def test_a_draft_cannot_be_published_over_a_newer_version(app, client, trainer):
         db.session.commit()
     response = post(client, page, f"{page}/publish", note="stale")
     assert "was published after this draft started" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_course_page_checks_a_draft_again_only_when_it_or_the_curriculum_changed(app, client, trainer, monkeypatch):
+    """The course page shows what publishing would refuse. Is that check (which writes the draft out and reads
+    every file) made once per draft content and published curriculum, yet made again when either changes?"""
+    from app.authoring import drafts
+
+    checks = []
+    real_check = drafts.check_courses
+    monkeypatch.setattr(drafts, "check_courses", lambda *args: checks.append(1) or real_check(*args))
+
+    page = create_course(client)
+    for _view in range(3):
+        assert "To fix before publishing" in client.get(page).get_data(as_text=True)  # a course with no lesson
+    assert len(checks) == 1
+
+    add_markdown_lesson(client, page)  # the draft's files change: checked again, and it passes
+    text = client.get(page).get_data(as_text=True)
+    client.get(page)
+    assert len(checks) == 2 and "The draft passes every check" in text
+
+    other = create_course(client, slug="other-course", title="Another course")
+    add_markdown_lesson(client, other)
+    assert post(client, other, f"{other}/publish", note="v1").status_code == 302
+    checks.clear()
+    client.get(page)  # the published curriculum changed: the first draft is checked against it again
+    client.get(page)
+    assert len(checks) == 1
