@@ -12,6 +12,7 @@ the learner's own rows, read for each request.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import threading
 from dataclasses import dataclass, field
@@ -139,6 +140,11 @@ class Curriculum:
 _lock = threading.Lock()
 
 
+def _columns(model, view, without: frozenset[str] | set[str] = frozenset()) -> list:
+    """The model's columns named as the view's fields, in their order: a view is read as it is declared."""
+    return [getattr(model, item.name) for item in dataclasses.fields(view) if item.name not in without]
+
+
 def version() -> tuple:
     """The published curriculum's fingerprint: one statement, read once per request.
 
@@ -217,23 +223,12 @@ def _build(key: tuple) -> Curriculum:
         modules.setdefault(row.course_id, []).append(ModuleView(row.id, row.title, row.position))
         module_course[row.id] = row.course_id
     lessons: dict[int, list[LessonItem]] = {}
-    for row in db.session.execute(
-        sa.select(
-            Lesson.id,
-            Lesson.course_id,
-            Lesson.slug,
-            Lesson.title,
-            Lesson.kind,
-            Lesson.minutes,
-            Lesson.optional,
-            Lesson.position,
-            Lesson.module_id,
-        )
+    for *item, course_id in db.session.execute(
+        sa.select(*_columns(Lesson, LessonItem), Lesson.course_id)
         .where(Lesson.retired_at.is_(None))
         .order_by(Lesson.course_id, Lesson.position)
     ):
-        item = LessonItem(row.id, row.slug, row.title, row.kind, row.minutes, row.optional, row.position, row.module_id)
-        lessons.setdefault(row.course_id, []).append(item)
+        lessons.setdefault(course_id, []).append(LessonItem(*item))
     by_id = {}
     for row in rows:
         own = lessons.get(row.id, [])
@@ -283,25 +278,16 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
     view = curriculum.lessons.get(key)
     if view is None:
         row = db.session.execute(
-            sa.select(
-                Lesson.id,
-                Lesson.course_id,
-                Lesson.slug,
-                Lesson.title,
-                Lesson.kind,
-                Lesson.minutes,
-                Lesson.optional,
-                Lesson.position,
-                Lesson.url,
-                Lesson.html,
-            ).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
+            sa.select(*_columns(Lesson, LessonView, without={"attachments"})).where(
+                Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None)
+            )
         ).one_or_none()
         if row is None:
             return None
         attachments = tuple(
-            AttachmentView(a.id, a.title, a.filename, a.size)
+            AttachmentView(*a)
             for a in db.session.execute(
-                sa.select(Attachment.id, Attachment.title, Attachment.filename, Attachment.size)
+                sa.select(*_columns(Attachment, AttachmentView))
                 .where(Attachment.lesson_id == row.id)
                 .order_by(Attachment.position)
             )
