@@ -44,3 +44,20 @@ def kept_page(
             store.clear()
         shell = store[key] = Shell(render_template(template, hole=hole, **context()))
     return shell.fill({"nav": site_nav, "flashes": _flashes, **(fillers or {})})
+
+
+def kept_part(
+    store: dict, key: tuple, render: Callable[[], object], fillers: dict[str, Callable[..., str]] | None = None
+) -> str:
+    """A small part of a page (a progress bar, a form) rendered by `render()` once per key and language.
+
+    For the parts that differ between visitors but take few values: a progress bar for each count, a
+    form for each lesson. What differs for every visitor (a form's token) is a hole, filled here.
+    """
+    key = ("part", *key, str(get_locale()))
+    shell = store.get(key)
+    if shell is None:
+        if len(store) >= KEPT_MAX:
+            store.clear()
+        shell = store[key] = Shell(str(render()))
+    return shell.fill(fillers or {}) if shell.holes else shell.texts[0]

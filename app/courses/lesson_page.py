@@ -11,8 +11,10 @@ completed lesson and the "Mark as complete" form.
 from __future__ import annotations
 
 from flask import current_app
+from flask_wtf.csrf import generate_csrf
 
-from app.core.pages import kept_page
+from app.core.pages import kept_page, kept_part
+from app.core.shells import hole
 from app.courses import structure
 from app.courses.services import Standing
 from app.courses.structure import CourseView, LessonView
@@ -20,9 +22,9 @@ from app.courses.structure import CourseView, LessonView
 
 def render(course: CourseView, lesson: LessonView, standing: Standing | None) -> str:
     """The page for this learner: their standing in the course (None for a trainer's preview)."""
-    parts = current_app.jinja_env.get_template("courses/_lesson_learner.html").module  # its macros
+    kept = structure.current().pages
     done = standing.done if standing is not None else frozenset()
-    tick = str(parts.tick()) if done else ""
+    tick = kept_part(kept, ("tick",), lambda: _parts().tick()) if done else ""
 
     def context() -> dict:
         lessons = course.lessons
@@ -35,14 +37,32 @@ def render(course: CourseView, lesson: LessonView, standing: Standing | None) ->
             "following": lessons[index + 1] if index + 1 < len(lessons) else None,
         }
 
+    def progress() -> str:
+        if standing is None:
+            return ""
+        counts = (standing.lessons_completed, course.required_lessons)
+        return kept_part(kept, ("progress", *counts), lambda: _parts().progress(*counts))
+
+    def actions() -> str:
+        if standing is None:
+            return ""
+        completed = lesson.id in done
+        return kept_part(
+            kept,
+            ("actions", lesson.id, completed),
+            lambda: _parts().actions(completed, course, lesson, hole("csrf_token")),
+            {"csrf_token": generate_csrf},
+        )
+
     return kept_page(
-        structure.current().pages,
+        kept,
         ("lesson", lesson.id),
         "courses/lesson.html",
         context,
-        {
-            "progress": lambda: parts.progress(standing, course),
-            "done": lambda lesson_id: tick if int(lesson_id) in done else "",
-            "actions": lambda: parts.actions(standing, lesson.id in done, course, lesson),
-        },
+        {"progress": progress, "done": lambda lesson_id: tick if int(lesson_id) in done else "", "actions": actions},
     )
+
+
+def _parts():
+    """The macros of courses/_lesson_learner.html: a learner's parts, each rendered once per value (kept_part)."""
+    return current_app.jinja_env.get_template("courses/_lesson_learner.html").module
