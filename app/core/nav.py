@@ -25,7 +25,7 @@ SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "
 
 def allowed_sections() -> dict[str, bool] | None:
     """For the current user, which header sections show; None for a visitor who is not logged in."""
-    user = current_user
+    user = current_user._get_current_object()  # the user itself: the policy reads it a dozen times
     if not user.is_authenticated:
         return None
     allowed = {action: policy.can(user, action) for action in SECTIONS}
