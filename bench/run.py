@@ -785,7 +785,7 @@ class Bench:
                 f"certificate (fresh process, median of {len(cert['runs'])}): minimal WeasyPrint page "
                 f"{ms(s['minimal page, first'])} ms first, "
                 f"{ms(s['minimal page, warm'])} ms warm; certificate {ms(s['certificate, first'])} ms first "
-                f"(in a worker that prepared at start, {ms(s['worker start: prepare certificates'])} ms), "
+                f"(after the worker's start-up preparation, {ms(s['worker start: prepare certificates'])} ms), "
                 f"{ms(s['certificate, warm'])} ms warm"
             )
         sync = r.get("content_sync")
