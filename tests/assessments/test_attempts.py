@@ -176,6 +176,15 @@ def test_tampered_posts_are_refused_and_change_nothing(app, client, auth, ready_
         assert response.status_code == 400, data
         assert "were not saved" in response.get_data(as_text=True)
         assert _responses(app, attempt_id) == before
+    # Saving as you go reads only the posted questions: a foreign one beside a drawn one is still refused whole.
+    token = csrf_token(client, ASSESSMENT)
+    wrong_answer = {
+        k: v for k, v in answer_form(app, attempt_id, right=False).items() if k.startswith(f"q{choice_q.id}")
+    }
+    for data in [*bad_posts, {**wrong_answer, f"q{outside}": "c0"}]:
+        response = client.post(f"/attempts/{attempt_id}/autosave", data=data, headers={"X-CSRFToken": token})
+        assert response.status_code == 400 and response.json["saved"] is False, data
+        assert _responses(app, attempt_id) == before
     _post(client, attempt_id, answer_form(app, attempt_id), action="submit")
     response = _post(client, attempt_id, answer_form(app, attempt_id, right=False))
     assert response.status_code == 400 and "this attempt is closed" in response.get_data(as_text=True)
