@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 import yaml
+from flask_babel import gettext as _
 
 from app.auth.models import Role, User, utcnow
 from app.authoring.models import CourseAuthor, CourseDraft
@@ -36,11 +37,20 @@ class StaleDraft(DraftError):
     """The draft was saved by someone else since this page was opened: nothing was overwritten."""
 
     def __init__(self, draft: CourseDraft) -> None:
-        who = draft.updated_by.full_name if draft.updated_by else "someone"
+        who = draft.updated_by.full_name if draft.updated_by else _("someone")
         super().__init__(
-            f"{who} saved this draft at {draft.updated_at:%H:%M} UTC since you opened the page, "
-            "so your change was not saved. Reopen the page to see their version, then make your change again."
+            _(
+                "%(who)s saved this draft at %(time)s UTC since you opened the page, so your change was not saved. "
+                "Reopen the page to see their version, then make your change again.",
+                who=who,
+                time=f"{draft.updated_at:%H:%M}",
+            )
         )
+
+
+def gone() -> str:
+    """What a trainer is told when the draft their page showed was published or discarded meanwhile."""
+    return _("This draft was published or discarded by someone else since you opened the page.")
 
 
 # Finding and starting drafts ----------------------------------------------------------------
@@ -83,11 +93,14 @@ def versions_of(course: Course) -> list[CourseVersion]:
 def start_draft(course: Course, user: User) -> CourseDraft:
     """A draft of a published course, holding the files of its latest version."""
     if draft_of(course.slug) is not None:
-        raise DraftError("This course already has a draft: continue it, or discard it first.")
+        raise DraftError(_("This course already has a draft: continue it, or discard it first."))
     version = latest_version(course)
     if version is None:
         raise DraftError(
-            "This course has no stored source yet. Run `flask content sync` once so its files are kept, then edit it."
+            _(
+                "This course has no stored source yet. Run `flask content sync` once so its files are kept, "
+                "then edit it."
+            )
         )
     draft = CourseDraft(
         slug=course.slug,
@@ -106,7 +119,9 @@ def new_course(slug: str, title: str, track: str, tier: str, summary: str, user:
     """The draft of a new course, with one module and no lessons yet; its creator becomes an author."""
     taken = db.session.scalar(sa.select(Course.id).where(Course.slug == slug)) or draft_of(slug)
     if taken:
-        raise DraftError(f"A course or draft with the short name {slug!r} exists already: choose another.")
+        raise DraftError(
+            _("A course or draft with the short name '%(slug)s' exists already: choose another.", slug=slug)
+        )
     document = {
         "slug": slug,
         "title": title,
@@ -163,7 +178,7 @@ def read_bytes(draft: CourseDraft, path: str) -> bytes:
     try:
         return stored_path(draft.files[path]).read_bytes()
     except KeyError:
-        raise DraftError(f"{path} is not part of this draft.") from None
+        raise DraftError(_("%(path)s is not part of this draft.", path=path)) from None
 
 
 def read_yaml(draft: CourseDraft, path: str) -> dict:
@@ -172,10 +187,12 @@ def read_yaml(draft: CourseDraft, path: str) -> dict:
         document = yaml.safe_load(read_bytes(draft, path))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" line {mark.line + 1}" if mark else ""
-        raise DraftError(f"{path}{line} is not valid YAML; fix it in an export, or discard the draft.") from None
+        where = _("%(path)s line %(line)d", path=path, line=mark.line + 1) if mark else path
+        raise DraftError(
+            _("%(where)s is not valid YAML; fix it in an export, or discard the draft.", where=where)
+        ) from None
     if not isinstance(document, dict):
-        raise DraftError(f"{path} does not hold a YAML mapping.")
+        raise DraftError(_("%(path)s does not hold a YAML mapping.", path=path))
     return document
 
 
@@ -296,16 +313,19 @@ def publish(draft: CourseDraft, revision: int, user: User, note: str) -> bool:
     # publishing at once, the second waits, then finds the draft gone and is told so.
     locked = db.session.scalar(sa.select(CourseDraft.revision).where(CourseDraft.id == draft.id).with_for_update())
     if locked is None:
-        raise DraftError("This draft was published or discarded by someone else since you opened the page.")
+        raise DraftError(gone())
     if locked != revision:
         raise _stale(draft)
     if draft.course is not None:
         current = latest_version(draft.course)
         if current is not None and draft.base_version is not None and current.number != draft.base_version:
             raise DraftError(
-                f"Version {current.number} of this course was published after this draft started from version "
-                f"{draft.base_version}. Publishing would undo it: discard this draft and start again from the "
-                "published course."
+                _(
+                    "Version %(current)d of this course was published after this draft started from version "
+                    "%(base)d. Publishing would undo it: discard this draft and start again from the published course.",
+                    current=current.number,
+                    base=draft.base_version,
+                )
             )
     with materialised(draft.files) as root:
         report = import_courses(root, source="editor", user=user, note=note)
@@ -330,5 +350,5 @@ def _stale(draft: CourseDraft) -> DraftError:
     try:
         db.session.refresh(draft)
     except sa.orm.exc.ObjectDeletedError:
-        return DraftError("This draft was published or discarded by someone else since you opened the page.")
+        return DraftError(gone())
     return StaleDraft(draft)

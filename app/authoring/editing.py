@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from app.authoring.drafts import DraftError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -17,8 +19,12 @@ def check_slug(slug: str, what: str) -> str:
     slug = (slug or "").strip()
     if not SLUG.match(slug) or len(slug) > 80:
         raise DraftError(
-            f"The short name of the {what} must be lower-case letters, digits and single hyphens "
-            f"(like 'data-quality'), at most 80 characters; {slug!r} is not."
+            _(
+                "The short name of the %(what)s must be lower-case letters, digits and single hyphens "
+                "(like 'data-quality'), at most 80 characters; '%(slug)s' is not.",
+                what=what,
+                slug=slug,
+            )
         )
     return slug
 
@@ -41,20 +47,20 @@ def find_module(document: dict, slug: str) -> dict:
     for module in modules(document):
         if module.get("slug") == slug:
             return module
-    raise DraftError(f"There is no module {slug!r} in this draft (it may have been removed).")
+    raise DraftError(_("There is no module '%(slug)s' in this draft (it may have been removed).", slug=slug))
 
 
 def find_lesson(document: dict, slug: str) -> tuple[dict, dict]:
     for module, lesson in lessons(document):
         if lesson.get("slug") == slug:
             return module, lesson
-    raise DraftError(f"There is no lesson {slug!r} in this draft (it may have been removed).")
+    raise DraftError(_("There is no lesson '%(slug)s' in this draft (it may have been removed).", slug=slug))
 
 
 def add_module(document: dict, slug: str, title: str) -> dict:
     slug = check_slug(slug, "module")
     if any(m.get("slug") == slug for m in modules(document)):
-        raise DraftError(f"There is a module {slug!r} already.")
+        raise DraftError(_("There is a module '%(slug)s' already.", slug=slug))
     module = {"slug": slug, "title": title, "lessons": []}
     modules(document).append(module)
     return module
@@ -63,7 +69,7 @@ def add_module(document: dict, slug: str, title: str) -> dict:
 def remove_module(document: dict, slug: str) -> None:
     module = find_module(document, slug)
     if module.get("lessons"):
-        raise DraftError("Move or remove the module's lessons first: removing a module never removes lessons.")
+        raise DraftError(_("Move or remove the module's lessons first: removing a module never removes lessons."))
     modules(document).remove(module)
 
 
@@ -79,8 +85,11 @@ def add_lesson(document: dict, module_slug: str, lesson: dict) -> None:
     lesson["slug"] = check_slug(lesson.get("slug", ""), "lesson")
     if any(existing.get("slug") == lesson["slug"] for _module, existing in lessons(document)):
         raise DraftError(
-            f"There is a lesson {lesson['slug']!r} already (perhaps removed earlier and still in the published "
-            "course): choose another short name."
+            _(
+                "There is a lesson '%(slug)s' already (perhaps removed earlier and still in the published course): "
+                "choose another short name.",
+                slug=lesson["slug"],
+            )
         )
     find_module(document, module_slug).setdefault("lessons", []).append(lesson)
 
@@ -122,7 +131,7 @@ def reorder(document: dict, order: list[tuple[str, list[str]]]) -> None:
     named_modules = [slug for slug, _lessons in order]
     named_lessons = [slug for _module, slugs in order for slug in slugs]
     if sorted(named_modules) != sorted(by_module) or sorted(named_lessons) != sorted(by_lesson):
-        raise DraftError("The order sent does not match the draft (it changed meanwhile): reload the page.")
+        raise DraftError(_("The order sent does not match the draft (it changed meanwhile): reload the page."))
     document["modules"] = [
         {**by_module[slug], "lessons": [by_lesson[lesson] for lesson in slugs]} for slug, slugs in order
     ]

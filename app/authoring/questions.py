@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from app.assessments.types import TYPES
@@ -54,14 +55,16 @@ class DraftAssessment:
     def questions(self) -> list:
         questions = self.document.setdefault("questions", [])
         if not isinstance(questions, list):
-            raise DraftError(f"{self.path}: 'questions' is not a list; fix it in an export, or discard the draft.")
+            raise DraftError(
+                _("%(path)s: 'questions' is not a list; fix it in an export, or discard the draft.", path=self.path)
+            )
         return questions
 
 
 def references(course: dict) -> list:
     references = course.setdefault("assessments", [])
     if not isinstance(references, list):
-        raise DraftError("course.yml: 'assessments' is not a list; fix it in an export, or discard the draft.")
+        raise DraftError(_("course.yml: 'assessments' is not a list; fix it in an export, or discard the draft."))
     return references
 
 
@@ -85,18 +88,20 @@ def find_assessment(draft: CourseDraft, course: dict, slug: str) -> DraftAssessm
     for assessment in assessments_of(draft, course):
         if assessment.slug == slug:
             return assessment
-    raise DraftError(f"There is no assessment {slug!r} in this draft (it may have been removed).")
+    raise DraftError(_("There is no assessment '%(slug)s' in this draft (it may have been removed).", slug=slug))
 
 
 def add_assessment(draft: CourseDraft, course: dict, settings: dict) -> tuple[str, bytes]:
     """Name a new assessment in course.yml; its draft path and file (with an empty bank) to save."""
     slug = editing.check_slug(settings["slug"], "assessment")
     if any(a.slug == slug for a in assessments_of(draft, course)):
-        raise DraftError(f"There is an assessment {slug!r} in this course already: choose another short name.")
+        raise DraftError(
+            _("There is an assessment '%(slug)s' in this course already: choose another short name.", slug=slug)
+        )
     relative = f"assessments/{slug}.yml"
     path = drafts.file_path(draft, relative)
     if path in draft.files:
-        raise DraftError(f"The file {relative} is in this draft already: choose another short name.")
+        raise DraftError(_("The file %(path)s is in this draft already: choose another short name.", path=relative))
     references(course).append({"file": relative})
     return path, drafts.dump_yaml({**settings, "questions": []})
 
@@ -143,7 +148,9 @@ def find_question(assessment: DraftAssessment, question_id: str) -> tuple[int, d
     for index, question in enumerate(assessment.questions):
         if isinstance(question, dict) and question.get("id") == question_id:
             return index, question
-    raise DraftError(f"There is no question {question_id!r} in this assessment (it may have been removed).")
+    raise DraftError(
+        _("There is no question '%(key)s' in this assessment (it may have been removed).", key=question_id)
+    )
 
 
 def question_id(assessment: DraftAssessment, wanted: str, text: str, replacing: str | None = None) -> str:
@@ -152,7 +159,9 @@ def question_id(assessment: DraftAssessment, wanted: str, text: str, replacing: 
     if wanted:
         wanted = editing.check_slug(wanted, "question")
         if wanted in taken:
-            raise DraftError(f"There is a question {wanted!r} in this assessment already: choose another short name.")
+            raise DraftError(
+                _("There is a question '%(key)s' in this assessment already: choose another short name.", key=wanted)
+            )
         return wanted
     words = editing.slugify(render.plain_text(render.markdown_to_html(text)) or text).split("-")
     base = "-".join(words[:6])[:40].strip("-") or "question"
@@ -293,7 +302,7 @@ def preview(document: dict, sample: bool, seed: int) -> tuple[list[PreviewQuesti
         model = MODELS.get(kind)
         try:
             if model is None:
-                raise DraftError(f"unknown type {kind!r}")
+                raise DraftError(_("unknown type '%(kind)s'", kind=kind))
             parsed = model.model_validate(question)
         except (ValidationError, DraftError) as error:
             problems.append(f"Question {index}: {_first_problem(error)}")

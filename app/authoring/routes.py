@@ -60,7 +60,7 @@ def draft_or_gone(slug: str) -> CourseDraft:
     editable(slug)
     draft = drafts.draft_of(slug)
     if draft is None:
-        raise DraftError(_("This draft was published or discarded by someone else since you opened the page."))
+        raise DraftError(drafts.gone())
     return draft
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from app.authoring.drafts import DraftError
@@ -39,7 +40,7 @@ def _looks_like_html(data: bytes) -> bool:
 def safe_name(filename: str) -> str:
     name = secure_filename(filename or "")[:120]
     if not name or "." not in name:
-        raise DraftError(f"{filename!r} has no usable file name with an extension, such as data.csv.")
+        raise DraftError(_("'%(name)s' has no usable file name with an extension, such as data.csv.", name=filename))
     return name
 
 
@@ -49,7 +50,14 @@ def check_download(filename: str, data: bytes) -> str:
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in KINDS:
         allowed = ", ".join(sorted(KINDS))
-        raise DraftError(f"{name}: files of type {suffix} are not accepted as downloads (accepted: {allowed}).")
+        raise DraftError(
+            _(
+                "%(name)s: files of type %(suffix)s are not accepted as downloads (accepted: %(allowed)s).",
+                name=name,
+                suffix=suffix,
+                allowed=allowed,
+            )
+        )
     _check_size(name, data)
     signatures = KINDS[suffix]
     if signatures is None:
@@ -59,14 +67,19 @@ def check_download(filename: str, data: bytes) -> str:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise DraftError(f"{name} is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in Excel).") from None
+            raise DraftError(
+                _("%(name)s is not UTF-8 text: save it as UTF-8 (CSV UTF-8 in Excel).", name=name)
+            ) from None
         if _looks_like_html(data):
-            raise DraftError(f"{name} holds a web page (HTML), not {suffix[1:].upper()} data.")
+            raise DraftError(
+                _("%(name)s holds a web page (HTML), not %(kind)s data.", name=name, kind=suffix[1:].upper())
+            )
         return name
     if not data.startswith(signatures):
         kind = NAMES.get(suffix, f"{suffix[1:].upper()} file")
-        really = " — it holds a web page (HTML)" if _looks_like_html(data) else ""
-        raise DraftError(f"{name} is not really a {kind}{really}.")
+        if _looks_like_html(data):
+            raise DraftError(_("%(name)s is not really a %(kind)s — it holds a web page (HTML).", name=name, kind=kind))
+        raise DraftError(_("%(name)s is not really a %(kind)s.", name=name, kind=kind))
     return name
 
 
@@ -75,11 +88,23 @@ def check_notebook(name: str, data: bytes) -> None:
     _check_size(name, data)
     problems = lesson_problems(data, "notebook", None)
     if problems:
-        raise DraftError("; ".join(f"{name} line {line}: {message}" for line, message in problems[:5]))
+        raise DraftError(
+            "; ".join(
+                _("%(name)s line %(line)d: %(message)s", name=name, line=line, message=message)
+                for line, message in problems[:5]
+            )
+        )
 
 
 def _check_size(name: str, data: bytes) -> None:
     if not data:
-        raise DraftError(f"{name} is empty.")
+        raise DraftError(_("%(name)s is empty.", name=name))
     if len(data) > MAX_FILE_BYTES:
-        raise DraftError(f"{name} is {len(data) / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB.")
+        raise DraftError(
+            _(
+                "%(name)s is %(size).0f MB; the limit is %(limit)d MB.",
+                name=name,
+                size=len(data) / 1e6,
+                limit=MAX_FILE_BYTES // 2**20,
+            )
+        )
