@@ -7,6 +7,7 @@ its page showed, and a lesson's text or notebook is checked and rendered as the 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -58,52 +59,61 @@ def add_module(slug: str):
     return save_manifest(draft, form.base_revision, document, _("Module added."))
 
 
-@bp.post("/<slug>/modules/<module>")
-@login_required
-def change_module(slug: str, module: str):
-    """Rename, move up or down, or remove a module (the button pressed says which)."""
+def _change_outline(slug: str, change: Callable[[dict], str]):
+    """Apply `change` to the draft's course.yml and save it with the revision the page showed.
+
+    `change` edits the document and returns the message to show; a DraftError it raises is shown on
+    the course page and nothing is saved.
+    """
     draft = draft_or_404(slug)
     revision = posted_revision()
     document = manifest_or_back(draft)
-    action = request.form.get("action", "")
     try:
-        if action == "up" or action == "down":
-            editing.move_module(document, module, -1 if action == "up" else 1)
-            message = _("Module moved.")
-        elif action == "remove":
-            editing.remove_module(document, module)
-            message = _("Module removed.")
-        elif action == "rename":
-            title = request.form.get("title", "").strip()
-            if not title or len(title) > 300:
-                raise DraftError(_("A module title has 1 to 300 characters."))
-            editing.find_module(document, module)["title"] = title
-            message = _("Module renamed.")
-        else:
-            abort(400)
+        message = change(document)
     except DraftError as error:
         flash(str(error), "error")
         return redirect(url_for("authoring.course", slug=slug))
     return save_manifest(draft, revision, document, message)
 
 
+@bp.post("/<slug>/modules/<module>")
+@login_required
+def change_module(slug: str, module: str):
+    """Rename, move up or down, or remove a module (the button pressed says which)."""
+    action = request.form.get("action", "")
+
+    def change(document: dict) -> str:
+        if action not in ("up", "down", "remove", "rename"):
+            abort(400)  # after the permission check, which _change_outline makes first
+        if action in ("up", "down"):
+            editing.move_module(document, module, -1 if action == "up" else 1)
+            return _("Module moved.")
+        if action == "remove":
+            editing.remove_module(document, module)
+            return _("Module removed.")
+        title = request.form.get("title", "").strip()
+        if not title or len(title) > 300:
+            raise DraftError(_("A module title has 1 to 300 characters."))
+        editing.find_module(document, module)["title"] = title
+        return _("Module renamed.")
+
+    return _change_outline(slug, change)
+
+
 @bp.post("/<slug>/order")
 @login_required
 def reorder(slug: str):
     """The whole order at once, as the drag-and-drop page sends it: module=<slug>:<lesson>,<lesson>…"""
-    draft = draft_or_404(slug)
-    revision = posted_revision()
-    document = manifest_or_back(draft)
     order = []
     for entry in request.form.getlist("module"):
         module_slug, _sep, lesson_list = entry.partition(":")
         order.append((module_slug, [s for s in lesson_list.split(",") if s]))
-    try:
+
+    def change(document: dict) -> str:
         editing.reorder(document, order)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return save_manifest(draft, revision, document, _("New order saved."))
+        return _("New order saved.")
+
+    return _change_outline(slug, change)
 
 
 # Lessons -----------------------------------------------------------------------------------
@@ -266,15 +276,11 @@ def preview(slug: str):
 @bp.post("/<slug>/lessons/<lesson>/move")
 @login_required
 def move_lesson(slug: str, lesson: str):
-    draft = draft_or_404(slug)
-    revision = posted_revision()
-    document = manifest_or_back(draft)
-    try:
+    def change(document: dict) -> str:
         editing.move_lesson(document, lesson, -1 if request.form.get("action") == "up" else 1)
-    except DraftError as error:
-        flash(str(error), "error")
-        return redirect(url_for("authoring.course", slug=slug))
-    return save_manifest(draft, revision, document, _("Lesson moved."))
+        return _("Lesson moved.")
+
+    return _change_outline(slug, change)
 
 
 @bp.post("/<slug>/lessons/<lesson>/remove")
