@@ -31,9 +31,10 @@ def _assessment_or_404(slug: str, assessment_slug: str):
 def overview(slug: str, assessment_slug: str):
     course, assessment = _assessment_or_404(slug, assessment_slug)
     attempts = services.attempts_of(current_user, assessment)
-    for attempt in attempts:
-        services.close_if_expired(attempt)
-    db.session.commit()
+    # Commit only what closing expired attempts changed: a commit expires everything loaded, and the
+    # page would read the user, course and assessment again (three statements on every view).
+    if [attempt for attempt in attempts if services.close_if_expired(attempt)]:
+        db.session.commit()
     return render_template(
         "assessments/overview.html",
         course=course,

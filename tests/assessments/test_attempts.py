@@ -9,7 +9,7 @@ from app.assessments.models import Assessment, Attempt, Question, Response
 from app.auth.models import Role, utcnow
 from app.courses.models import Enrolment
 from app.extensions import db
-from tests.helpers import ASSESSMENT, PRACTICE, answer_form, csrf_token, post_form
+from tests.helpers import ASSESSMENT, PRACTICE, StatementCounter, answer_form, csrf_token, post_form
 
 
 def _start(client) -> int:
@@ -275,3 +275,17 @@ def test_close_expired_command_grades_abandoned_attempts(app, client, auth, read
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert (attempt.status, attempt.passed) == ("expired", True)
+
+
+def test_the_assessment_page_reads_each_row_once_and_writes_nothing(app, client, auth, ready_learner):
+    """On an exam morning every learner opens this page first. With an attempt under way and nothing expired,
+    does it write nothing, and read the learner's account only once (a needless commit expired what it had
+    loaded, and the page read the account, course and assessment a second time)?"""
+    auth.login(ready_learner.email)
+    _start(client)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(ASSESSMENT).status_code == 200
+    assert not [s for s in counter.statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE", "COMMIT")]
+    assert len([s for s in counter.statements if re.search(r"\bFROM users\b", s)]) == 1, counter.statements
