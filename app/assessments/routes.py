@@ -13,13 +13,15 @@ from app.assessments.models import Attempt
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
 from app.courses import services as courses
+from app.courses import structure
 from app.extensions import db
 
 bp = Blueprint("assessments", __name__, template_folder="templates")
 
 
 def _assessment_or_404(slug: str, assessment_slug: str):
-    course = courses.course_by_slug(slug)
+    """The course (as each process keeps it: structure.py) and its live assessment, or 404."""
+    course = structure.live_course(slug)
     assessment = services.assessment_by_slug(course, assessment_slug) if course else None
     if assessment is None:
         abort(404)

@@ -23,6 +23,7 @@ from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS
 from app.courses import services as courses
 from app.courses.models import Course, Enrolment
+from app.courses.structure import CourseView
 from app.extensions import db
 
 #: Answers arriving this long after the deadline are still taken (a slow network, a late click).
@@ -89,7 +90,7 @@ def assessments_of(course: Course) -> list[Assessment]:
     )
 
 
-def assessment_by_slug(course: Course, slug: str) -> Assessment | None:
+def assessment_by_slug(course: Course | CourseView, slug: str) -> Assessment | None:
     return db.session.scalar(
         sa.select(Assessment).where(
             Assessment.course_id == course.id, Assessment.slug == slug, Assessment.retired_at.is_(None)
