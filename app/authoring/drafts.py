@@ -9,6 +9,7 @@ only if nobody saved it since the page was opened.
 
 from __future__ import annotations
 
+import io
 import tempfile
 import threading
 from collections import OrderedDict
@@ -17,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
-import yaml
 from flask_babel import gettext as _
+from ruamel.yaml import YAML, YAMLError
 
 from app.auth.models import Role, User, utcnow
 from app.authoring.models import CourseAuthor, CourseDraft
@@ -181,11 +182,25 @@ def read_bytes(draft: CourseDraft, path: str) -> bytes:
         raise DraftError(_("%(path)s is not part of this draft.", path=path)) from None
 
 
+def _round_trip() -> YAML:
+    """YAML that keeps a file's comments, key order and quoting through an edit.
+
+    Trainers who keep a course as files write comments in course.yml; an edit in the browser must
+    not drop them. (The round-trip loader builds mappings, lists and scalars only, like safe_load;
+    what a publish imports is read again by the content checks.)
+    """
+    handler = YAML(typ="rt")
+    handler.width = 100
+    handler.preserve_quotes = True
+    handler.indent(mapping=2, sequence=4, offset=2)
+    return handler
+
+
 def read_yaml(draft: CourseDraft, path: str) -> dict:
     """A YAML file of the draft as a mapping; a hand-broken file is reported, never guessed at."""
     try:
-        document = yaml.safe_load(read_bytes(draft, path))
-    except yaml.YAMLError as error:
+        document = _round_trip().load(read_bytes(draft, path))
+    except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = _("%(path)s line %(line)d", path=path, line=mark.line + 1) if mark else path
         raise DraftError(
@@ -213,7 +228,10 @@ def file_path(draft: CourseDraft, relative: str) -> str:
 
 
 def dump_yaml(document: dict) -> bytes:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode()
+    """A YAML file's bytes; a document read by read_yaml keeps its comments and layout."""
+    out = io.StringIO()
+    _round_trip().dump(document, out)
+    return out.getvalue().encode()
 
 
 # Saving ------------------------------------------------------------------------------------

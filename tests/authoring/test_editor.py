@@ -413,3 +413,34 @@ def test_the_course_page_checks_a_draft_again_only_when_it_or_the_curriculum_cha
     client.get(page)  # the published curriculum changed: the first draft is checked against it again
     client.get(page)
     assert len(checks) == 1
+
+
+def test_an_edit_in_the_browser_keeps_the_comments_of_course_yml(app, client, make_user, content_dir):
+    """A course kept as files carries its authors' comments in course.yml. Does renaming a module in the editor
+    keep them (and the file's order and layout), changing only the title?"""
+    from app.authoring import drafts
+    from app.content.sync import sync
+
+    manifest = content_dir / "courses" / "intro-to-data" / "course.yml"
+    text = manifest.read_text()
+    text = "# Reviewed by the Capacity Building Directorate, 2026.\n" + text
+    text = text.replace("title: Further reading\n", "title: Further reading  # optional for leaders\n")
+    manifest.write_text(text)
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+
+    AuthActions(client).login(make_user(Role.DIRECTORATE).email)
+    assert post(client, "/author/intro-to-data", "/author/intro-to-data/draft", revision="0").status_code == 302
+    page = "/author/intro-to-data"
+    form = {"csrf_token": csrf_token(client, page), "revision": revision_on(client, page)}
+    response = client.post(f"{page}/modules/basics", data={**form, "action": "rename", "title": "First steps"})
+    assert response.status_code == 302
+    assert "Module renamed." in client.get("/author/intro-to-data").get_data(as_text=True)
+
+    with app.app_context():
+        edited = drafts.read_bytes(draft(app, "intro-to-data"), "courses/intro-to-data/course.yml").decode()
+    assert edited.startswith("# Reviewed by the Capacity Building Directorate, 2026.\n")
+    assert "title: Further reading  # optional for leaders\n" in edited
+    assert "title: First steps\n" in edited and "title: The basics" not in edited
+    assert edited.replace("First steps", "The basics") == text  # nothing else moved
