@@ -9,9 +9,11 @@ models as `content check`, so the editor never stores a question the import woul
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
 from app.assessments.types import TYPES
@@ -225,9 +227,23 @@ ROW_NAMES = {"choices": "Choice", "pairs": "Pair", "items": "Item", "accepted": 
 
 #: Plain words for what a question field misses.
 MISSING = {
-    "answer": "Give the answer.",
-    "text": "Write the question.",
-    "id": "Give the question a short name.",
+    "answer": _l("Give the answer."),
+    "text": _l("Write the question."),
+    "id": _l("Give the question a short name."),
+}
+
+#: Plain words for pydantic's errors, by error type; %(…)s are filled from the error's context.
+PLAIN = {
+    "string_too_short": _l("This cannot be empty."),
+    "string_too_long": _l("This is too long: at most %(max_length)s characters."),
+    "too_short": _l("Give at least %(min_length)s."),
+    "too_long": _l("Give at most %(max_length)s."),
+    "greater_than": _l("This must be more than %(gt)s."),
+    "greater_than_equal": _l("This must be at least %(ge)s."),
+    "less_than_equal": _l("This must be at most %(le)s."),
+    "string_pattern_mismatch": _l("Use lower-case letters, digits and single hyphens only (like 'data-quality')."),
+    "extra_forbidden": _l("Unknown setting '%(name)s'."),
+    "literal_error": _l("Choose one of: %(expected)s."),
 }
 
 
@@ -236,27 +252,9 @@ def plain(detail: dict) -> str:
     kind, context = detail["type"], detail.get("ctx") or {}
     name = str(detail["loc"][-1]) if detail["loc"] else ""
     if kind == "missing":
-        return MISSING.get(name, "This is required.")
-    if kind == "string_too_short":
-        return "This cannot be empty."
-    if kind == "string_too_long":
-        return f"This is too long: at most {context.get('max_length')} characters."
-    if kind == "too_short":
-        return f"Give at least {context.get('min_length')}."
-    if kind == "too_long":
-        return f"Give at most {context.get('max_length')}."
-    if kind == "greater_than":
-        return f"This must be more than {context.get('gt')}."
-    if kind == "greater_than_equal":
-        return f"This must be at least {context.get('ge')}."
-    if kind == "less_than_equal":
-        return f"This must be at most {context.get('le')}."
-    if kind == "string_pattern_mismatch":
-        return "Use lower-case letters, digits and single hyphens only (like 'data-quality')."
-    if kind == "extra_forbidden":
-        return f"Unknown setting {name!r}."
-    if kind == "literal_error":
-        return f"Choose one of: {context.get('expected')}."
+        return str(MISSING.get(name, _l("This is required.")))
+    if kind in PLAIN:
+        return str(PLAIN[kind]) % defaultdict(str, context, name=name)  # a value pydantic left out reads as ""
     return str(detail["msg"]).removeprefix("Value error, ")
 
 

@@ -55,6 +55,15 @@ def draft_or_404(slug: str) -> CourseDraft:
     return draft
 
 
+def published_or_404(slug: str) -> Course:
+    """The published course `slug`, if the current user may edit it."""
+    editable(slug)
+    published = course_or_none(slug)
+    if published is None:
+        abort(404)
+    return published
+
+
 def draft_or_gone(slug: str) -> CourseDraft:
     """The draft a publish or discard button was pressed on; DraftError if someone closed it meanwhile."""
     editable(slug)
@@ -101,6 +110,14 @@ def back(slug: str):
     referrer = request.referrer or ""
     root = request.host_url.rstrip("/") + bp.url_prefix + "/"
     return redirect(referrer if referrer.startswith(root) else url_for("authoring.course", slug=slug))
+
+
+def _trainer_choices(form: AuthorForm) -> None:
+    """The trainers a course can be assigned to: the active ones."""
+    trainers = db.session.scalars(
+        sa.select(User).where(User.role == Role.TRAINER, User.active.is_(True)).order_by(User.full_name)
+    )
+    form.user.choices = [SelectChoice(u.id, f"{u.full_name} ({u.email})") for u in trainers]
 
 
 def _catalogue_choices(form) -> None:
@@ -177,13 +194,9 @@ def course(slug: str):
         except DraftError as error:
             flash(str(error), "error")
         problems = drafts.problems(draft)
-    trainers = []
-    if policy.can(current_user, "course.assign_authors"):
-        trainers = db.session.scalars(
-            sa.select(User).where(User.role == Role.TRAINER, User.active.is_(True)).order_by(User.full_name)
-        ).all()
     author_form = AuthorForm()
-    author_form.user.choices = [SelectChoice(u.id, f"{u.full_name} ({u.email})") for u in trainers]
+    if policy.can(current_user, "course.assign_authors"):
+        _trainer_choices(author_form)
     return render_template(
         "authoring/course.html",
         slug=slug,
@@ -205,11 +218,7 @@ def course(slug: str):
 @login_required
 @saving
 def start(slug: str):
-    editable(slug)
-    published = course_or_none(slug)
-    if published is None:
-        abort(404)
-    drafts.start_draft(published, current_user)
+    drafts.start_draft(published_or_404(slug), current_user)
     flash(
         _("Draft started from the published version. Learners see the published course until you publish."), "success"
     )
@@ -321,10 +330,7 @@ def discard(slug: str):
 def assign_author(slug: str):
     policy.authorize("course.assign_authors", slug)
     form = AuthorForm()
-    form.user.choices = [
-        SelectChoice(u.id, u.full_name)
-        for u in db.session.scalars(sa.select(User).where(User.role == Role.TRAINER, User.active.is_(True)))
-    ]
+    _trainer_choices(form)
     if form.validate_on_submit():
         drafts.add_author(slug, db.session.get(User, form.user.data), assigned_by=current_user)
         db.session.commit()

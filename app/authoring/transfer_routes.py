@@ -7,7 +7,7 @@ import refuses and why is in transfer.py.
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from app import policy
 from app.authoring import uploads
 from app.authoring.drafts import DraftError
 from app.authoring.forms import ImportForm
-from app.authoring.routes import bp, course_or_none, editable
+from app.authoring.routes import bp, published_or_404
 from app.authoring.transfer import ExportError, export_files, import_zip, zip_bytes
 from app.content.sync import ContentError
 from app.extensions import db
@@ -25,10 +25,7 @@ from app.extensions import db
 @login_required
 def export(slug: str):
     """The course as last published, in the content format (with what it needs to sync on its own)."""
-    editable(slug)
-    published = course_or_none(slug)
-    if published is None:
-        abort(404)
+    published = published_or_404(slug)
     try:
         data = zip_bytes(export_files(published))
     except ExportError as error:
