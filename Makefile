@@ -1,6 +1,9 @@
 # Customs Data Academy — the README's commands.
-#   make run    set up everything and serve http://127.0.0.1:5000 with SQLite and demo data
+#   make run    set up everything and serve http://127.0.0.1:5000 with SQLite and demo data (PORT=5101: another port)
 #   make test   install what the tests need and run them
+# Each first checks the machine (scripts/check_system.py): Python, venv, Pango, HarfBuzz's subsetter,
+# fonts, chromium for the tests, wrk for the benchmark; it installs what is missing with apt-get
+# when run as root, or stops with the command to run.
 #   make lint   ruff check and format check
 #   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; see bench/README.md)
 PYTHON ?= python3
@@ -10,10 +13,12 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db fonts messages bench
+.PHONY: run test lint format setup clean-db fonts messages bench check-run check-test check-bench
+
+check-run check-test check-bench: check-%:
+	@$(PYTHON) scripts/check_system.py $* --venv $(VENV)
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -26,16 +31,22 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app requirements-dev.txt $(wildcard r
 	$(BIN)/pip install --quiet -r requirements-dev.txt $(if $(wildcard requirements-notebooks.txt),-r requirements-notebooks.txt)
 	touch $@
 
-setup: $(VENV)/.installed-app
+# flask run serves FLASK_RUN_HOST:FLASK_RUN_PORT, and the app's links (mails, QR codes, calendar
+# files) point there too unless PUBLIC_URL says otherwise (app/config.py). setup gets them as well:
+# the demo's certificates are printed with their QR code.
+setup run: export FLASK_RUN_HOST = $(HOST)
+setup run: export FLASK_RUN_PORT = $(PORT)
+
+setup: check-run $(VENV)/.installed-app
 	$(FLASK) db upgrade
 	$(FLASK) content sync
 	$(FLASK) demo
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl+C"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) run
 
-test: $(VENV)/.installed-dev
+test: check-test $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -52,12 +63,9 @@ clean-db:
 fonts:
 	$(BIN)/python certificates/make_fonts.py
 
-# The benchmark needs wrk (Debian's package): installed here when missing and we are root.
+# The benchmark also needs wrk (Debian's package), which check-bench installs or asks for.
 SIZE ?= S
-bench: $(VENV)/.installed-app
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
-	  else echo "wrk is missing: run 'sudo apt-get install wrk', then make bench again." >&2; exit 1; fi; }
+bench: check-bench $(VENV)/.installed-app
 	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
 # Extract the strings marked for translation into translations/messages.pot (English is the source).

@@ -40,6 +40,22 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return path.read_text().strip()
 
 
+def _public_url() -> str:
+    """The base of links that leave the page: mails, calendar files, QR codes, credentials.
+
+    PUBLIC_URL when set (a deployment sets it: it is never taken from a request's Host header).
+    Otherwise the address `flask run` serves, FLASK_RUN_HOST and FLASK_RUN_PORT, which `make run`
+    sets from HOST and PORT: `make run PORT=5101` mails links to port 5101.
+    """
+    url = os.environ.get("PUBLIC_URL", "").strip()
+    if url:
+        return url.rstrip("/")
+    host = os.environ.get("FLASK_RUN_HOST", "").strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # noqa: S104 (served on every interface: this machine's own address is one)
+        host = "127.0.0.1"
+    return f"http://{host}:{os.environ.get('FLASK_RUN_PORT', '').strip() or 5000}"
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -62,7 +78,7 @@ def from_environment(instance_path: Path) -> dict:
         "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content"),
         # The Open Badges signing key: instance/ by default; several hosts must share one.
         "CREDENTIAL_KEY_DIR": os.environ.get("CREDENTIAL_KEY_DIR") or None,
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": _public_url(),
         # Mail: with no MAIL_SERVER the messages are written to the log (local runs only).
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 587),
