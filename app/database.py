@@ -1,9 +1,32 @@
-"""Connection settings that must hold for every database connection."""
+"""Connection settings that must hold for every database connection, and how requests write.
 
+How a request writes, safely when many arrive at once (SQLite and PostgreSQL alike):
+
+- A POST, PUT, PATCH or DELETE changes things: on SQLite its transaction takes the write lock
+  when it begins (BEGIN IMMEDIATE), so requests that read and then write take turns.
+- A GET reads, without the lock (WAL: readers never wait for writers). A GET that must also
+  write (a lesson records where the learner will resume, an overdue attempt is closed, a
+  certificate's PDF is noted at its first download) does that write in `write_transaction()`:
+  its read ends, and the write runs in a short transaction of its own that takes the lock first
+  and re-reads what it changes. Writing in the GET's read transaction instead fails at once with
+  "database is locked" whenever another request wrote since the GET began: SQLite cannot wait
+  for a lock that would let it write over data it did not see. 32 learners opening new lessons
+  at the same moment made 6 such errors.
+- A GET that writes outside `write_transaction()` on SQLite is a mistake: the tests fail on it
+  (TESTING), a running site logs it.
+
+On PostgreSQL the same code holds: the short transaction sees the latest rows, and inserts that
+two tabs may race on are written "on conflict do nothing".
+"""
+
+import contextlib
+import contextvars
+import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -14,6 +37,33 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 BUSY_TIMEOUT_MS = 10_000
 #: How often a request waiting for the write lock asks for it again.
 WRITE_LOCK_POLL_SECONDS = 0.0005
+#: Set inside write_transaction(): the transaction that begins there takes the write lock.
+_writing = contextvars.ContextVar("writing", default=False)
+#: On the DBAPI connection's info: whether its current SQLite transaction holds the write lock.
+_HOLDS_WRITE_LOCK = "academy_holds_write_lock"
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run a GET's writes in a short transaction of their own that takes the write lock first; commit it.
+
+    What the GET read is committed away (a GET has nothing pending) and expires; what the block
+    changes is read again inside it, under the lock. See this module's docstring for why.
+    """
+    from app.extensions import db
+
+    db.session.commit()
+    token = _writing.set(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _writing.reset(token)
 
 
 @event.listens_for(Engine, "connect")
@@ -43,10 +93,32 @@ def _sqlite_begin(connection) -> None:
     """
     if connection.dialect.name != "sqlite":
         return
-    if has_request_context() and request.method in WRITE_METHODS:
+    immediate = _writing.get() or (has_request_context() and request.method in WRITE_METHODS)
+    if immediate:
         _begin_immediate(connection.connection.driver_connection)
     else:
         connection.exec_driver_sql("BEGIN")
+    connection.info[_HOLDS_WRITE_LOCK] = immediate
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_without_lock(connection, _cursor, statement, _parameters, context, _executemany) -> None:
+    """A request that writes in a transaction begun without the write lock: refused in tests, logged live."""
+    if (
+        context is None
+        or not (context.isinsert or context.isupdate or context.isdelete)
+        or connection.info.get(_HOLDS_WRITE_LOCK, True)
+        or connection.dialect.name != "sqlite"
+        or not has_request_context()
+    ):
+        return
+    problem = (
+        f"{request.method} {request.path} writes in a transaction begun without SQLite's write lock "
+        f"({' '.join(statement.split()[:3])} …): put the write in app.database.write_transaction()"
+    )
+    if current_app.testing:
+        raise RuntimeError(problem)
+    logger.warning(problem)
 
 
 def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:

@@ -14,6 +14,7 @@ from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
 from app.courses import services as courses
 from app.courses import structure
+from app.database import write_transaction
 from app.extensions import db
 
 bp = Blueprint("assessments", __name__, template_folder="templates")
@@ -33,10 +34,12 @@ def _assessment_or_404(slug: str, assessment_slug: str):
 def overview(slug: str, assessment_slug: str):
     course, assessment = _assessment_or_404(slug, assessment_slug)
     attempts = services.attempts_of(current_user, assessment)
-    # Commit only what closing expired attempts changed: a commit expires everything loaded, and the
-    # page would read the user, course and assessment again (three statements on every view).
-    if [attempt for attempt in attempts if services.close_if_expired(attempt)]:
-        db.session.commit()
+    # Write only when an attempt is overdue: a commit expires everything loaded, and the page
+    # would read the user, course and assessment again (three statements on every view).
+    if any(services.overdue(attempt) for attempt in attempts):
+        with write_transaction():  # a GET that writes: see app/database.py
+            for attempt in attempts:
+                services.close_if_expired(attempt)
     return render_template(
         "assessments/overview.html",
         course=course,
@@ -77,8 +80,9 @@ def _attempt_or_404(attempt_id: int, action: str, lock: bool = False) -> Attempt
 @login_required
 def attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer")
-    if services.close_if_expired(attempt):
-        db.session.commit()
+    if services.overdue(attempt):
+        with write_transaction():  # a GET that writes: see app/database.py
+            services.close_if_expired(attempt)
         flash(_("The time limit has passed: your attempt was submitted with the answers you had saved."), "info")
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))

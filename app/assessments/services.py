@@ -256,9 +256,14 @@ def submit(attempt: Attempt, form: MultiDict | None = None) -> bool:
     return True
 
 
+def overdue(attempt: Attempt) -> bool:
+    """Whether the attempt is still open although its time (and the grace) has run out."""
+    return attempt.status == OPEN and attempt.deadline is not None and utcnow() > attempt.deadline + GRACE
+
+
 def close_if_expired(attempt: Attempt) -> bool:
     """Close and grade an open attempt whose time has run out (with what was saved)."""
-    if attempt.status != OPEN or attempt.deadline is None or utcnow() <= attempt.deadline + GRACE:
+    if not overdue(attempt):
         return False
     if _claim(attempt, EXPIRED):
         _grade(attempt)

@@ -18,6 +18,7 @@ from app.courses import services as courses
 from app.courses import structure
 from app.courses.models import Course, Enrolment
 from app.courses.structure import CourseView
+from app.database import write_transaction
 from app.extensions import db
 from app.storage import write_atomically
 
@@ -76,8 +77,9 @@ def ensure_pdf(certificate: Certificate) -> Path:
     """The stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
     path = storage_path(certificate)
     if not path.is_file() or not certificate.pdf_sha256:
-        certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))
-        db.session.commit()
+        sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))
+        with write_transaction():  # a download is a GET that writes: see app/database.py
+            certificate.pdf_sha256 = sha256
     return path
 
 

@@ -15,6 +15,7 @@ from app.content.sync import download_type, stored_path
 from app.core.pages import kept_page
 from app.courses import lesson_page, services, structure
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
+from app.database import write_transaction
 from app.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -129,8 +130,9 @@ def lesson(slug: str, lesson_slug: str):
         flash(_("Enrol in the course to open its lessons."), "info")
         return redirect(url_for("courses.course", slug=slug))
     page = lesson_page.render(course, lesson, standing)
-    if standing is not None and services.open_lesson(current_user.id, standing, lesson.id):
-        db.session.commit()
+    if standing is not None and services.opens_anew(standing, lesson.id):
+        with write_transaction():  # a GET that writes: see app/database.py
+            services.open_lesson(current_user.id, standing.enrolment_id, lesson.id)
     return page
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, utcnow
@@ -273,21 +274,24 @@ def standing_in(user_id: int, course_id: int) -> Standing | None:
     )
 
 
-def open_lesson(user_id: int, standing: Standing, lesson_id: int) -> bool:
+def opens_anew(standing: Standing, lesson_id: int) -> bool:
+    """Whether opening the lesson changes anything: a first visit or a new resume point (a repeat writes nothing)."""
+    return lesson_id not in standing.opened or standing.last_lesson_id != lesson_id
+
+
+def open_lesson(user_id: int, enrolment_id: int, lesson_id: int) -> None:
     """Note that the learner opened the lesson (the first time is kept) and resume here next time.
 
-    Returns whether anything changed: a repeat visit writes nothing.
+    Written whatever the page read a moment ago, so two tabs opening the lesson at once are both
+    fine: the first visit is recorded once (the second insert does nothing), on SQLite and PostgreSQL.
     """
-    changed = False
-    if lesson_id not in standing.opened:
-        db.session.add(LessonProgress(user_id=user_id, lesson_id=lesson_id))
-        changed = True
-    if standing.last_lesson_id != lesson_id:
-        db.session.execute(
-            sa.update(Enrolment).where(Enrolment.id == standing.enrolment_id).values(last_lesson_id=lesson_id)
-        )
-        changed = True
-    return changed
+    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
+    db.session.execute(
+        insert(LessonProgress)
+        .values(user_id=user_id, lesson_id=lesson_id)
+        .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
+    )
+    db.session.execute(sa.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
 
 
 def complete_lesson(user: User, enrolment: Enrolment, lesson: Lesson) -> bool:
