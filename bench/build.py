@@ -58,6 +58,8 @@ FACTORS = {"S": 0.01, "M": 0.1, "L": 1.0}
 PASSWORD = "bench-password-2026"  # noqa: S105 (synthetic accounts on a throwaway database)
 DOMAIN = "bench.test"
 PAGE_LEARNERS = 32
+#: Learners enrolled in COURSE who have opened none of its lessons: run.py's "first visits" crowd.
+FIRST_VISIT_LEARNERS = 32
 COURSE = "customs-data-foundations"  # the lesson page, the exam spike and the stored certificate
 ISSUER = "Customs Data Academy"
 #: The page learners' history: (course slug, lessons completed or "all", attempts failed, passed).
@@ -602,6 +604,19 @@ class Academy:
             self.history(user_id, per_learner, in_progress_lessons)
         for index in range(wanted["projects"]):
             self.project(index, administrations, staff, featured=index == 0)
+        # Made last, so that the academy before them is the one earlier runs measured.
+        for number in range(1, FIRST_VISIT_LEARNERS + 1):
+            email, name = f"bench.first.{number:02d}@{DOMAIN}", f"First Visit Learner {number:02d}"
+            self.rows.add(
+                "enrolments",
+                id=self.ids("enrolments"),
+                user_id=self.user(email, name, "learner", first),
+                course_id=self.courses[COURSE]["id"],
+                enrolled_at=self.now - timedelta(days=1),
+                completed_at=None,
+                last_lesson_id=None,
+                lessons_completed=0,
+            )
         assessment = self.courses[COURSE]["assessment"]
         notebook = next(lesson for lesson in self.courses[COURSE]["lessons"] if lesson["kind"] == "notebook")
         return {
@@ -611,7 +626,9 @@ class Academy:
             "directorate": f"bench.directorate@{DOMAIN}",
             "counter": f"bench.counter@{DOMAIN}",
             "spike_learners": [f"bench.exam.{n:04d}@{DOMAIN}" for n in range(1, self.spike + 1)],
+            "first_visit_learners": [f"bench.first.{n:02d}@{DOMAIN}" for n in range(1, FIRST_VISIT_LEARNERS + 1)],
             "course": COURSE,
+            "lessons": [lesson["slug"] for lesson in self.courses[COURSE]["lessons"]],
             "notebook_lesson": notebook["slug"],
             "assessment": assessment["slug"],
             "project": "BENCH-001",

@@ -10,8 +10,9 @@ Steps: migrations, `content sync` (cold, timed), the synthetic academy (bench/bu
 same sync again (no change, timed), a certificate's first render in a fresh process
 (bench/certs.py), the SQL statements of each request (bench/count.py, here and on a size S
 academy), then gunicorn (2 workers, production settings, rate limits off) on 127.0.0.1 driven
-by wrk through the pages, and an exam spike by many concurrent Python clients. Every process it
-starts is stopped at the end, also on Ctrl+C or an error.
+by wrk through the pages, a crowd opening new lessons at the same instant (first visits, which
+write), and an exam spike by many concurrent Python clients. Every process it starts is stopped
+at the end, also on Ctrl+C or an error.
 """
 
 from __future__ import annotations
@@ -345,7 +346,7 @@ class Bench:
         self.results["sql_statements"] = counts
 
     def serve(self) -> None:
-        self.port = free_port()
+        self.port = int(os.environ.get("BENCH_PORT") or 0) or free_port()  # a port of one's own on a shared machine
         env = self.env(self.url, self.storage, self.port)
         gunicorn = str(Path(PYTHON).with_name("gunicorn"))
         command = [gunicorn, "--workers", str(WORKERS), "--bind", f"{HOST}:{self.port}", "--timeout", "120", "wsgi:app"]
@@ -373,7 +374,9 @@ class Bench:
             session.login(email, password)
             return session
 
+        first_visitors = self.facts["first_visit_learners"]
         everyone = self.facts["page_learners"] + [self.facts["directorate"]] + self.facts["spike_learners"]
+        everyone += first_visitors
         log(f"logging in {len(everyone)} accounts through the login form")
         started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
@@ -382,6 +385,7 @@ class Bench:
         self.learners = [sessions[e] for e in self.facts["page_learners"]]
         self.director = sessions[self.facts["directorate"]]
         self.spike_sessions = [sessions[e] for e in self.facts["spike_learners"]]
+        self.first_visit_sessions = [sessions[e] for e in first_visitors]
 
     def wrk(self, name: str, path: str, sessions: list[Session], connections: int, duration: float) -> dict:
         # Check the page answers 200 for every session (this also warms up the workers and makes
@@ -439,6 +443,89 @@ class Bench:
         for scenario in self.results["scenarios"]:
             scenario["ratio_to_healthz"] = round(scenario["rps"] / baseline, 3) if baseline else None
         self.results["memory_after_pages_mb"] = {str(pid): rss_mb(pid) for pid in children(self.gunicorn.pid)}
+
+    def first_visits(self) -> None:
+        """A crowd opening new lessons at once: every visit writes (the first visit, a new resume point).
+
+        The learners, enrolled in the course with no lesson opened, open its first lesson at the same
+        instant, then its second together, and so on. Each visit must answer 200 and be kept.
+        """
+        facts = self.facts
+        sessions, lessons = self.first_visit_sessions, facts["lessons"]
+        lock = threading.Lock()
+        timings: list[float] = []
+        problems: list[str] = []
+
+        def visit(session: Session, path: str, barrier: threading.Barrier) -> None:
+            barrier.wait()
+            try:
+                reply = session.get(path)
+            except Exception as error:  # noqa: BLE001 (a refused connection, a timeout: an error to count)
+                with lock:
+                    problems.append(f"{type(error).__name__}: {error}")
+                return
+            with lock:
+                timings.append(reply.seconds)
+                if reply.status != 200:
+                    problems.append(f"{path}: HTTP {reply.status}")
+
+        log(f"first visits: {len(sessions)} learners open each of {len(lessons)} lessons at the same instant")
+        workers = children(self.gunicorn.pid)
+        cpu = cpu_seconds(workers)
+        started = time.perf_counter()
+        for slug in lessons:
+            barrier = threading.Barrier(len(sessions))
+            path = f"/courses/{facts['course']}/lessons/{slug}"
+            threads = [threading.Thread(target=visit, args=(s, path, barrier), daemon=True) for s in sessions]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=120)
+        seconds = time.perf_counter() - started
+        cpu = cpu_seconds(workers) - cpu
+        kept, resumed = self.first_visits_kept(facts["first_visit_learners"], facts["course"], lessons[-1])
+        expected = len(sessions) * len(lessons)
+        self.results["first_visits"] = {
+            "learners": len(sessions),
+            "lessons": len(lessons),
+            "requests": len(timings),
+            "rps": round(len(timings) / seconds, 1),
+            "p50_ms": ms(percentile(timings, 50)),
+            "p95_ms": ms(percentile(timings, 95)),
+            "max_ms": ms(max(timings) if timings else None),
+            "errors": len(problems) + (expected - kept) + (len(sessions) - resumed),
+            "visits_kept": f"{kept} of {expected}",
+            "resume_points_kept": f"{resumed} of {len(sessions)}",
+            "cpu_ms_per_request": round(1000 * cpu / max(1, len(timings)), 2),
+            "error_samples": sorted(set(problems))[:10],
+        }
+
+    def first_visits_kept(self, emails: list[str], course: str, last_lesson: str) -> tuple[int, int]:
+        """(lessons recorded as opened by these learners, learners whose resume point is the last lesson)."""
+        import sqlalchemy as sa
+
+        engine = self._engine()
+        parameters = {"emails": emails, "course": course, "lesson": last_lesson}
+        expanding = sa.bindparam("emails", expanding=True)
+        with engine.connect() as conn:
+            kept = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM lesson_progress "
+                    "WHERE user_id IN (SELECT id FROM users WHERE email IN :emails)"
+                ).bindparams(expanding),
+                parameters,
+            ).scalar()
+            resumed = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM enrolments e JOIN courses c ON c.id = e.course_id "
+                    "JOIN lessons l ON l.id = e.last_lesson_id "
+                    "WHERE e.user_id IN (SELECT id FROM users WHERE email IN :emails) "
+                    "AND c.slug = :course AND c.retired_at IS NULL AND l.slug = :lesson"
+                ).bindparams(expanding),
+                parameters,
+            ).scalar()
+        engine.dispose()
+        return kept, resumed
 
     def exam_spike(self) -> None:
         facts, key = self.facts, self.facts["answer_key"]
@@ -681,6 +768,9 @@ class Bench:
                 target(f"{name} p95 < 150 ms at 8 connections", f"{p95} ms", p95 < 150)
         errors = sum(s["errors"] for s in scenarios.values())
         target("no errors under load (pages)", errors, errors == 0, at_l=False)
+        visits = r.get("first_visits")
+        if visits:
+            target("first visits, many learners at once: 0 errors", visits["errors"], visits["errors"] == 0, False)
         spike = r.get("exam_spike")
         if spike:
             target("exam spike: 0 errors", spike["errors"], spike["errors"] == 0, at_l=False)
@@ -758,6 +848,18 @@ class Bench:
                 f"{s['errors']:>6} {_cell(here.get(s['name'])):>8} {_cell(reference.get(s['name'])):>8} "
                 f"{s['ratio_to_healthz']:>9.2f} {s['cpu_ms_per_request']:>7.1f}"
             )
+        visits = r.get("first_visits")
+        if visits:
+            name = f"first visits ({visits['learners']} at once)"
+            lines.append(
+                f"{name:<32} {visits['learners']:>5} {visits['rps']:>8.1f} {visits['p50_ms']:>8.1f} "
+                f"{visits['p95_ms']:>8.1f} {visits['errors']:>6} {'':>8} {'':>8} {'':>9} "
+                f"{visits['cpu_ms_per_request']:>7.1f}"
+            )
+            lines.append(
+                f"  {visits['learners']} learners × {visits['lessons']} lessons, each opened by all at the same "
+                f"instant: visits kept {visits['visits_kept']}, resume points {visits['resume_points_kept']}"
+            )
         spike = r.get("exam_spike")
         if spike:
             lines.append(
@@ -827,6 +929,7 @@ class Bench:
             self.serve()
             self.login_everyone()
             self.pages()
+            self.first_visits()
             self.exam_spike()
             self.memory()
         finally:
