@@ -1,4 +1,4 @@
-"""The README's two commands on a fresh machine: what they check first, and `make run PORT=…`'s links.
+"""The README's two commands on a fresh machine: what they check first, and where links point.
 
 A missing system library is simulated (scripts/check_system.py reads CHECK_SYSTEM_PRETEND_MISSING
 and CHECK_SYSTEM_PRETEND_NOT_ROOT): nothing is removed from this machine.
@@ -6,24 +6,15 @@ and CHECK_SYSTEM_PRETEND_NOT_ROOT): nothing is removed from this machine.
 
 from __future__ import annotations
 
-import http.cookiejar
-import io
 import os
-import re
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT / "scripts" / "check_system.py"
-DEMO_PASSWORD = "academy-demo-2026"
 # Never reinstall the (possibly shared) virtualenv from a test: it is there, the test suite runs in it.
 KEEP_VENV = ["-o", ".venv/.installed-app", "-o", ".venv/.installed-dev"]
 
@@ -100,92 +91,6 @@ def test_this_machine_has_what_make_test_needs():
     """Does the check pass, silently, on a machine that has every library (this one, or CI after installing)?"""
     result = _check("test", env={})
     assert (result.returncode, result.stderr) == (0, "")
-
-
-# make run PORT=… ----------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class _Visitor:
-    """A browser's cookies and forms over plain HTTP, enough to log in and ask for a reset link."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def get(self, path: str) -> bytes:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.read()
-
-    def post_form(self, path: str, fields: dict) -> bytes:
-        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', self.get(path)).group(1).decode()
-        data = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
-        with self.opener.open(self.base + path, data=data, timeout=30) as response:
-            return response.read()
-
-
-def _wait_for(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"make run stopped: {log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"make run did not serve {base} within two minutes: {log.read_text()[-2000:]}")
-
-
-@pytest.fixture
-def served_on_another_port(tmp_path):
-    """`make run PORT=…` on a free port, with its own database and storage; yields its address and log."""
-    port = _free_port()
-    log = tmp_path / "make-run.log"
-    env = {k: v for k, v in os.environ.items() if k not in {"PUBLIC_URL", "FLASK_RUN_HOST", "FLASK_RUN_PORT"}}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'academy.sqlite'}", STORAGE_DIR=str(tmp_path / "storage"))
-    env.pop("MAIL_SERVER", None)
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            ["make", "--no-print-directory", *KEEP_VENV, "run", f"PORT={port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # make and flask in a group of their own, stopped together
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base, server, log)
-        yield base, log
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def test_make_run_on_another_port_links_to_that_port(served_on_another_port):
-    """With `make run PORT=…`, do the reset mail, the certificate's QR address and the calendar point at that port?"""
-    base, log = served_on_another_port
-    visitor = _Visitor(base)
-    visitor.post_form("/password/forgot", {"email": "learner@academy.test"})
-    time.sleep(0.5)  # the log line is written by the server process
-    assert re.search(re.escape(base) + r"/password/reset/\S+", log.read_text()), log.read_text()[-2000:]
-
-    visitor.post_form("/login", {"email": "learner@academy.test", "password": DEMO_PASSWORD})
-    code = re.search(rb"/certificates/([A-Z0-9-]+)\.pdf", visitor.get("/certificates")).group(1).decode()
-    from pypdf import PdfReader
-
-    printed = PdfReader(io.BytesIO(visitor.get(f"/certificates/{code}.pdf"))).pages[0].extract_text()
-    assert f"{base}/verify/{code}" in printed.replace("\n", "")
-
-    workshop = re.search(rb'href="/workshops/(\d+)"', visitor.get("/workshops")).group(1).decode()
-    calendar = visitor.get(f"/workshops/{workshop}/calendar.ics").decode()
-    assert f"URL:{base}/workshops/{workshop}" in calendar
 
 
 @pytest.mark.parametrize(
