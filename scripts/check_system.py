@@ -91,7 +91,7 @@ def missing_packages(command, venv_dir):
 
 def _apt_install(packages):
     """Install with apt-get; on failure (a stale package list) update and try once more."""
-    install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    install = ["apt-get", "install", "-y", "-qq", *packages]
     environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     if subprocess.call(install, env=environment) == 0:
         return True
