@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 
 from app import policy
 from app.auth.models import Role, User
+from app.assessments import services as assessment_services
 from app.authoring import drafts, editing, questions
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
@@ -30,7 +31,7 @@ from app.authoring.forms import (
 )
 from app.authoring.models import CourseAuthor, CourseDraft
 from app.content.sync import ContentError
-from app.courses.models import Course, Tier, Track
+from app.courses.models import Course, CourseVersion, Tier, Track
 from app.extensions import db
 
 bp = Blueprint("authoring", __name__, template_folder="templates", url_prefix="/author")
@@ -145,11 +146,17 @@ def courses():
         )
     listed = [c for c in all_courses if mine is None or c.slug in mine]
     new_drafts = [d for slug, d in all_drafts.items() if d.course_id is None and (mine is None or slug in mine)]
+    revisions = dict(
+        db.session.execute(
+            sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number)).group_by(CourseVersion.course_id)
+        ).all()
+    )
     return render_template(
         "authoring/courses.html",
         courses=listed,
         drafts=all_drafts,
-        new_drafts=new_drafts,
+        revisions=revisions,
+        new_drafts=[(d, draft_title(d)) for d in new_drafts],
         may_import=policy.can(current_user, "course.import"),
     )
 
@@ -197,21 +204,48 @@ def course(slug: str):
     author_form = AuthorForm()
     if policy.can(current_user, "course.assign_authors"):
         _trainer_choices(author_form)
+    versions = drafts.versions_of(published) if published else []
+    track_titles, tier_titles = catalogue_titles()
     return render_template(
         "authoring/course.html",
         slug=slug,
         published=published,
+        latest=versions[0] if versions else None,
         draft=draft,
         document=document,
         problems=problems,
         assessments=[found.document for found in questions.assessments_of(draft, document)] if document else [],
-        versions=drafts.versions_of(published) if published else [],
+        results=assessment_services.assessments_of(published) if published else [],
+        versions=versions,
         authors=drafts.authors_of(slug),
         author_form=author_form,
+        track_titles=track_titles,
+        tier_titles=tier_titles,
+        course_titles=course_titles(document.get("prerequisites") or []) if document else {},
         module_form=ModuleForm(formdata=None, revision=draft.revision if draft else 0),
-        publish_form=PublishForm(formdata=None, revision=draft.revision if draft else 0),
+        publish_form=publish_form(draft, document),
         revision_form=DraftForm(formdata=None, revision=draft.revision if draft else 0),
     )
+
+
+def catalogue_titles() -> tuple[dict[str, str], dict[str, str]]:
+    """Tracks' and tiers' titles by short name: the editor shows titles, course.yml holds short names."""
+    tracks = dict(db.session.execute(sa.select(Track.slug, Track.title)).all())
+    tiers = dict(db.session.execute(sa.select(Tier.slug, Tier.title)).all())
+    return tracks, tiers
+
+
+def course_titles(slugs: list[str]) -> dict[str, str]:
+    """Published courses' titles by short name (a course's prerequisites, as course.yml names them)."""
+    if not slugs:
+        return {}
+    return dict(db.session.execute(sa.select(Course.slug, Course.title).where(Course.slug.in_(slugs))).all())
+
+
+def publish_form(draft: CourseDraft | None, document: dict | None) -> PublishForm:
+    """The publish form, suggesting the next minor version label beside the draft's current one."""
+    current = str((document or {}).get("version") or "")
+    return PublishForm(formdata=None, revision=draft.revision if draft else 0, label=drafts.next_label(current))
 
 
 @bp.post("/<slug>/draft")
@@ -302,12 +336,49 @@ def publish(slug: str):
     draft = draft_or_gone(slug)
     form = PublishForm()
     if not form.validate_on_submit():
-        raise DraftError(_("The page is out of date: reload it."))
-    if drafts.publish(draft, form.base_revision, current_user, (form.note.data or "").strip()):
-        flash(_("Published. Learners see the new version now, and keep their progress."), "success")
+        if form.revision.errors or not form.errors:
+            raise DraftError(_("The page is out of date: reload it."))
+        raise DraftError(" ".join(str(error) for errors in form.errors.values() for error in errors))
+    revision = form.base_revision
+    if form.new_label is not None:
+        revision = drafts.relabel(draft, revision, current_user, form.new_label)
+    if drafts.publish(draft, revision, current_user, (form.note.data or "").strip()):
+        version = drafts.latest_version(course_or_none(slug))
+        flash(
+            _(
+                "Published as version %(label)s (revision %(number)d). Learners see it now, and keep their progress.",
+                label=version.label,
+                number=version.number,
+            ),
+            "success",
+        )
     else:
         flash(_("The draft held no change, so no new version was published; the draft is closed."), "success")
     return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.get("/<slug>/discard")
+@login_required
+def confirm_discard(slug: str):
+    """Discarding cannot be undone: this page says what is lost and asks, without needing JavaScript."""
+    draft = draft_or_404(slug)
+    published = course_or_none(slug)
+    return render_template(
+        "authoring/discard.html",
+        draft=draft,
+        published=published,
+        latest=drafts.latest_version(published) if published else None,
+        title=(published.title if published else None) or draft_title(draft),
+        form=DraftForm(formdata=None, revision=draft.revision),
+    )
+
+
+def draft_title(draft: CourseDraft) -> str:
+    """The title a draft gives its course, for pages that name it (its short name if course.yml is broken)."""
+    try:
+        return str(drafts.manifest(draft).get("title") or draft.slug)
+    except DraftError:
+        return draft.slug
 
 
 @bp.post("/<slug>/discard")
