@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import policy
-from app.auth.models import Role, User
 from app.assessments import services as assessment_services
+from app.auth.models import Role, User
 from app.authoring import drafts, editing, questions
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
