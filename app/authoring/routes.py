@@ -13,6 +13,7 @@ import functools
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -30,6 +31,7 @@ from app.authoring.forms import (
     PublishForm,
 )
 from app.authoring.models import CourseAuthor, CourseDraft
+from app.authoring.problems import explain
 from app.content.sync import ContentError
 from app.courses.models import Course, CourseVersion, Tier, Track
 from app.extensions import db
@@ -87,7 +89,7 @@ def saving(view):
             result = view(slug, *args, **kwargs)
         except ContentError as error:
             db.session.rollback()
-            flash_problems(error.problems)
+            flash_problems(slug, error.problems)
             return back(slug)
         except DraftError as error:
             db.session.rollback()
@@ -99,11 +101,23 @@ def saving(view):
     return run
 
 
-def flash_problems(problems) -> None:
-    shown = problems[:20]
+def flash_problems(slug: str, problems) -> None:
+    shown = [explain(problem, slug, draft_document(slug)) for problem in problems[:20]]
     more = len(problems) - len(shown)
     lines = [str(problem) for problem in shown] + ([_("…and %(count)d more.", count=more)] if more else [])
-    flash(_("Nothing was published: %(count)d problem(s).", count=len(problems)) + "\n" + "\n".join(lines), "error")
+    summary = ngettext(
+        "Nothing was published: %(num)d problem.", "Nothing was published: %(num)d problems.", len(problems)
+    )
+    flash(summary + "\n" + "\n".join(lines), "error")
+
+
+def draft_document(slug: str) -> dict | None:
+    """The draft's course.yml, to name modules in messages; None when there is no readable one."""
+    draft = drafts.draft_of(slug)
+    try:
+        return drafts.manifest(draft) if draft is not None else None
+    except DraftError:
+        return None
 
 
 def back(slug: str):
@@ -200,7 +214,7 @@ def course(slug: str):
             document = drafts.manifest(draft)
         except DraftError as error:
             flash(str(error), "error")
-        problems = drafts.problems(draft)
+        problems = [explain(problem, slug, document) for problem in drafts.problems(draft)]
     author_form = AuthorForm()
     if policy.can(current_user, "course.assign_authors"):
         _trainer_choices(author_form)

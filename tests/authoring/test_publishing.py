@@ -214,3 +214,30 @@ def test_the_editor_leads_a_trainer_to_each_assessments_item_analysis(client, ma
 def test_the_suggested_label_is_the_next_minor_version(label, suggested):
     """Is the label suggested on publishing the next minor version, and never longer than a label may be?"""
     assert drafts.next_label(label) == suggested
+
+
+def test_what_publishing_would_refuse_is_said_in_the_editors_words(client, editor):
+    """Is a module without lessons named by its title, in plain words, with the file and line beside it?"""
+    response = client.post(
+        "/author/new",
+        data={
+            "csrf_token": csrf_token(client, "/author/new"),
+            "title": "Post-clearance audit",
+            "track": "data-specialists",
+            "tier": "foundation",
+            "summary": "Selecting audits from declarations.",
+        },
+    )
+    page = response.headers["Location"]
+    html = client.get(page).get_data(as_text=True)
+    assert "The module “Module 1” has no lesson yet: add a lesson to it, or remove the module." in html
+    assert "(course.yml, line " in html
+    assert "List should have at least 1 item" not in html
+
+    refused = client.post(
+        f"{page}/publish",
+        data={"csrf_token": csrf_token(client, page), "revision": revision_on(client, page)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Nothing was published: 1 problem." in refused
+    assert refused.count("has no lesson yet") == 2  # in the message and in the list
