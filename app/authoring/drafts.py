@@ -10,6 +10,7 @@ only if nobody saved it since the page was opened.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import threading
 from collections import OrderedDict
@@ -99,8 +100,8 @@ def start_draft(course: Course, user: User) -> CourseDraft:
     if version is None:
         raise DraftError(
             _(
-                "This course has no stored source yet. Run `flask content sync` once so its files are kept, "
-                "then edit it."
+                "This course's files have not been kept yet, so it cannot be edited here. Ask an administrator to "
+                "load the curriculum again, then edit it."
             )
         )
     draft = CourseDraft(
@@ -317,6 +318,33 @@ def problems(draft: CourseDraft) -> list[Problem]:
             while len(_checked) > _CHECKS_KEPT:
                 _checked.popitem(last=False)
     return list(found)
+
+
+def next_label(label: str) -> str:
+    """The next minor version of a label, suggested when publishing: 1.0 → 1.1, 2 → 2.1, v1.9 → v1.10.
+
+    A label with no number gets no suggestion (it is returned as it is): the trainer types one.
+    """
+    leading = re.match(r"^(\D*)(\d+)(?:\.(\d+))?", label)
+    if leading is None:
+        return label
+    prefix, major, minor = leading.groups()
+    suggested = f"{prefix}{major}.{int(minor) + 1 if minor is not None else 1}"
+    return suggested if len(suggested) <= 20 else label
+
+
+def relabel(draft: CourseDraft, revision: int, user: User, label: str) -> int:
+    """Give the draft a new version label (course.yml's `version`) as its next revision; returns that revision.
+
+    Publishing calls it first, in the same transaction, so a refused publish keeps the old label too.
+    An unchanged label saves nothing.
+    """
+    document = manifest(draft)
+    if str(document.get("version", "")) == label:
+        return revision
+    document["version"] = label
+    save(draft, revision, user, {manifest_path(draft): dump_yaml(document)})
+    return revision + 1
 
 
 def publish(draft: CourseDraft, revision: int, user: User, note: str) -> bool:

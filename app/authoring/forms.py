@@ -8,6 +8,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -123,8 +124,28 @@ class AttachmentForm(DraftForm):
 
 
 class PublishForm(DraftForm):
+    """Publishing asks what changed and whether the version label learners and certificates show should change."""
+
     note = StringField(_l("What changed (for the version history)"), validators=[Optional(), Length(max=500)])
+    relabel = RadioField(
+        _l("Version label"),
+        choices=[SelectChoice("keep", _l("Keep the label")), SelectChoice("change", _l("Change it to"))],
+        default="keep",
+    )
+    label = StringField(
+        _l("New version label"),
+        validators=[Length(max=20, message=_l("A version label has at most 20 characters, such as 1.3."))],
+    )
     submit = SubmitField(_l("Publish"))
+
+    def validate_label(self, field) -> None:
+        if self.relabel.data == "change" and not (field.data or "").strip():
+            raise ValidationError(_l("Type the new version label, such as 1.3, or keep the current one."))
+
+    @property
+    def new_label(self) -> str | None:
+        """The label to publish under, or None to keep the draft's."""
+        return (self.label.data or "").strip() if self.relabel.data == "change" else None
 
 
 class ImportForm(FlaskForm):

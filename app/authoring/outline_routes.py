@@ -169,7 +169,7 @@ def new_lesson(slug: str):
         else:
             target = url_for("authoring.lesson", slug=slug, lesson=lesson["slug"])
             return save_files(draft, form.base_revision, document, _("Lesson added."), files, target)
-    return render_template("authoring/new_lesson.html", form=form, draft=draft)
+    return render_template("authoring/new_lesson.html", form=form, draft=draft, course_title=document.get("title"))
 
 
 @functools.lru_cache(maxsize=64)
@@ -236,6 +236,7 @@ def lesson(slug: str, lesson: str):
         "authoring/lesson.html",
         form=form,
         draft=draft,
+        course_title=document.get("title"),
         module=module,
         spec=spec,
         kind=kind,

@@ -13,10 +13,12 @@ import functools
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import policy
+from app.assessments import services as assessment_services
 from app.auth.models import Role, User
 from app.authoring import drafts, editing, questions
 from app.authoring.drafts import DraftError
@@ -29,8 +31,9 @@ from app.authoring.forms import (
     PublishForm,
 )
 from app.authoring.models import CourseAuthor, CourseDraft
+from app.authoring.problems import explain
 from app.content.sync import ContentError
-from app.courses.models import Course, Tier, Track
+from app.courses.models import Course, CourseVersion, Tier, Track
 from app.extensions import db
 
 bp = Blueprint("authoring", __name__, template_folder="templates", url_prefix="/author")
@@ -86,7 +89,7 @@ def saving(view):
             result = view(slug, *args, **kwargs)
         except ContentError as error:
             db.session.rollback()
-            flash_problems(error.problems)
+            flash_problems(slug, error.problems)
             return back(slug)
         except DraftError as error:
             db.session.rollback()
@@ -98,11 +101,23 @@ def saving(view):
     return run
 
 
-def flash_problems(problems) -> None:
-    shown = problems[:20]
+def flash_problems(slug: str, problems) -> None:
+    shown = [explain(problem, slug, draft_document(slug)) for problem in problems[:20]]
     more = len(problems) - len(shown)
     lines = [str(problem) for problem in shown] + ([_("…and %(count)d more.", count=more)] if more else [])
-    flash(_("Nothing was published: %(count)d problem(s).", count=len(problems)) + "\n" + "\n".join(lines), "error")
+    summary = ngettext(
+        "Nothing was published: %(num)d problem.", "Nothing was published: %(num)d problems.", len(problems)
+    )
+    flash(summary + "\n" + "\n".join(lines), "error")
+
+
+def draft_document(slug: str) -> dict | None:
+    """The draft's course.yml, to name modules in messages; None when there is no readable one."""
+    draft = drafts.draft_of(slug)
+    try:
+        return drafts.manifest(draft) if draft is not None else None
+    except DraftError:
+        return None
 
 
 def back(slug: str):
@@ -145,11 +160,17 @@ def courses():
         )
     listed = [c for c in all_courses if mine is None or c.slug in mine]
     new_drafts = [d for slug, d in all_drafts.items() if d.course_id is None and (mine is None or slug in mine)]
+    revisions = dict(
+        db.session.execute(
+            sa.select(CourseVersion.course_id, sa.func.max(CourseVersion.number)).group_by(CourseVersion.course_id)
+        ).all()
+    )
     return render_template(
         "authoring/courses.html",
         courses=listed,
         drafts=all_drafts,
-        new_drafts=new_drafts,
+        revisions=revisions,
+        new_drafts=[(d, draft_title(d)) for d in new_drafts],
         may_import=policy.can(current_user, "course.import"),
     )
 
@@ -193,25 +214,52 @@ def course(slug: str):
             document = drafts.manifest(draft)
         except DraftError as error:
             flash(str(error), "error")
-        problems = drafts.problems(draft)
+        problems = [explain(problem, slug, document) for problem in drafts.problems(draft)]
     author_form = AuthorForm()
     if policy.can(current_user, "course.assign_authors"):
         _trainer_choices(author_form)
+    versions = drafts.versions_of(published) if published else []
+    track_titles, tier_titles = catalogue_titles()
     return render_template(
         "authoring/course.html",
         slug=slug,
         published=published,
+        latest=versions[0] if versions else None,
         draft=draft,
         document=document,
         problems=problems,
         assessments=[found.document for found in questions.assessments_of(draft, document)] if document else [],
-        versions=drafts.versions_of(published) if published else [],
+        results=assessment_services.assessments_of(published) if published else [],
+        versions=versions,
         authors=drafts.authors_of(slug),
         author_form=author_form,
+        track_titles=track_titles,
+        tier_titles=tier_titles,
+        course_titles=course_titles(document.get("prerequisites") or []) if document else {},
         module_form=ModuleForm(formdata=None, revision=draft.revision if draft else 0),
-        publish_form=PublishForm(formdata=None, revision=draft.revision if draft else 0),
+        publish_form=publish_form(draft, document),
         revision_form=DraftForm(formdata=None, revision=draft.revision if draft else 0),
     )
+
+
+def catalogue_titles() -> tuple[dict[str, str], dict[str, str]]:
+    """Tracks' and tiers' titles by short name: the editor shows titles, course.yml holds short names."""
+    tracks = dict(db.session.execute(sa.select(Track.slug, Track.title)).all())
+    tiers = dict(db.session.execute(sa.select(Tier.slug, Tier.title)).all())
+    return tracks, tiers
+
+
+def course_titles(slugs: list[str]) -> dict[str, str]:
+    """Published courses' titles by short name (a course's prerequisites, as course.yml names them)."""
+    if not slugs:
+        return {}
+    return dict(db.session.execute(sa.select(Course.slug, Course.title).where(Course.slug.in_(slugs))).all())
+
+
+def publish_form(draft: CourseDraft | None, document: dict | None) -> PublishForm:
+    """The publish form, suggesting the next minor version label beside the draft's current one."""
+    current = str((document or {}).get("version") or "")
+    return PublishForm(formdata=None, revision=draft.revision if draft else 0, label=drafts.next_label(current))
 
 
 @bp.post("/<slug>/draft")
@@ -302,12 +350,49 @@ def publish(slug: str):
     draft = draft_or_gone(slug)
     form = PublishForm()
     if not form.validate_on_submit():
-        raise DraftError(_("The page is out of date: reload it."))
-    if drafts.publish(draft, form.base_revision, current_user, (form.note.data or "").strip()):
-        flash(_("Published. Learners see the new version now, and keep their progress."), "success")
+        if form.revision.errors or not form.errors:
+            raise DraftError(_("The page is out of date: reload it."))
+        raise DraftError(" ".join(str(error) for errors in form.errors.values() for error in errors))
+    revision = form.base_revision
+    if form.new_label is not None:
+        revision = drafts.relabel(draft, revision, current_user, form.new_label)
+    if drafts.publish(draft, revision, current_user, (form.note.data or "").strip()):
+        version = drafts.latest_version(course_or_none(slug))
+        flash(
+            _(
+                "Published as version %(label)s (revision %(number)d). Learners see it now, and keep their progress.",
+                label=version.label,
+                number=version.number,
+            ),
+            "success",
+        )
     else:
         flash(_("The draft held no change, so no new version was published; the draft is closed."), "success")
     return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.get("/<slug>/discard")
+@login_required
+def confirm_discard(slug: str):
+    """Discarding cannot be undone: this page says what is lost and asks, without needing JavaScript."""
+    draft = draft_or_404(slug)
+    published = course_or_none(slug)
+    return render_template(
+        "authoring/discard.html",
+        draft=draft,
+        published=published,
+        latest=drafts.latest_version(published) if published else None,
+        title=(published.title if published else None) or draft_title(draft),
+        form=DraftForm(formdata=None, revision=draft.revision),
+    )
+
+
+def draft_title(draft: CourseDraft) -> str:
+    """The title a draft gives its course, for pages that name it (its short name if course.yml is broken)."""
+    try:
+        return str(drafts.manifest(draft).get("title") or draft.slug)
+    except DraftError:
+        return draft.slug
 
 
 @bp.post("/<slug>/discard")

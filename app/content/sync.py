@@ -228,6 +228,7 @@ def record_version(course: Course, source: CourseSource, kind: str, user=None, n
         source=kind,
         published_by_id=user.id if user is not None else None,
         note=note[:500],
+        label=course.version,
         content_hash=course.content_hash,
         files=files,
     )

@@ -232,6 +232,9 @@ class CourseVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    #: The author's label of this version (course.yml's `version`, e.g. "1.2"); None for versions published
+    #: before labels were kept. `number` counts publishes, the label is what learners and certificates show.
+    label: Mapped[str | None] = mapped_column(sa.String(20))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
     #: {path inside the content folder: sha256}, e.g. {"courses/x/course.yml": "ab…"}.
     files: Mapped[dict] = mapped_column(sa.JSON)

@@ -36,7 +36,7 @@ def new_course(page) -> None:
 def publish(page, note: str) -> None:
     page.get_by_label("What changed (for the version history)").fill(note)
     page.get_by_role("button", name="Publish").click()
-    page.get_by_text("Published. Learners see the new version now").wait_for()
+    page.get_by_text("Learners see it now, and keep their progress.").wait_for()
 
 
 def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress(page, make_user, synced):
@@ -58,16 +58,16 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
     page.get_by_text("Lesson saved.").wait_for()
 
     # A notebook lesson, rendered by the import pipeline.
-    page.get_by_role("link", name="valuation-analytics").click()
+    page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
     add_lesson(page, "Exploring declarations", "Jupyter notebook", NOTEBOOK / "exploring.ipynb")
     assert page.locator("#lesson-preview").get_by_text("lines: 2").is_visible()
-    page.get_by_role("link", name="valuation-analytics").click()
+    page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
 
     # Reorder: drag the notebook above the first lesson, then put it back with the arrow (no script needed).
     page.locator("li[data-lesson=exploring-declarations]").drag_to(page.locator("li[data-lesson=unit-values]"))
     page.get_by_text("New order saved.").wait_for()
     assert page.locator("li[data-lesson]").first.get_attribute("data-lesson") == "exploring-declarations"
-    page.locator("li[data-lesson=unit-values]").get_by_role("button", name="↑").click()
+    page.get_by_role("button", name="Move lesson Unit values up").click()
     page.get_by_text("Lesson moved.").wait_for()
     assert page.locator("li[data-lesson]").first.get_attribute("data-lesson") == "unit-values"
 
@@ -96,7 +96,7 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
     page.get_by_label("Text (Markdown)").fill("# Unit values\n\nRevised: compare unit values with reference prices.\n")
     page.get_by_role("button", name="Save the lesson").click()
     page.get_by_text("Lesson saved.").wait_for()
-    page.get_by_role("link", name="valuation-analytics").click()
+    page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
     publish(page, "Reference prices")
     assert page.get_by_role("cell", name="Reference prices").is_visible()
     page.get_by_role("button", name="Log out").click()

@@ -161,6 +161,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "authoring.course":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "authoring.details":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "authoring.discard":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "authoring.confirm_discard":             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "authoring.export":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "authoring.lesson":                      row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "authoring.move_lesson":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),

@@ -43,6 +43,15 @@
     }
   }
 
+  // Publishing: typing a new version label means "change it", so the choice follows the typing.
+  var newLabel = document.getElementById("label");
+  var change = document.getElementById("relabel-change");
+  if (newLabel && change) {
+    newLabel.addEventListener("input", function () {
+      change.checked = true;
+    });
+  }
+
   // Drag to reorder: drop a lesson anywhere in any module, then the whole order is posted.
   var outline = document.getElementById("outline");
   if (!outline) {
