@@ -11,6 +11,7 @@ import io
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from app.extensions import db
 #: An uploaded export may hold at most this many files and bytes once unpacked.
 MAX_FILES = 2_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+#: The longest file or folder name most file systems hold (ext4, XFS, NTFS, APFS: 255 bytes or units).
+MAX_NAME_BYTES = 255
 
 
 class ExportError(ValueError):
@@ -108,14 +111,35 @@ def unpack(data: bytes, root: Path, filename: str) -> None:
                 raise refuse(f"{member.filename}: a symbolic link")
             if member.file_size > MAX_FILE_BYTES:
                 raise refuse(f"{member.filename} is larger than {MAX_FILE_BYTES // 2**20} MB")
+            # Said here rather than left to the file system, whose error would be a server error.
+            longest = max((len(part.encode()) for part in name.parts), default=0)
+            if longest > MAX_NAME_BYTES:
+                raise refuse(
+                    f"{member.filename}: a name of {longest} bytes; a file or folder name holds at most "
+                    f"{MAX_NAME_BYTES}"
+                )
             relative = PurePosixPath(*name.parts[len(prefix) :])
+            content = _read_member(archive, member, refuse)
             target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source:
-                content = source.read(MAX_FILE_BYTES + 1)
-            if len(content) > MAX_FILE_BYTES:
-                raise refuse(f"{member.filename} is larger than {MAX_FILE_BYTES // 2**20} MB")
-            target.write_bytes(content)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            except OSError as error:  # a name this file system cannot hold (too long a path, a bad byte)
+                raise refuse(f"{member.filename}: cannot be unpacked here ({error.strerror})") from None
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, refuse) -> bytes:
+    """A member's bytes, checked against its CRC; a damaged or truncated member is refused by name."""
+    try:
+        with archive.open(member) as source:
+            content = source.read(MAX_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:
+        raise refuse(f"{member.filename}: damaged in the archive ({error}); make the ZIP again") from None
+    except (NotImplementedError, RuntimeError) as error:  # an unknown compression, or a password
+        raise refuse(f"{member.filename}: cannot be read ({error})") from None
+    if len(content) > MAX_FILE_BYTES:
+        raise refuse(f"{member.filename} is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return content
 
 
 def _common_prefix(members: list[zipfile.ZipInfo]) -> tuple[str, ...]:
