@@ -18,7 +18,7 @@ from wtforms import SelectChoice
 
 from app import policy
 from app.auth.models import Role, User
-from app.authoring import drafts, editing, questions
+from app.authoring import drafts, editing, questions, transfer
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
     AuthorForm,
@@ -206,6 +206,7 @@ def course(slug: str):
         problems=problems,
         assessments=[found.document for found in questions.assessments_of(draft, document)] if document else [],
         versions=drafts.versions_of(published) if published else [],
+        withheld=transfer.withheld_banks(published, current_user) if published else [],
         authors=drafts.authors_of(slug),
         author_form=author_form,
         module_form=ModuleForm(formdata=None, revision=draft.revision if draft else 0),
