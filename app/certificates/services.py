@@ -331,7 +331,9 @@ def _subject(certificate: Certificate):
             f"Completed every course of the {certificate.tier_title} tier of the {certificate.track_title} track."
         )
     else:
-        criteria = certificate.reason or certificate.title
+        # The reason a certificate was issued by hand is the academy's record, never the credential's:
+        # it may name a correction, an appeal or a person.
+        criteria = f"Awarded by the academy for “{certificate.title}”."
     return CredentialSubject(
         code=certificate.code,
         recipient_name=certificate.recipient_name,
