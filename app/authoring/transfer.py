@@ -193,16 +193,16 @@ def unpack(data: bytes, root: Path, filename: str) -> None:
         for member in members:
             name = PurePosixPath(member.filename.replace("\\", "/"))
             if name.is_absolute() or ".." in name.parts:
-                raise refuse(f"{member.filename}: a path outside the export")
+                raise refuse(f"{_shown(member.filename)}: a path outside the export")
             if stat.S_ISLNK(member.external_attr >> 16):
-                raise refuse(f"{member.filename}: a symbolic link")
+                raise refuse(f"{_shown(member.filename)}: a symbolic link")
             if member.file_size > MAX_FILE_BYTES:
-                raise refuse(f"{member.filename} is larger than {MAX_FILE_BYTES // 2**20} MB")
+                raise refuse(f"{_shown(member.filename)} is larger than {MAX_FILE_BYTES // 2**20} MB")
             # Said here rather than left to the file system, whose error would be a server error.
             longest = max((len(part.encode()) for part in name.parts), default=0)
             if longest > MAX_NAME_BYTES:
                 raise refuse(
-                    f"{member.filename}: a name of {longest} bytes; a file or folder name holds at most "
+                    f"{_shown(member.filename)}: a name of {longest} bytes; a file or folder name holds at most "
                     f"{MAX_NAME_BYTES}"
                 )
             relative = PurePosixPath(*name.parts[len(prefix) :])
@@ -212,7 +212,7 @@ def unpack(data: bytes, root: Path, filename: str) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
             except OSError as error:  # a name this file system cannot hold (too long a path, a bad byte)
-                raise refuse(f"{member.filename}: cannot be unpacked here ({error.strerror})") from None
+                raise refuse(f"{_shown(member.filename)}: cannot be unpacked here ({error.strerror})") from None
 
 
 def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, refuse) -> bytes:
@@ -221,12 +221,17 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, refuse) -> b
         with archive.open(member) as source:
             content = source.read(MAX_FILE_BYTES + 1)
     except (zipfile.BadZipFile, EOFError, zlib.error) as error:
-        raise refuse(f"{member.filename}: damaged in the archive ({error}); make the ZIP again") from None
+        raise refuse(f"{_shown(member.filename)}: damaged in the archive ({error}); make the ZIP again") from None
     except (NotImplementedError, RuntimeError) as error:  # an unknown compression, or a password
-        raise refuse(f"{member.filename}: cannot be read ({error})") from None
+        raise refuse(f"{_shown(member.filename)}: cannot be read ({error})") from None
     if len(content) > MAX_FILE_BYTES:
-        raise refuse(f"{member.filename} is larger than {MAX_FILE_BYTES // 2**20} MB")
+        raise refuse(f"{_shown(member.filename)} is larger than {MAX_FILE_BYTES // 2**20} MB")
     return content
+
+
+def _shown(name: str) -> str:
+    """A member's name for a message: a name too long to read is cut in its middle, both ends kept."""
+    return name if len(name) <= 100 else f"{name[:60]}…{name[-30:]}"
 
 
 def _common_prefix(members: list[zipfile.ZipInfo]) -> tuple[str, ...]:

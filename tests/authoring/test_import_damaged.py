@@ -73,13 +73,14 @@ def test_a_member_name_too_long_for_the_file_system_is_named(app, client, admin)
     files = exported(client)
     long_name = "courses/data-in-practice/lessons/" + "n" * 300 + ".md"
     files[long_name] = LESSON
-    refused(app, client, zipped(files), long_name, "a name of 303 bytes")
+    shown = f"{long_name[:60]}…{long_name[-30:]}"  # cut in the middle, so the page stays readable
+    refused(app, client, zipped(files), shown, "a name of 303 bytes")
 
 
 def test_a_folder_name_too_long_for_the_file_system_is_named(app, client, admin):  # noqa: F811
     """Is a folder name of 300 characters (here in the course's own folder) refused the same way?"""
     files = {name.replace("lessons/", "l" * 300 + "/"): data for name, data in exported(client).items()}
-    refused(app, client, zipped(files), "l" * 300, "a name of 300 bytes")
+    refused(app, client, zipped(files), "courses/data-in-practice/llll", "a name of 300 bytes")
 
 
 @pytest.mark.parametrize("damage", [with_bad_crc, with_truncated_member])
