@@ -156,6 +156,12 @@ def _edit_course(user: User, course: Any) -> bool:
     return is_staff(user) or (user.role == Role.TRAINER and user.id in course.author_ids)
 
 
+@rule("course.export")
+def _export_course(user: User, course: Any) -> bool:
+    """A course leaves whole, question banks and their answers too, only with those who may edit it."""
+    return _edit_course(user, course)
+
+
 @rule("course.assign_authors")
 def _assign_authors(user: User, _slug: Any) -> bool:
     return is_staff(user)

@@ -86,6 +86,8 @@ EXPECTED = [
     ("course.edit", Authored(100), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
     ("course.edit", Authored(7), {Role.DIRECTORATE, Role.ADMIN}),
     ("course.edit", Authored(), {Role.DIRECTORATE, Role.ADMIN}),
+    ("course.export", Authored(100), {Role.TRAINER, Role.DIRECTORATE, Role.ADMIN}),
+    ("course.export", Authored(7), {Role.DIRECTORATE, Role.ADMIN}),
     ("course.assign_authors", None, {Role.DIRECTORATE, Role.ADMIN}),
     ("course.import", None, {Role.ADMIN}),
     ("attempt.view", Owned(100), {*ROLES}),

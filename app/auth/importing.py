@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app import policy
+from app.auth import names
 from app.auth.models import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
 from app.csvfiles import Problem, read_rows
 from app.extensions import db
 
 COLUMNS = ("email", "full_name", "administration", "role")
-MAX_NAME_LENGTH = 200
 MAX_ROWS = 20_000
 
 
@@ -59,11 +59,10 @@ def parse(data: bytes, actor: User | None) -> ImportResult:
             elif email in seen:
                 problems.append(_("%(email)s is also on line %(line)d.", email=email, line=seen[email]))
             seen.setdefault(email, line)
-        name = " ".join(values["full_name"].split())
-        if not name:
-            problems.append(_("The full name is empty."))
-        elif len(name) > MAX_NAME_LENGTH:
-            problems.append(_("The full name is longer than %(n)d characters.", n=MAX_NAME_LENGTH))
+        try:
+            name = names.person_name(values["full_name"])
+        except names.NameRefused as error:
+            problems.append(str(error))
         administration = administrations.get(values["administration"].upper())
         if administration is None:
             problems.append(

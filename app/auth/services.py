@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import names
 from app.auth.models import Administration, Role, User, utcnow
 from app.extensions import db
 from app.mail import send_mail
@@ -65,11 +66,10 @@ def create_account(*, email: str, full_name: str, role: Role, administration: Ad
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError(_("%(email)s already has an account.", email=email))
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise AccountError(_("A full name is required."))
-    if len(full_name) > 200:
-        raise AccountError(_("A full name has at most %(n)d characters.", n=200))
+    try:
+        full_name = names.person_name(full_name)
+    except names.NameRefused as error:
+        raise AccountError(str(error)) from None
     user = User(email=email, full_name=full_name, role=role, administration=administration)
     db.session.add(user)
     db.session.flush()

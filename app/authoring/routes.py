@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 from app import policy
 from app.assessments import services as assessment_services
 from app.auth.models import Role, User
-from app.authoring import drafts, editing, questions
+from app.authoring import drafts, editing, questions, transfer
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
     AuthorForm,
@@ -231,6 +231,7 @@ def course(slug: str):
         assessments=[found.document for found in questions.assessments_of(draft, document)] if document else [],
         results=assessment_services.assessments_of(published) if published else [],
         versions=versions,
+        withheld=transfer.withheld_banks(published, current_user) if published else [],
         authors=drafts.authors_of(slug),
         author_form=author_form,
         track_titles=track_titles,

@@ -27,7 +27,7 @@ def export(slug: str):
     """The course as last published, in the content format (with what it needs to sync on its own)."""
     published = published_or_404(slug)
     try:
-        data = zip_bytes(export_files(published))
+        data = zip_bytes(export_files(published, exporter=current_user))
     except ExportError as error:
         flash(str(error), "error")
         return redirect(url_for("authoring.course", slug=slug))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import unicodedata
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.auth import names
 
 #: The look of certificates: templates, styles, fonts and artwork.
 CERTIFICATES_DIR = Path(__file__).resolve().parent.parent.parent / "certificates"
@@ -54,9 +57,31 @@ def confined_url_fetcher():
 
 @cache
 def _templates() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(CERTIFICATES_DIR), autoescape=select_autoescape(default=True), auto_reload=False
     )
+    environment.filters["name_size"] = name_size
+    return environment
+
+
+#: (widest name, class) from the largest size down: certificate.css sets each class's size.
+NAME_SIZES = ((32, ""), (72, "long"), (130, "longer"))
+
+
+def name_size(name: str) -> str:
+    """The class that prints this name on the certificate at a size where it fits (wrapping as it must).
+
+    The width is counted as printed: a combining mark takes no room, a Chinese, Japanese or
+    Korean character two Latin letters' room.
+    """
+    width = 0
+    for character in name:
+        if unicodedata.combining(character) or unicodedata.category(character) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+    size = next((size for widest, size in NAME_SIZES if width <= widest), "longest")
+    # Letters carrying several marks need taller lines, or the marks reach into the lines around.
+    return f"{size} stacked".strip() if names.most_stacked_marks(name) > 1 else size
 
 
 def qr_data_uri(url: str) -> str:
@@ -117,13 +142,18 @@ def prepare() -> None:
     render_pdf({"certificate": SimpleNamespace(**SPECIMEN), "verification_url": url, "qr": qr_data_uri(url)})
 
 
-def render_pdf(context: dict, template: str = "certificate.html") -> bytes:
-    """Render a certificate to PDF bytes."""
+def lay_out(context: dict, template: str = "certificate.html"):
+    """The certificate laid out in pages (a WeasyPrint document), before it is written as PDF."""
     from weasyprint import HTML
 
     html = render_html(context, template)
     fonts, stylesheets = _styles(CERTIFICATES_DIR)
     base = CERTIFICATES_DIR.as_uri() + "/"
-    return HTML(string=html, base_url=base, url_fetcher=confined_url_fetcher()).write_pdf(
+    return HTML(string=html, base_url=base, url_fetcher=confined_url_fetcher()).render(
         stylesheets=stylesheets, font_config=fonts
     )
+
+
+def render_pdf(context: dict, template: str = "certificate.html") -> bytes:
+    """Render a certificate to PDF bytes."""
+    return lay_out(context, template).write_pdf()

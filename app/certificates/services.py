@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
+from app.auth import names
 from app.auth.models import User, utcnow
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
@@ -127,7 +128,7 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
             title=course.title,
             track_title=view.track.title,
             tier_title=view.tier.title,
-            recipient_name=user.full_name,
+            recipient_name=names.clean(user.full_name),  # also names kept before they were cleaned
             hours=course.estimated_hours,
             course_version=course.version,
         )
@@ -150,7 +151,7 @@ def _issue_tier_if_complete(user: User, course: CourseView) -> None:
             title=f"{course.track.title} — {course.tier.title}",
             track_title=course.track.title,
             tier_title=course.tier.title,
-            recipient_name=user.full_name,
+            recipient_name=names.clean(user.full_name),
             hours=sum(c.estimated_hours for c in tier_courses),
         )
 
@@ -167,7 +168,7 @@ def issue_attendance(user: User, workshop, *, hours: float | None) -> Certificat
         title=workshop.title,
         track_title=workshop.kind_label,
         tier_title=None,
-        recipient_name=user.full_name,
+        recipient_name=names.clean(user.full_name),
         hours=hours or None,
     )
 
@@ -191,7 +192,7 @@ def issue_manual(
         title=title,
         track_title=course.track.title if course else None,
         tier_title=course.tier.title if course else None,
-        recipient_name=user.full_name,
+        recipient_name=names.clean(user.full_name),
         hours=hours,
         reason=reason,
         issued_by_id=issued_by.id,
@@ -234,9 +235,10 @@ def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str 
     """Make a corrected certificate (a new code and PDF); the old one is kept, marked replaced."""
     if certificate.status != VALID:
         raise CertificateError("Only a valid certificate can be reissued.")
-    name = " ".join((recipient_name or certificate.user.full_name).split())
-    if not name or len(name) > 300:
-        raise CertificateError("The name must have 1 to 300 characters.")
+    try:
+        name = names.person_name(recipient_name or certificate.user.full_name)
+    except names.NameRefused as error:
+        raise CertificateError(str(error)) from None
     certificate.status = REPLACED
     db.session.flush()
     replacement = Certificate(
@@ -331,7 +333,9 @@ def _subject(certificate: Certificate):
             f"Completed every course of the {certificate.tier_title} tier of the {certificate.track_title} track."
         )
     else:
-        criteria = certificate.reason or certificate.title
+        # The reason a certificate was issued by hand is the academy's record, never the credential's:
+        # it may name a correction, an appeal or a person.
+        criteria = f"Awarded by the academy for “{certificate.title}”."
     return CredentialSubject(
         code=certificate.code,
         recipient_name=certificate.recipient_name,

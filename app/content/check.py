@@ -14,11 +14,10 @@ from typing import Any
 import nbformat
 from pydantic import BaseModel, ValidationError
 
-from app.content import schema, yamlfile
+from app.content import links, schema, yamlfile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 GLOSSARY_LINK = re.compile(r"\(glossary:([^)\s]*)\)|href=\\?\"glossary:([^\"\\]*)")
-REMOTE_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(https?:)?//", re.IGNORECASE)
 # Executable markup an author should remove; the sanitiser would strip it anyway.
 ACTIVE_MARKUP = re.compile(r"<\s*script\b|<[^>]*\son[a-z]+\s*=|javascript\s*:", re.IGNORECASE)
 
@@ -354,12 +353,12 @@ def lesson_problems(raw: bytes, kind: str, glossary: set[str] | frozenset[str] |
             message = str(error).strip().splitlines()[0]
             return [(1, f"not a valid notebook: {message}")]
         markup = [_notebook_markup(cell) for cell in notebook.cells]
+        addresses = links.notebook_problems(text, notebook)
     else:
         markup = [text]
+        addresses = links.markdown_problems(text)
     lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if REMOTE_IMAGE.search(line):
-            problems.append((number, "an image from another site: embed it, lessons load nothing from outside"))
+    problems += addresses
     for chunk in markup:
         for match in ACTIVE_MARKUP.finditer(chunk):
             snippet = match.group(0).strip()

@@ -14,6 +14,7 @@ from html import escape, unescape
 import nbformat
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from pygments import highlight
@@ -22,10 +23,11 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from app.content import urls
+
 #: Shown where a notebook output could only run as JavaScript.
 DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
 _DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
-_IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 #: A raster image embedded in sanitised HTML (nh3 writes attributes in double quotes). SVG stays
 #: embedded: served from this site as a file, its scripts would run if opened on their own.
@@ -171,6 +173,10 @@ def _highlight(code: str, language: str, _attrs) -> str:
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
+    # An address a browser would read differently from how it is written (a tab, a backslash) is no
+    # link at all, rather than a percent-encoded one: left as written, validateLink refuses it.
+    md.normalizeLink = lambda address: normalizeLink(address) if urls.reads_as_written(address) else address
+    md.validateLink = lambda address: urls.reads_as_written(address) and validateLink(address)
     md.use(footnote_plugin).use(dollarmath_plugin, allow_space=False, double_inline=True)
     # Maths is shown as text, in a span or div the stylesheet sets apart.
     md.add_render_rule("math_inline", lambda self, tokens, idx, options, env: _math(tokens[idx].content, "inline"))
@@ -187,13 +193,12 @@ def _math(tex: str, kind: str) -> str:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Addresses judged as the browser will read them (nh3 hands them over HTML-decoded): images only
+    # from this site or embedded as image data, links to this site or to http, https and mailto.
     if attribute == "src":
-        # Images only from this site or embedded as image data: lessons fetch nothing from outside.
-        if value.startswith("data:"):
-            return value if _IMAGE_DATA_URI.match(value) else None
-        return value if value.startswith("/") and not value.startswith("//") else None
-    if attribute == "href" and value.strip().lower().startswith("data:"):
-        return None
+        return value if urls.image_problem(value) is None else None
+    if attribute == "href":
+        return value if urls.link_problem(value) is None else None
     if attribute == "class":
         kept = " ".join(name for name in value.split() if name in _CLASSES)
         return kept or None

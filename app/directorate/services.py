@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app import policy, storage
 from app.audit.services import record, snapshot
+from app.auth import names
 from app.auth import services as accounts
 from app.auth.models import Administration, Role, User
 from app.courses import services as courses
@@ -361,8 +362,8 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
             )
         elif user is None and not row.get("full_name"):
             result.problems.append(Problem(line, f"{email} has no account: give a full_name to create one."))
-        elif user is None and len(" ".join(row["full_name"].split())) > 200:
-            result.problems.append(Problem(line, "The full name is longer than 200 characters."))
+        elif user is None and (refused := names.name_problem(row["full_name"])):
+            result.problems.append(Problem(line, refused))
         else:
             plan.append((user, email, row.get("full_name", "")))
     if not rows and not result.problems:

@@ -57,7 +57,7 @@ def test_bad_rows_are_all_reported_and_nothing_imported(app, make_administration
     messages = dict(problems)
     assert "not a valid email" in messages[3]
     assert "already has an account" in messages[4]
-    assert "full name is empty" in messages[5]
+    assert "full name is required" in messages[5]
     assert "Unknown administration XX" in messages[6]
     assert "Unknown role emperor" in messages[7]
     assert "also on line 2" in messages[8]

@@ -209,6 +209,24 @@ MARKDOWN = [
     "[^1]\n\n[^1]: <img src=x onerror=alert(1)>",
 ]
 
+#: Addresses a browser reads differently from how they are written (issue 16): the WHATWG URL parser strips leading
+#: control characters, removes tabs and newlines (entity-encoded ones too, once the HTML is parsed) and reads \ as /.
+#: Each with the part it must not become on a page.
+DISGUISED_ADDRESSES = [
+    ('<a href="\x01data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>', "data:text"),
+    ('<a href="&#x01;javascript:alert(1)">x</a>', "javascript"),
+    ('<a href="da&#x09;ta:text/html,%3Cscript%3Ealert(1)%3C/script%3E">x</a>', "data:text"),
+    ('<img src="da&#x09;ta:image/svg+xml,%3Csvg%20onload%3Dalert(1)%3E">', "data:image/svg"),
+    ('<img src="\x01data:image/svg+xml,%3Csvg%20onload%3Dalert(1)%3E">', "data:image/svg"),
+    ('<a href="/\\evil.example/login">x</a>', "evil.example"),
+    ('<img src="/\\evil.example/pixel.png">', "evil.example"),
+    ('<img src="/\t/evil.example/pixel.png">', "evil.example"),
+    ('<img src="/&#x09;/evil.example/pixel.png">', "evil.example"),
+    ('<a href="/&#x0A;/evil.example/login">x</a>', "evil.example"),
+    ('<img src="\\\\evil.example/pixel.png">', "evil.example"),
+    ('<img src=" \x1f//evil.example/pixel.png">', "evil.example"),
+]
+
 PAYLOADS: list[str] = [
     *SCRIPT_TAGS,
     *EVENT_HANDLERS,
@@ -219,6 +237,7 @@ PAYLOADS: list[str] = [
     *ENTITIES_AND_ENCODINGS,
     *TEMPLATE_INJECTION,
     *MARKDOWN,
+    *(address for address, _ in DISGUISED_ADDRESSES),
 ]
 
 

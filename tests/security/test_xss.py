@@ -71,6 +71,15 @@ AUDIT_DOM = r"""() => {
           problems.push(`data URL in ${name}: ${where(el)}`);
         if (["src", "data", "background", "poster", "srcset"].includes(name) && /^(https?:)?\/\//i.test(value))
           problems.push(`resource from another site in ${name}: ${where(el)}`);
+        // The address as this browser reads it (it drops tabs and controls and reads \ as /), not as written.
+        let read = null;
+        try { read = new URL(attribute.value, document.baseURI); } catch (error) { read = null; }
+        if (read && /^(javascript|vbscript|data):$/.test(read.protocol) && !(tag === "img" && name === "src"
+            && read.href.startsWith("data:image/")))
+          problems.push(`${read.protocol} URL in ${name} as the browser reads it: ${where(el)}`);
+        if (read && ["src", "data", "background", "poster"].includes(name) && /^https?:$/.test(read.protocol)
+            && read.host !== location.host)
+          problems.push(`resource from ${read.host} in ${name} as the browser reads it: ${where(el)}`);
       }
       if (tag === "form" && name === "action" && !(value.startsWith("/") && !value.startsWith("//")))
         problems.push(`form posting elsewhere: ${where(el)}`);
@@ -169,10 +178,15 @@ def test_the_inspector_sees_a_script_that_would_run(open_as):
     inspector.visit("/catalogue")
     assert inspector.problems == []
     page.evaluate("() => { window.__xss = 1 }")
-    page.set_content('<p><img src="/nowhere" onerror="window.__xss=2"><a href="javascript:alert(1)">x</a></p>')
+    page.set_content(
+        '<p><img src="/nowhere" onerror="window.__xss=2"><a href="javascript:alert(1)">x</a>'
+        '<img src="/\\evil.example/x.png" alt=""><a href="da&#x09;ta:text/html,x">y</a></p>'
+    )
     inspector.check("planted")
     found = "\n".join(inspector.problems)
     assert "window.__xss is 1" in found and "onerror handler" in found and "script URL in href" in found
+    assert "resource from evil.example in src as the browser reads it" in found  # read as //evil.example
+    assert "data: URL in href as the browser reads it" in found
     assert "CSP violation" in found
 
 
@@ -392,7 +406,8 @@ def test_content_is_inert(app, open_as, make_user, make_administration, tmp_path
     from app.courses.models import Course
 
     monkeypatch.setattr(check, "ACTIVE_MARKUP", NEVER)  # let the payloads reach the sanitiser (module docstring)
-    monkeypatch.setattr(check, "REMOTE_IMAGE", NEVER)
+    monkeypatch.setattr(check.links, "markdown_problems", lambda text: [])
+    monkeypatch.setattr(check.links, "notebook_problems", lambda text, notebook: [])
     write_xss_content(tmp_path / "content")
     learner = make_user(Role.LEARNER, make_administration("KE"), email="learner@example.org")
     trainer = make_user(Role.TRAINER, make_administration("WCO", region=None), email="trainer@example.org")
