@@ -228,6 +228,7 @@ class Standing:
     enrolment_id: int
     lessons_completed: int
     last_lesson_id: int | None
+    completed: bool  # the course is complete (lessons and every other requirement, such as assessments)
     opened: frozenset[int]  # lessons the learner has opened (completed ones included)
     done: frozenset[int]  # lessons the learner has completed
 
@@ -250,6 +251,7 @@ def _standing_statement() -> sa.Select:
             enrolment.c.id,
             enrolment.c.lessons_completed,
             enrolment.c.last_lesson_id,
+            enrolment.c.completed_at.label("course_completed_at"),
             progress.c.lesson_id,
             progress.c.completed_at,
         )
@@ -268,6 +270,7 @@ def standing_in(user_id: int, course_id: int) -> Standing | None:
         enrolment_id=first.id,
         lessons_completed=first.lessons_completed,
         last_lesson_id=first.last_lesson_id,
+        completed=first.course_completed_at is not None,
         opened=frozenset(row.lesson_id for row in rows if row.lesson_id is not None),
         done=frozenset(row.lesson_id for row in rows if row.completed_at is not None),
     )
