@@ -107,6 +107,13 @@ class Due:
     slug: str
     title: str
     open_attempt_id: int | None
+    attempts_used: int
+    max_attempts: int | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        """Attempts the learner may still start; None when unlimited."""
+        return None if self.max_attempts is None else max(0, self.max_attempts - self.attempts_used)
 
 
 def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Due]]:
@@ -114,14 +121,11 @@ def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Due]]:
     if not course_ids:
         return {}
     passed = sa.select(Attempt.assessment_id).where(Attempt.user_id == user_id, Attempt.passed.is_(True))
-    running = (
-        sa.select(Attempt.id)
-        .where(Attempt.assessment_id == Assessment.id, Attempt.user_id == user_id, Attempt.status == OPEN)
-        .limit(1)
-        .scalar_subquery()
-    )
+    mine = sa.and_(Attempt.assessment_id == Assessment.id, Attempt.user_id == user_id)
+    running = sa.select(sa.func.max(Attempt.id)).where(mine, Attempt.status == OPEN).scalar_subquery()
+    used = sa.select(sa.func.count(Attempt.id)).where(mine).scalar_subquery()
     rows = db.session.execute(
-        sa.select(Assessment.course_id, Assessment.slug, Assessment.title, running)
+        sa.select(Assessment.course_id, Assessment.slug, Assessment.title, running, used, Assessment.max_attempts)
         .where(
             Assessment.course_id.in_(course_ids),
             Assessment.required.is_(True),

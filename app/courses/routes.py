@@ -166,9 +166,8 @@ def complete(slug: str, lesson_slug: str):
     if due:
         flash(
             _(
-                "You have completed every lesson of %(title)s. Pass %(assessment)s to complete the course.",
+                "You have completed every lesson of %(title)s: pass its assessment to complete the course.",
                 title=course.title,
-                assessment=due[0].title,
             ),
             "info",
         )

@@ -38,7 +38,7 @@ def test_the_last_lesson_leads_to_the_assessment_and_the_course_is_not_shown_com
     done = post_form(client, LESSON, f"{LESSON}/complete")
     assert done.location == ASSESSMENT
     overview = _text(client, ASSESSMENT)
-    assert "You have completed every lesson of Customs data in practice. Pass Final assessment" in overview
+    assert "You have completed every lesson of Customs data in practice: pass its assessment" in overview
     assert "Congratulations" not in overview
 
     assert client.get(f"{PRACTICE}/resume").location == ASSESSMENT
@@ -81,7 +81,12 @@ def test_the_course_page_shows_each_state_of_the_assessment(app, client, auth, r
 
     assert re.search(r"Not passed \(best score \d+%\) · 2 attempts left", _text(client, PRACTICE))
     _sit(client, app, right=False)
-    assert "1 attempt left" in _text(client, PRACTICE)
+    course = _text(client, PRACTICE)
+    assert "1 attempt left" in course
+    post_form(client, LESSON, f"{LESSON}/complete")  # the lessons done, the page leads to another try
+    assert "Try the assessment again: Final assessment" in _text(client, PRACTICE)
+    learning = _text(client, "/my-learning")
+    assert "Not passed yet · 1 attempt left" in learning and "Try the assessment again: Final assessment" in learning
     _sit(client, app, right=True)
     course = _text(client, PRACTICE)
     assert "Passed with 100%" in course and "attempt left" not in course
@@ -102,6 +107,11 @@ def test_a_failed_attempt_says_how_many_attempts_are_left_and_what_to_read_again
     last = _sit(client, app, right=False)
     page = _text(client, f"/attempts/{last}/result")
     assert "You have used every attempt at this assessment." in page and "Try again" not in page
+    post_form(client, LESSON, f"{LESSON}/complete")
+    course = _text(client, PRACTICE)
+    assert "You have used every attempt at the assessment, so the course is not complete." in course
+    assert "See your results: Final assessment" in course and "Take the assessment" not in course
+    assert "no attempts left" in _text(client, "/my-learning")
     # An earlier result tells the same, now: no button for an attempt the server would refuse.
     assert "Try again" not in _text(client, f"/attempts/{first}/result")
 

@@ -64,7 +64,7 @@ def test_a_learner_goes_from_the_home_page_to_a_verified_certificate(page, make_
     expect(page.get_by_role("heading", name="Risk indicators", level=1)).to_be_visible()
     page.get_by_role("button", name="Mark as complete").click()
     # Every lesson done: the page says the assessment is what is left, and is the assessment's.
-    expect(page.get_by_text(f"Pass {FINAL} to complete the course.")).to_be_visible()
+    expect(page.get_by_text(f"You have completed every lesson of {PRACTICE}: pass its assessment")).to_be_visible()
     expect(page.get_by_role("heading", name=FINAL, level=1)).to_be_visible()
 
     # The course is not shown complete, and each way back leads to the assessment.
@@ -132,7 +132,7 @@ def test_a_learner_who_fails_sees_what_to_do_next_retakes_and_passes(page, ready
     page.get_by_role("link", name=PRACTICE).first.click()
     expect(page.get_by_role("listitem").filter(has_text=FINAL)).to_contain_text("2 attempts left")
     expect(page.get_by_text("You completed this course")).to_have_count(0)
-    page.get_by_role("link", name=f"Take the assessment: {FINAL}").click()
+    page.get_by_role("link", name=f"Try the assessment again: {FINAL}").click()
     expect(page.get_by_text("You have 2 attempts left.")).to_be_visible()
     page.get_by_role("link", name="See what to revisit").click()
 
