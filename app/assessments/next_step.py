@@ -30,10 +30,12 @@ class NextStep:
     certificate_code: str | None
     #: What to read again before another attempt: each module with its first lesson.
     revisit: list[tuple[ModuleView, LessonItem]]
+    #: The courses that completing this one opened to the learner.
+    opened: list[CourseView]
 
 
 def after(attempt: Attempt) -> NextStep | None:
-    """The next step for the learner of a closed attempt (None once its assessment is retired); three statements.
+    """The next step for the learner of a closed attempt (None once its assessment is retired); four statements.
 
     Questions carry no link to the lessons that teach them, so a fail points to the course's
     modules (each by its first lesson) rather than to the lessons of the questions missed.
@@ -54,4 +56,5 @@ def after(attempt: Attempt) -> NextStep | None:
         other_due=[item for item in standings if item.required and not item.passed and item.id != this.id],
         certificate_code=certificate.code if certificate else None,
         revisit=[(module, lessons[0]) for module, lessons in course.outline if lessons],
+        opened=courses.courses_opened_by(attempt.user_id, course) if complete else [],
     )

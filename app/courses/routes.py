@@ -68,6 +68,7 @@ def course(slug: str):
         assessments=standings,
         # What stands between the learner and completion once the lessons are done.
         due=[item for item in standings if item.required and not item.passed],
+        opened=services.courses_opened_by(current_user.id, course) if enrolment and enrolment.completed_at else [],
         form=ConfirmForm(),
     )
 

@@ -138,6 +138,30 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
+def courses_opened_by(user_id: int, course: Course | CourseView) -> list[CourseView]:
+    """The courses that completing `course` opened to the learner, not yet enrolled in: what to take next.
+
+    One statement (the learner's enrolments); the courses and their locks come from the kept curriculum.
+    """
+    curriculum = structure.current()
+    mine = dict(
+        db.session.execute(
+            sa.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == user_id)
+        ).all()
+    )
+    completed = {course_id for course_id, completed_at in mine.items() if completed_at is not None}
+    following = [
+        other
+        for other in curriculum.live
+        if other.id not in mine
+        and (
+            course.id in {p.id for p in other.prerequisites}
+            or (other.track_id == course.track_id and other.tier.rank == course.tier.rank + 1)
+        )
+    ]
+    return [other for other in following if not missing_requirements(other, completed, curriculum.live)]
+
+
 def course_by_slug(slug: str) -> Course | None:
     """A course on offer, by its slug."""
     return db.session.scalar(

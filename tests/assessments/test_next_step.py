@@ -140,6 +140,7 @@ def test_a_pass_that_completes_the_course_links_to_its_certificate(app, client, 
             )
         )
     assert "You have completed Customs data in practice." in html
+    assert "opened the next course" not in html  # the fixture's track has no Advanced course
     assert f'href="/certificates/{code}.pdf">Download your certificate (PDF)' in html
     assert 'href="/certificates">My certificates' in html
 
@@ -163,3 +164,20 @@ def test_staff_reading_a_result_are_not_offered_the_learners_next_step(app, clie
     page = _text(other, f"/attempts/{attempt_id}/result")
     assert "Not passed" in page
     assert "What to do next" not in page and "Try again" not in page
+
+
+def test_a_completed_course_names_the_courses_it_opened(app, client, auth, make_user, synced):
+    """Once a course is complete, does its page name the course it opened, and stop naming it once enrolled?"""
+    learner = make_user()
+    auth.login(learner.email)
+    intro = "/courses/intro-to-data"
+    post_form(client, intro, f"{intro}/enrol")
+    assert "opened the next course" not in _text(client, intro)
+    for lesson in ("declarations", "exploring"):
+        post_form(client, f"{intro}/lessons/{lesson}", f"{intro}/lessons/{lesson}/complete")
+    html = client.get(intro).get_data(as_text=True)
+    assert re.search(
+        rf'Completing it opened the next course:\s*<a href="{PRACTICE}">Customs data in practice</a>', html
+    )
+    post_form(client, PRACTICE, f"{PRACTICE}/enrol")
+    assert "opened the next course" not in _text(client, intro)
