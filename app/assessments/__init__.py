@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
 
     from app.assessments.cli import assessments_cli
     from app.assessments.routes import bp
+    from app.assessments.standing import minutes_left
 
     app.register_blueprint(bp)
+    app.add_template_filter(minutes_left, "minutes_left")
     app.cli.add_command(assessments_cli)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.assessments import services
+from app.assessments import next_step, services
 from app.assessments.models import Attempt
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
@@ -173,6 +173,7 @@ def result(attempt_id: int):
         questions=questions,
         responses=services.responses_of(attempt) if review else {},
         types=TYPES,
+        next_step=next_step.after(attempt) if policy.can(current_user, "attempt.answer", attempt) else None,
     )
 
 

@@ -34,7 +34,11 @@ VERIFY_LIMIT = "30 per minute; 300 per hour"
 @bp.get("/certificates")
 @login_required
 def mine():
-    return render_template("certificates/mine.html", certificates=services.certificates_of(current_user))
+    return render_template(
+        "certificates/mine.html",
+        certificates=services.certificates_of(current_user),
+        verification_url=services.verification_url,
+    )
 
 
 def _certificate_or_404(code: str):

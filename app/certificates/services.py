@@ -282,6 +282,21 @@ def certificates_of(user: User) -> list[Certificate]:
     )
 
 
+def course_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The learner's valid certificate for a course (of its latest version they completed), if they hold one."""
+    return db.session.scalar(
+        sa.select(Certificate)
+        .where(
+            Certificate.user_id == user_id,
+            Certificate.course_id == course_id,
+            Certificate.kind == "course",
+            Certificate.status == VALID,
+        )
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
 def certificates_for_course(course: Course) -> list[Certificate]:
     """The valid certificates of a course (for a trainer's ZIP)."""
     return list(

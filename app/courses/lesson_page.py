@@ -10,7 +10,7 @@ completed lesson and the "Mark as complete" form.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_wtf.csrf import generate_csrf
 
 from app.core.pages import kept_page, kept_part
@@ -41,6 +41,10 @@ def render(course: CourseView, lesson: LessonView, standing: Standing | None) ->
         if standing is None:
             return ""
         counts = (standing.lessons_completed, course.required_lessons)
+        if standing.lessons_completed >= course.required_lessons and not standing.completed:
+            # The lessons are done, the course is not: something else is due (an assessment), found by "Continue".
+            left = url_for("courses.resume", slug=course.slug)
+            return kept_part(kept, ("progress", *counts, course.id), lambda: _parts().progress(*counts, left))
         return kept_part(kept, ("progress", *counts), lambda: _parts().progress(*counts))
 
     def actions() -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
+from app.assessments import standing as assessments
 from app.auth.forms import ConfirmForm
 from app.content import render
 from app.content.sync import download_type, stored_path
@@ -57,6 +58,7 @@ def course(slug: str):
         enrolment = services.enrolment_for(current_user, course)
         progress = services.progress_in(current_user, course) if enrolment else {}
         missing = [] if enrolment else services.requirements_for(current_user, course)
+    standings = assessments.standings_in(current_user.id if enrolment else None, course.id)
     return render_template(
         "courses/course.html",
         course=course,
@@ -64,6 +66,10 @@ def course(slug: str):
         enrolment=enrolment,
         progress=progress or {},
         missing=missing,
+        assessments=standings,
+        # What stands between the learner and completion once the lessons are done.
+        due=[item for item in standings if item.required and not item.passed],
+        opened=services.courses_opened_by(current_user.id, course) if enrolment and enrolment.completed_at else [],
         form=ConfirmForm(),
     )
 
@@ -98,7 +104,13 @@ def resume(slug: str):
     progress = services.progress_in(current_user, course)
     last = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
     target = last if last and not (progress.get(last.id) and progress[last.id].completed_at) else None
-    target = target or services.next_lesson(lessons, progress, after=last) or lessons[0]
+    target = target or services.next_lesson(lessons, progress, after=last)
+    if target is None and enrolment.completed_at is None:
+        # Every required lesson is done: what is left is an assessment to pass.
+        due = assessments.required_due(current_user.id, [course.id]).get(course.id)
+        if due:
+            return redirect(url_for("assessments.overview", slug=slug, assessment_slug=due[0].slug))
+    target = target or lessons[0]
     return redirect(url_for("courses.lesson", slug=slug, lesson_slug=target.slug))
 
 
@@ -151,9 +163,19 @@ def complete(slug: str, lesson_slug: str):
         return redirect(url_for("courses.course", slug=slug))
     lessons = [item for _module, items in services.outline(course) for item in items]
     upcoming = services.next_lesson(lessons, services.progress_in(current_user, course), after=lesson)
-    if upcoming is None:
-        return redirect(url_for("courses.course", slug=slug))
-    return redirect(url_for("courses.lesson", slug=slug, lesson_slug=upcoming.slug))
+    if upcoming is not None:
+        return redirect(url_for("courses.lesson", slug=slug, lesson_slug=upcoming.slug))
+    due = [] if enrolment.completed_at else assessments.required_due(current_user.id, [course.id]).get(course.id)
+    if due:
+        flash(
+            _(
+                "You have completed every lesson of %(title)s: pass its assessment to complete the course.",
+                title=course.title,
+            ),
+            "info",
+        )
+        return redirect(url_for("assessments.overview", slug=slug, assessment_slug=due[0].slug))
+    return redirect(url_for("courses.course", slug=slug))
 
 
 @bp.get("/attachments/<int:attachment_id>/<filename>")
@@ -200,7 +222,16 @@ def lesson_image(sha256: str, kind: str):
 @bp.get("/my-learning")
 @login_required
 def my_learning():
-    return render_template("courses/my_learning.html", entries=services.my_learning(current_user))
+    entries = services.my_learning(current_user)
+    # Courses whose lessons are done but which are not complete: an assessment is what comes next.
+    waiting = [
+        entry.course.id
+        for entry in entries
+        if entry.enrolment.completed_at is None and entry.enrolment.lessons_completed >= entry.course.required_lessons
+    ]
+    return render_template(
+        "courses/my_learning.html", entries=entries, due=assessments.required_due(current_user.id, waiting)
+    )
 
 
 @bp.get("/glossary")

@@ -139,6 +139,30 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
+def courses_opened_by(user_id: int, course: Course | CourseView) -> list[CourseView]:
+    """The courses that completing `course` opened to the learner, not yet enrolled in: what to take next.
+
+    One statement (the learner's enrolments); the courses and their locks come from the kept curriculum.
+    """
+    curriculum = structure.current()
+    mine = dict(
+        db.session.execute(
+            sa.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == user_id)
+        ).all()
+    )
+    completed = {course_id for course_id, completed_at in mine.items() if completed_at is not None}
+    following = [
+        other
+        for other in curriculum.live
+        if other.id not in mine
+        and (
+            course.id in {p.id for p in other.prerequisites}
+            or (other.track_id == course.track_id and other.tier.rank == course.tier.rank + 1)
+        )
+    ]
+    return [other for other in following if not missing_requirements(other, completed, curriculum.live)]
+
+
 def course_by_slug(slug: str) -> Course | None:
     """A course on offer, by its slug."""
     return db.session.scalar(
@@ -229,6 +253,7 @@ class Standing:
     enrolment_id: int
     lessons_completed: int
     last_lesson_id: int | None
+    completed: bool  # the course is complete (lessons and every other requirement, such as assessments)
     opened: frozenset[int]  # lessons the learner has opened (completed ones included)
     done: frozenset[int]  # lessons the learner has completed
 
@@ -251,6 +276,7 @@ def _standing_statement() -> sa.Select:
             enrolment.c.id,
             enrolment.c.lessons_completed,
             enrolment.c.last_lesson_id,
+            enrolment.c.completed_at.label("course_completed_at"),
             progress.c.lesson_id,
             progress.c.completed_at,
         )
@@ -269,6 +295,7 @@ def standing_in(user_id: int, course_id: int) -> Standing | None:
         enrolment_id=first.id,
         lessons_completed=first.lessons_completed,
         last_lesson_id=first.last_lesson_id,
+        completed=first.course_completed_at is not None,
         opened=frozenset(row.lesson_id for row in rows if row.lesson_id is not None),
         done=frozenset(row.lesson_id for row in rows if row.completed_at is not None),
     )

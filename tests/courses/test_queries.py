@@ -101,3 +101,41 @@ def test_a_learners_standing_is_found_through_indexes_on_sqlite():
     steps = [row[-1] for row in plan]
     assert not [step for step in steps if step.startswith(("SCAN", "MATERIALIZE"))], steps
     assert any("lesson_progress" in step and "INDEX" in step for step in steps), steps
+
+
+def _reading_assessments(app, client, path: str) -> tuple[int, int]:
+    """How many statements a repeat view of `path` runs, and how many of them read assessments or attempts."""
+    client.get(path)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(path).status_code == 200
+    return counter.count, sum(" assessments" in s or " attempts" in s for s in counter.statements)
+
+
+def test_the_assessments_shown_with_a_course_cost_one_statement(app, client, auth, ready_learner):
+    """Do the course page and My learning show each assessment's state, and "Continue" find the assessment due,
+    in one statement whatever the learner's attempts?"""
+    from app.assessments import services as assessments
+    from app.assessments.models import Assessment
+    from app.auth.models import User
+
+    practice = "/courses/data-in-practice"
+    auth.login(ready_learner.email)
+    post_form(client, f"{practice}/lessons/indicators", f"{practice}/lessons/indicators/complete")
+    pages = [practice, "/my-learning"]
+    before = {path: _reading_assessments(app, client, path) for path in pages}
+    with app.app_context():
+        learner, assessment = db.session.get(User, ready_learner.id), db.session.scalar(sa.select(Assessment))
+        for _ in range(2):  # two failed attempts (nothing answered), then one running
+            assessments.submit(assessments.start_attempt(learner, assessment))
+        assessments.start_attempt(learner, assessment)
+        db.session.commit()
+    after = {path: _reading_assessments(app, client, path) for path in pages}
+    assert before == after
+    assert after[practice][1] == 1 and after["/my-learning"][1] == 1, after
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(f"{practice}/resume").status_code == 302
+    assert sum(" assessments" in s for s in counter.statements) == 1
