@@ -335,7 +335,7 @@ def _open_attempt(app, world) -> int:
         attempt = services.start_attempt(learner, assessment)
         bank = db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id)).all()
         attempt.question_ids = [q.id for q in bank]
-        attempt.orders = {str(q.id): TYPES[q.type].order(q.spec, False, random.Random(1)) for q in bank}
+        attempt.orders = {str(q.id): TYPES[q.type].layout(q.spec, False, random.Random(1)) for q in bank}
         db.session.commit()
         return attempt.id
 

@@ -406,7 +406,7 @@ def test_content_is_inert(app, open_as, make_user, make_administration, tmp_path
         # Show every question of the bank on this one attempt, not only the drawn half.
         bank = db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id)).all()
         attempt.question_ids = [q.id for q in bank]
-        attempt.orders = {str(q.id): TYPES[q.type].order(q.spec, False, random.Random(1)) for q in bank}
+        attempt.orders = {str(q.id): TYPES[q.type].layout(q.spec, False, random.Random(1)) for q in bank}
         db.session.commit()
         attempt_id = attempt.id
 
