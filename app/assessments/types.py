@@ -19,6 +19,7 @@ import math
 import random
 import re
 import secrets
+import string
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -37,8 +38,11 @@ class BadAnswer(ValueError):
 
 
 def new_token(_bank_id: str) -> str:
-    """A token for one option of one attempt: random, so it says nothing about the bank or the key."""
-    return secrets.token_hex(5)
+    """A token for one option of one attempt: random, so it says nothing about the bank or the key.
+
+    Letters only (37 bits): it can never read as a bank id (c0, i1, p2) nor start an HTML id with a digit.
+    """
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
 
 
 def tokenised(ids: list[str], token: Callable[[str], str]) -> Pairs:
@@ -46,7 +50,7 @@ def tokenised(ids: list[str], token: Callable[[str], str]) -> Pairs:
     pairs, taken = [], set()
     for bank_id in ids:
         public = token(bank_id)
-        while public in taken:  # 40 random bits: a clash is a curiosity, but it would merge two options
+        while public in taken:  # 37 random bits: a clash is a curiosity, but it would merge two options
             public = new_token(bank_id)
         taken.add(public)
         pairs.append([public, bank_id])
