@@ -45,7 +45,17 @@ def test_learner_sits_an_attempt(page, app, ready_learner):
         )
     assert saved is not None
 
+    # Submitting with six questions blank asks first, says how many, and offers a way back.
     page.get_by_role("button", name="Submit for grading").click()
+    page.wait_for_url(f"**/attempts/{attempt_id}/submit")
+    assert page.get_by_role("heading", name="You have left 6 questions unanswered. Submit anyway?").is_visible()
+    page.get_by_role("link", name="Back to my answers").click()
+    page.wait_for_url(f"**/attempts/{attempt_id}")
+    assert page.locator(f'[name="{name}"]:checked, input[type=text][name="{name}"]').count() >= 1
+    page.get_by_role("button", name="Submit for grading").click()
+    page.get_by_role("button", name="Submit anyway").click()
     page.wait_for_url(f"**/attempts/{attempt_id}/result")
     assert page.get_by_text(re.compile(r"Score: \d+%")).is_visible()
     assert page.get_by_role("heading", name="Review").is_visible()
+    # The review sets the learner's answer beside the right one.
+    assert page.get_by_text("Your answer:").count() == 7 and page.get_by_text("Correct answer:").count() == 7
