@@ -29,9 +29,9 @@ class Assessment(db.Model):
     draw: Mapped[int]
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
-    #: after_submission, after_passing, after_passing_or_last_attempt or never (app/content/schema.py):
+    #: after_submission, after_passing, after_pass_or_last or never (app/content/schema.py):
     #: when the right answers, feedback and explanations of a submitted attempt are shown.
-    review: Mapped[str] = mapped_column(sa.String(40), default="after_passing_or_last_attempt")
+    review: Mapped[str] = mapped_column(sa.String(20), default="after_pass_or_last")
     #: Passing it is needed to complete the course.
     required: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)

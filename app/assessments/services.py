@@ -30,7 +30,7 @@ from app.extensions import db
 GRACE = timedelta(seconds=30)
 OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
 #: Review policies (an assessment's `review`): when the right answers and explanations are shown.
-AFTER_SUBMISSION, AFTER_PASSING, AFTER_PASSING_OR_LAST_ATTEMPT, NEVER = REVIEW_POLICIES
+AFTER_SUBMISSION, AFTER_PASSING, AFTER_PASS_OR_LAST, NEVER = REVIEW_POLICIES
 
 
 class AttemptRefused(Exception):
@@ -338,7 +338,7 @@ def may_review(attempt: Attempt) -> bool:
     assessment = attempt.assessment
     if assessment.review == AFTER_SUBMISSION:
         return True
-    if assessment.review not in (AFTER_PASSING, AFTER_PASSING_OR_LAST_ATTEMPT):
+    if assessment.review not in (AFTER_PASSING, AFTER_PASS_OR_LAST):
         return False
     sittings = db.session.execute(
         sa.select(Attempt.status, Attempt.passed).where(
@@ -349,7 +349,7 @@ def may_review(attempt: Attempt) -> bool:
         return False
     if any(passed for _status, passed in sittings):
         return True
-    return assessment.review == AFTER_PASSING_OR_LAST_ATTEMPT and attempts_left(assessment, len(sittings)) == 0
+    return assessment.review == AFTER_PASS_OR_LAST and attempts_left(assessment, len(sittings)) == 0
 
 
 # Item analysis ------------------------------------------------------------------------------

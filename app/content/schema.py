@@ -170,7 +170,7 @@ Question = Annotated[
 
 #: When a learner sees the right answers and explanations of a submitted attempt: after each
 #: submission, once passed, once passed or every attempt used (the default), or never.
-ReviewPolicy = Literal["after_submission", "after_passing", "after_passing_or_last_attempt", "never"]
+ReviewPolicy = Literal["after_submission", "after_passing", "after_pass_or_last", "never"]
 REVIEW_POLICIES = get_args(ReviewPolicy)
 
 
@@ -183,7 +183,7 @@ class AssessmentFile(Strict):
     draw: int = Field(ge=1)
     shuffle_questions: bool = True
     shuffle_choices: bool = True
-    review: ReviewPolicy = "after_passing_or_last_attempt"
+    review: ReviewPolicy = "after_pass_or_last"
     required: bool = True
     questions: list[Question] = Field(min_length=1)
 

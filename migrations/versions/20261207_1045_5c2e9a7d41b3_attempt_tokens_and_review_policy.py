@@ -3,8 +3,10 @@
 An attempt's `orders` becomes its layout: per question, the options in the order shown, each under
 a token of that attempt ([[token, bank id], ...]). Attempts made before keep their bank ids as
 tokens, so a page a learner has open while the upgrade runs still posts answers that are taken
-(it has shown those ids already: new tokens would hide nothing). The `review` column widens for
-the new default policy, after_passing_or_last_attempt; stored policies are kept as they are.
+(it has shown those ids already: new tokens would hide nothing). The new review policy,
+after_pass_or_last (the content format's new default), fits the `review` column as it is, so the
+assessments table is not rebuilt: on SQLite a rebuild would cascade-delete every attempt. Stored
+policies are kept as they are; a content sync applies what the files say.
 
 Revision ID: 5c2e9a7d41b3
 Revises: b7a1c0e5d2f0
@@ -54,13 +56,10 @@ def _rewrite(convert, old_shape):
 
 
 def upgrade():
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.alter_column('review', existing_type=sa.String(length=20), type_=sa.String(length=40), existing_nullable=False)
     _rewrite(_layout, list)
 
 
 def downgrade():
     _rewrite(_order, dict)
-    op.execute("UPDATE assessments SET review = 'after_passing' WHERE review = 'after_passing_or_last_attempt'")
-    with op.batch_alter_table('assessments', schema=None) as batch_op:
-        batch_op.alter_column('review', existing_type=sa.String(length=40), type_=sa.String(length=20), existing_nullable=False)
+    # The code before knows no after_pass_or_last: the nearest policy that shows no more.
+    op.execute("UPDATE assessments SET review = 'after_passing' WHERE review = 'after_pass_or_last'")

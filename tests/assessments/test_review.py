@@ -42,12 +42,12 @@ def test_the_default_policy_waits_for_a_pass_or_the_last_attempt():
     """Does an assessment that names no review policy show answers only once passed or out of attempts?"""
     settings = {"slug": "a", "title": "A", "pass_mark": 50, "draw": 1}
     question = {"id": "q", "type": "true_false", "text": "T?", "answer": True}
-    assert AssessmentFile(**settings, questions=[question]).review == "after_passing_or_last_attempt"
+    assert AssessmentFile(**settings, questions=[question]).review == "after_pass_or_last"
 
 
 def test_a_failing_learner_with_attempts_left_sees_no_correct_answer(app, client, auth, ready_learner):
     """Does a learner who fails with attempts left see the score but neither the right answers nor explanations?"""
-    _policy(app, "after_passing_or_last_attempt")
+    _policy(app, "after_pass_or_last")
     auth.login(ready_learner.email)
     html = _sit(app, client, right=False)
     assert "Not passed" in html and "Score: 0%" in html
@@ -58,7 +58,7 @@ def test_a_failing_learner_with_attempts_left_sees_no_correct_answer(app, client
 def test_a_passing_learner_sees_their_answer_beside_the_right_one(app, client, auth, ready_learner):
     """Once passed, does the review show each question with the learner's answer, the right one and the
     explanation; and does it hide them again while a new attempt is under way?"""
-    _policy(app, "after_passing_or_last_attempt")
+    _policy(app, "after_pass_or_last")
     auth.login(ready_learner.email)
     html = _sit(app, client, right=True)
     assert "Passed" in html and _shows_answers(html)
@@ -74,7 +74,7 @@ def test_a_passing_learner_sees_their_answer_beside_the_right_one(app, client, a
 
 def test_after_the_last_attempt_the_answers_are_shown(app, client, auth, ready_learner):
     """When a learner has failed all three attempts, do they see the right answers (of the last and the earlier)?"""
-    _policy(app, "after_passing_or_last_attempt")
+    _policy(app, "after_pass_or_last")
     auth.login(ready_learner.email)
     first = _sit(app, client, right=False)
     second = _sit(app, client, right=False)
