@@ -130,8 +130,9 @@ def _safe(spec: dict) -> dict[str, Markup]:
 
 
 def _html(spec: dict, ids) -> Markup:
+    """Several choices in words: each one's tags stripped on its own, so no stray space lands before the "; "."""
     html = _safe(spec)
-    return Markup("; ").join(html[cid] for cid in ids if cid in html)
+    return escape("; ".join(html[cid].striptags() for cid in ids if cid in html))
 
 
 class _Choices(QuestionType):
