@@ -39,6 +39,7 @@ import app.auth.models  # noqa: E402, F401
 import app.certificates.models  # noqa: E402, F401
 import app.courses.models  # noqa: E402, F401
 import app.directorate.models  # noqa: E402, F401
+from app.assessments.services import orders_for  # noqa: E402
 from app.assessments.types import TYPES  # noqa: E402
 from app.auth.models import Region  # noqa: E402
 from app.certificates.codes import new_code  # noqa: E402
@@ -380,9 +381,12 @@ class Academy:
             else None,
             submitted_at=started + timedelta(minutes=12),
             question_ids=[q["id"] for q in drawn],
-            orders={
-                str(q["id"]): TYPES[q["type"]].layout(q["spec"], assessment["shuffle_choices"], self.rng) for q in drawn
-            },
+            orders=orders_for(
+                {
+                    str(q["id"]): TYPES[q["type"]].layout(q["spec"], assessment["shuffle_choices"], self.rng)
+                    for q in drawn
+                }
+            ),
             score=float(score),
             max_score=float(maximum),
             percent=round(100 * score / maximum, 2),

@@ -66,6 +66,7 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
     Worked out in bank ids, then posted under the tokens the attempt's page shows for them.
     """
     from app.assessments.models import Attempt, Question
+    from app.assessments.services import layout_of
     from app.extensions import db
 
     data: dict = {}
@@ -73,7 +74,7 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
         attempt = db.session.get(Attempt, attempt_id)
         for question_id in attempt.question_ids:
             question = db.session.get(Question, question_id)
-            field, spec, layout = f"q{question.id}", question.spec, attempt.orders[str(question.id)]
+            field, spec, layout = f"q{question.id}", question.spec, layout_of(attempt, question)
             shown = {bank_id: token for token, bank_id in layout.get("choices", [])}
             left = {bank_id: token for token, bank_id in layout.get("left", layout.get("items", []))}
             right_side = {bank_id: token for token, bank_id in layout.get("right", [])}

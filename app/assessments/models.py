@@ -85,8 +85,9 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None]
     #: Question ids in the order shown.
     question_ids: Mapped[list] = mapped_column(sa.JSON)
-    #: {question id: its type's layout}: the options in the order shown, each under a token drawn for
-    #: this attempt alone ([[token, bank id], ...]), so the page carries nothing of the bank's key.
+    #: {question id: [choice or item ids in the order shown], "layouts": {question id: its type's layout}}:
+    #: a layout holds the options in the order shown, each under a token drawn for this attempt alone
+    #: ([[token, bank id], ...]), so the page carries nothing of the bank's key (services.orders_for).
     orders: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     score: Mapped[float | None]
     max_score: Mapped[float | None]

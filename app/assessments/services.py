@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.assessments.models import Assessment, Attempt, Question, Response
-from app.assessments.types import TYPES, BadAnswer
+from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.models import User, utcnow
 from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
@@ -29,6 +29,8 @@ from app.extensions import db
 #: Answers arriving this long after the deadline are still taken (a slow network, a late click).
 GRACE = timedelta(seconds=30)
 OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
+#: The key of Attempt.orders under which each question's layout (its tokens) is kept.
+LAYOUTS = "layouts"
 #: Review policies (an assessment's `review`): when the right answers and explanations are shown.
 AFTER_SUBMISSION, AFTER_PASSING, AFTER_PASS_OR_LAST, NEVER = REVIEW_POLICIES
 
@@ -181,7 +183,7 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
         started_at=now,
         deadline=now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None,
         question_ids=[q.id for q in drawn],
-        orders={str(q.id): TYPES[q.type].layout(q.spec, assessment.shuffle_choices, rng) for q in drawn},
+        orders=orders_for({str(q.id): TYPES[q.type].layout(q.spec, assessment.shuffle_choices, rng) for q in drawn}),
     )
     db.session.add(attempt)
     try:
@@ -200,9 +202,19 @@ def _check_open(attempt: Attempt) -> None:
         raise BadAnswer("the time limit of this attempt has passed")
 
 
+def orders_for(layouts: dict[str, dict]) -> dict:
+    """What an attempt stores (Attempt.orders): each question's layout, under LAYOUTS, and beside it the bank
+    ids in the order shown, which the code before tokens reads (put back, it still shows an open attempt)."""
+    return {**{question_id: shown_order(layout) for question_id, layout in layouts.items()}, LAYOUTS: layouts}
+
+
 def layout_of(attempt: Attempt, question: Question) -> dict:
     """How the attempt shows the question: its options in order, under the attempt's own tokens."""
-    return attempt.orders.get(str(question.id)) or {}
+    layout = attempt.orders.get(LAYOUTS, {}).get(str(question.id))
+    if layout is None:
+        # Started before tokens: its page shows the bank ids, and keeps taking them until it closes.
+        return TYPES[question.type].from_order(question.spec, attempt.orders.get(str(question.id), []))
+    return layout
 
 
 def attempt_views(attempt: Attempt, questions: list[Question], responses: dict[int, Response]) -> dict[int, dict]:

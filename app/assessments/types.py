@@ -57,6 +57,12 @@ def tokenised(ids: list[str], token: Callable[[str], str]) -> Pairs:
     return pairs
 
 
+def shown_order(layout: dict) -> list[str]:
+    """The bank ids in the order the page shows them (the right-hand options, for a matching)."""
+    pairs = layout.get("choices") or layout.get("items") or layout.get("right") or []
+    return [bank_id for _token, bank_id in pairs]
+
+
 def _bank_id(pairs: Pairs, public: str) -> str:
     for token, bank_id in pairs:
         if token == public:
@@ -81,6 +87,10 @@ class QuestionType:
 
     def layout(self, spec: dict, shuffle: bool, rng: random.Random, token=new_token) -> dict:
         """What one attempt shows: options in the order shown, under their tokens (JSON, stored with it)."""
+        return {}
+
+    def from_order(self, spec: dict, order: list[str]) -> dict:
+        """The layout of an attempt started before tokens: its page showed the bank ids, so they stay its tokens."""
         return {}
 
     def view(self, spec: dict, layout: dict, answer: Any) -> dict:
@@ -143,6 +153,9 @@ class _Choices(QuestionType):
         if shuffle:
             rng.shuffle(ids)
         return {"choices": tokenised(ids, token)}
+
+    def from_order(self, spec, order):
+        return {"choices": tokenised(order, str)}
 
     def view(self, spec, layout, answer):
         html = _safe(spec)
@@ -315,6 +328,9 @@ class Ordering(QuestionType):
         rng.shuffle(ids)  # always shuffled: shown in the right order, it would give itself away
         return {"items": tokenised(ids, token)}
 
+    def from_order(self, spec, order):
+        return {"items": tokenised(order, str)}
+
     def view(self, spec, layout, answer):
         text = {item["id"]: item["text"] for item in spec["items"]}
         answer = answer or []
@@ -371,6 +387,9 @@ class Matching(QuestionType):
         rng.shuffle(left)
         rng.shuffle(right)
         return {"left": tokenised(left, token), "right": tokenised(right, token)}
+
+    def from_order(self, spec, order):
+        return {"left": tokenised([item["id"] for item in spec["items"]], str), "right": tokenised(order, str)}
 
     def view(self, spec, layout, answer):
         items = {item["id"]: item for item in spec["items"]}

@@ -112,7 +112,7 @@ def test_the_correct_choice_is_anywhere_and_nothing_names_the_bank(app, client, 
     assert sum((places[n] - expected) ** 2 / expected for n in range(3)) < 13.8, places
     with app.app_context():
         layouts = db.session.scalars(sa.select(Attempt.orders).where(Attempt.id.in_(attempt_ids))).all()
-    first_shown = Counter(layout[str(keys["clearance-order"])]["items"][0][1] for layout in layouts)
+    first_shown = Counter(orders["layouts"][str(keys["clearance-order"])]["items"][0][1] for orders in layouts)
     assert set(first_shown) == {"i0", "i1", "i2", "i3"}, first_shown
 
 
@@ -155,3 +155,30 @@ def test_a_token_of_another_attempt_is_refused(app, client, auth, ready_learner)
         }
     assert saved[keys["channel-red"]] == "c0"  # stored in bank ids, as saved before the stale posts
     assert all(answer is None for question_id, answer in saved.items() if question_id != keys["channel-red"])
+
+
+def test_an_attempt_started_before_tokens_keeps_working(app, client, auth, ready_learner):
+    """Does an attempt started before tokens (its page showed c0, p1…) still take the answers that page posts,
+    store them and show them again?"""
+    keys, _bank_ids = _bank(app)
+    auth.login(ready_learner.email)
+    token = csrf_token(client, ASSESSMENT)
+    attempt_id = _start(client, token)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        # As such an attempt was stored: the bank ids in the order shown, nothing else.
+        attempt.orders = {key: order for key, order in attempt.orders.items() if key != "layouts"}
+        db.session.commit()
+    red, matching = f"q{keys['channel-red']}", f"q{keys['match-channels']}"
+    page = _read(client.get(f"/attempts/{attempt_id}").get_data(as_text=True))
+    assert sorted(value for value, _text in page.options[red]) == ["c0", "c1", "c2"]
+    data = {red: "c0", f"{matching}-p0": "p0", f"{matching}-p1": "p2", "action": "save", "csrf_token": token}
+    assert client.post(f"/attempts/{attempt_id}", data=data).status_code == 302
+    with app.app_context():
+        saved = {
+            r.question_id: r.answer
+            for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
+        }
+    assert saved[keys["channel-red"]] == "c0" and saved[keys["match-channels"]] == {"p0": "p0", "p1": "p2"}
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert f'name="{red}" value="c0" checked' in html
