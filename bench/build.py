@@ -17,8 +17,10 @@ assessment (for counting the exam's statements) and the exam spike's learners.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import random
+import re
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -37,6 +39,7 @@ import app.auth.models  # noqa: E402, F401
 import app.certificates.models  # noqa: E402, F401
 import app.courses.models  # noqa: E402, F401
 import app.directorate.models  # noqa: E402, F401
+from app.assessments.services import orders_for  # noqa: E402
 from app.assessments.types import TYPES  # noqa: E402
 from app.auth.models import Region  # noqa: E402
 from app.certificates.codes import new_code  # noqa: E402
@@ -168,8 +171,28 @@ def answer_fields(qid: int, qtype: str, spec: dict, right: bool) -> list[tuple[s
 
 
 def stored_answer(qid: int, qtype: str, spec: dict, right: bool):
-    """What the app stores for that answer: the question type reads the posted fields."""
-    return TYPES[qtype].read(spec, MultiDict(answer_fields(qid, qtype, spec, right)), f"q{qid}")
+    """What the app stores for that answer: the question type reads the posted fields (on a page whose
+    tokens are the bank ids, as answer_fields writes them)."""
+    layout = TYPES[qtype].layout(spec, False, random.Random(0), token=str)
+    return TYPES[qtype].read(spec, layout, MultiDict(answer_fields(qid, qtype, spec, right)), f"q{qid}")
+
+
+def labels(qtype: str, spec: dict) -> dict[str, dict[str, str]]:
+    """The text the attempt page shows for each bank id: how a learner finds a choice under its token."""
+    if qtype in ("single_choice", "multiple_choice"):
+        return {
+            "choices": {
+                c["id"]: " ".join(html.unescape(re.sub("<[^>]+>", " ", c["html"])).split()) for c in spec["choices"]
+            }
+        }
+    if qtype == "ordering":
+        return {"items": {item["id"]: item["text"] for item in spec["items"]}}
+    if qtype == "matching":
+        return {
+            "left": {item["id"]: item["left"] for item in spec["items"]},
+            "right": {item["id"]: item["right"] for item in spec["items"]},
+        }
+    return {}
 
 
 # The curriculum, as synced -------------------------------------------------------------------
@@ -360,9 +383,12 @@ class Academy:
             else None,
             submitted_at=started + timedelta(minutes=12),
             question_ids=[q["id"] for q in drawn],
-            orders={
-                str(q["id"]): TYPES[q["type"]].order(q["spec"], assessment["shuffle_choices"], self.rng) for q in drawn
-            },
+            orders=orders_for(
+                {
+                    str(q["id"]): TYPES[q["type"]].layout(q["spec"], assessment["shuffle_choices"], self.rng)
+                    for q in drawn
+                }
+            ),
             score=float(score),
             max_score=float(maximum),
             percent=round(100 * score / maximum, 2),
@@ -639,6 +665,7 @@ class Academy:
                     "wrong": answer_fields(q["id"], q["type"], q["spec"], False),
                     "stored_right": self.answers[(q["id"], True)],
                     "stored_wrong": self.answers[(q["id"], False)],
+                    "labels": labels(q["type"], q["spec"]),
                 }
                 for q in assessment["questions"]
             },

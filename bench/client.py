@@ -6,6 +6,7 @@ request opens a new one, as wrk does.
 
 from __future__ import annotations
 
+import html
 import http.client
 import re
 import time
@@ -25,6 +26,48 @@ def csrf_from(html: str) -> str:
     if value is None:
         raise ValueError("no CSRF token on the page")
     return value.group(1)
+
+
+_CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="q(\d+)" value="(\w+)"[^>]*>\s*<span>(.*?)</span>', re.S)
+_ITEM = re.compile(r'<label for="q(\d+)-(\w+)">(.*?)</label>', re.S)
+_SELECT = re.compile(r'<select id="q(\d+)-\w+" name="q\d+-\w+">(.*?)</select>', re.S)
+_OPTION = re.compile(r'<option value="(\w+)"[^>]*>(.*?)</option>', re.S)
+
+
+def _words(markup: str) -> str:
+    return " ".join(html.unescape(re.sub("<[^>]+>", " ", markup)).split())
+
+
+def on_page(page: str, qid: int, fields: list, labels: dict) -> list[tuple[str, str]]:
+    """Answer fields written in bank ids (c0, i1, p2), posted as a learner would: under the tokens the
+    attempt page shows beside the same words (each attempt has its own)."""
+    by_text: dict[str, dict[str, str]] = {"choices": {}, "items": {}, "right": {}}
+    for question, token, text in _CHOICE.findall(page):
+        if int(question) == qid:
+            by_text["choices"][_words(text)] = token
+    for question, token, text in _ITEM.findall(page):
+        if int(question) == qid:
+            by_text["items"][_words(text)] = token
+    for question, options in _SELECT.findall(page):
+        if int(question) == qid:
+            by_text["right"].update({_words(text): token for token, text in _OPTION.findall(options)})
+    token = {
+        side: {bank: by_text[side][text] for bank, text in words.items()}
+        for side, words in labels.items()
+        if side in by_text
+    }
+    if "left" in labels:
+        token["items"] = {bank: by_text["items"][text] for bank, text in labels["left"].items()}
+    posted = []
+    for name, value in fields:
+        if "-" in name:  # an ordering item or a matching left item, by its bank id
+            base, bank = name.split("-", 1)
+            name = f"{base}-{token['items'][bank]}"
+            value = token["right"][value] if "right" in token else value
+        elif "choices" in token:
+            value = token["choices"][value]
+        posted.append((name, value))
+    return posted
 
 
 def question_ids(html: str) -> list[int]:

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from client import csrf_from, question_ids  # noqa: E402
+from client import csrf_from, on_page, question_ids  # noqa: E402
 
 
 class Counter:
@@ -103,7 +103,7 @@ def main() -> None:
     html = page.get_data(as_text=True)
     token, questions = csrf_from(html), question_ids(html)
     key = facts["answer_key"]
-    first = MultiDict([tuple(pair) for pair in key[str(questions[0])]["right"]])
+    first = MultiDict(on_page(html, questions[0], key[str(questions[0])]["right"], key[str(questions[0])]["labels"]))
     count(
         "exam: save an answer",
         exam,
@@ -113,7 +113,9 @@ def main() -> None:
         data=first,
         headers={"X-CSRFToken": token},
     )
-    every = MultiDict([tuple(pair) for qid in questions for pair in key[str(qid)]["right"]])
+    every = MultiDict(
+        [pair for qid in questions for pair in on_page(html, qid, key[str(qid)]["right"], key[str(qid)]["labels"])]
+    )
     every.add("csrf_token", token)
     every.add("action", "submit")
     count(

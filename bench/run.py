@@ -40,7 +40,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from client import Session, csrf_from, question_ids  # noqa: E402
+from client import Session, csrf_from, on_page, question_ids  # noqa: E402
 
 PYTHON = sys.executable
 HOST = "127.0.0.1"
@@ -579,7 +579,8 @@ class Bench:
                 answered: list[int] = []
                 for qid in questions:
                     pause(0.3, 1.2, think)
-                    form += [tuple(pair) for pair in key[str(qid)]["right" if right else "wrong"]]
+                    answer = key[str(qid)]
+                    form += on_page(page.body, qid, answer["right" if right else "wrong"], answer["labels"])
                     answered.append(qid)
                     # Like the page's script: the whole form so far, the token in a header.
                     reply = session.post(attempt + "/autosave", form, headers={"X-CSRFToken": token})

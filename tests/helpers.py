@@ -61,8 +61,12 @@ class StatementCounter:
 
 
 def answer_form(app, attempt_id: int, right: bool = True) -> dict:
-    """The form a learner would post to answer every question of the attempt right (or wrong)."""
+    """The form a learner would post to answer every question of the attempt right (or wrong).
+
+    Worked out in bank ids, then posted under the tokens the attempt's page shows for them.
+    """
     from app.assessments.models import Attempt, Question
+    from app.assessments.services import layout_of
     from app.extensions import db
 
     data: dict = {}
@@ -70,11 +74,15 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
         attempt = db.session.get(Attempt, attempt_id)
         for question_id in attempt.question_ids:
             question = db.session.get(Question, question_id)
-            field, spec = f"q{question.id}", question.spec
+            field, spec, layout = f"q{question.id}", question.spec, layout_of(attempt, question)
+            shown = {bank_id: token for token, bank_id in layout.get("choices", [])}
+            left = {bank_id: token for token, bank_id in layout.get("left", layout.get("items", []))}
+            right_side = {bank_id: token for token, bank_id in layout.get("right", [])}
             if question.type == "single_choice":
-                data[field] = next(c["id"] for c in spec["choices"] if c["correct"] == right)
+                data[field] = shown[next(c["id"] for c in spec["choices"] if c["correct"] == right)]
             elif question.type == "multiple_choice":
-                data[field] = [c["id"] for c in spec["choices"] if c["correct"] == right] or [spec["choices"][0]["id"]]
+                ids = [c["id"] for c in spec["choices"] if c["correct"] == right] or [spec["choices"][0]["id"]]
+                data[field] = [shown[cid] for cid in ids]
             elif question.type == "true_false":
                 data[field] = "true" if spec["answer"] == right else "false"
             elif question.type == "numeric":
@@ -84,12 +92,12 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
             elif question.type == "ordering":
                 ids = [item["id"] for item in spec["items"]]
                 order = ids if right else list(reversed(ids))
-                data.update({f"{field}-{item_id}": str(order.index(item_id) + 1) for item_id in ids})
+                data.update({f"{field}-{left[item_id]}": str(order.index(item_id) + 1) for item_id in ids})
             elif question.type == "matching":
                 ids = [item["id"] for item in spec["items"]]
                 data.update(
                     {
-                        f"{field}-{item_id}": item_id if right else ids[(i + 1) % len(ids)]
+                        f"{field}-{left[item_id]}": right_side[item_id if right else ids[(i + 1) % len(ids)]]
                         for i, item_id in enumerate(ids)
                     }
                 )

@@ -29,8 +29,9 @@ class Assessment(db.Model):
     draw: Mapped[int]
     shuffle_questions: Mapped[bool] = mapped_column(default=True)
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
-    #: after_submission, after_passing or never: when feedback and explanations are shown.
-    review: Mapped[str] = mapped_column(sa.String(20), default="after_submission")
+    #: after_submission, after_passing, after_pass_or_last or never (app/content/schema.py):
+    #: when the right answers, feedback and explanations of a submitted attempt are shown.
+    review: Mapped[str] = mapped_column(sa.String(20), default="after_pass_or_last")
     #: Passing it is needed to complete the course.
     required: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
@@ -84,7 +85,9 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None]
     #: Question ids in the order shown.
     question_ids: Mapped[list] = mapped_column(sa.JSON)
-    #: {question id: [choice or item ids in the order shown]}.
+    #: {question id: [choice or item ids in the order shown], "layouts": {question id: its type's layout}}:
+    #: a layout holds the options in the order shown, each under a token drawn for this attempt alone
+    #: ([[token, bank id], ...]), so the page carries nothing of the bank's key (services.orders_for).
     orders: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     score: Mapped[float | None]
     max_score: Mapped[float | None]

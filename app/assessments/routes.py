@@ -87,38 +87,15 @@ def attempt(attempt_id: int):
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
     questions = services.attempt_questions(attempt)
-    responses = services.responses_of(attempt)
     return render_template(
         "assessments/attempt.html",
         attempt=attempt,
         assessment=attempt.assessment,
         questions=questions,
-        answers={qid: r.answer for qid, r in responses.items()},
         form=ConfirmForm(),
         field_name=services.field_name,
-        views={q.id: _public_view(q, attempt) for q in questions},
+        views=services.attempt_views(attempt, questions, services.responses_of(attempt)),
     )
-
-
-def _public_view(question, attempt) -> dict:
-    """What the attempt page may show of a question: text and options in the attempt's order, no answer."""
-    order = attempt.orders.get(str(question.id), [])
-    spec = question.spec
-    if question.type in ("single_choice", "multiple_choice"):
-        choices = {c["id"]: c["html"] for c in spec["choices"]}
-        return {"choices": [(cid, choices[cid]) for cid in order]}
-    if question.type == "ordering":
-        items = {i["id"]: i["text"] for i in spec["items"]}
-        return {"items": [(iid, items[iid]) for iid in order]}
-    if question.type == "matching":
-        items = {i["id"]: i for i in spec["items"]}
-        return {
-            "left": [(i["id"], i["left"]) for i in spec["items"]],
-            "right": [(iid, items[iid]["right"]) for iid in order],
-        }
-    if question.type == "numeric":
-        return {"unit": spec.get("unit")}
-    return {}
 
 
 @bp.post("/attempts/<int:attempt_id>")
@@ -128,17 +105,50 @@ def answer(attempt_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        if request.form.get("action") == "submit":
-            services.submit(attempt, request.form)
-            db.session.commit()
-            return redirect(url_for("assessments.result", attempt_id=attempt.id))
         services.save_answers(attempt, request.form)
     except BadAnswer as error:
         db.session.rollback()
         abort(400, description=_("Your answers were not saved: %(reason)s.", reason=str(error)))
+    if request.form.get("action") == "submit":
+        if services.unanswered(attempt):
+            db.session.commit()  # the answers are saved; the learner confirms, or goes back to finish
+            return redirect(url_for("assessments.confirm_submit", attempt_id=attempt.id))
+        services.submit(attempt)
+        db.session.commit()
+        return redirect(url_for("assessments.result", attempt_id=attempt.id))
     db.session.commit()
     flash(_("Your answers are saved."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+
+
+@bp.get("/attempts/<int:attempt_id>/submit")
+@login_required
+def confirm_submit(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.answer")
+    if services.close_if_expired(attempt):
+        db.session.commit()
+    if attempt.status != services.OPEN:
+        return redirect(url_for("assessments.result", attempt_id=attempt.id))
+    return render_template(
+        "assessments/confirm_submit.html",
+        attempt=attempt,
+        assessment=attempt.assessment,
+        unanswered=services.unanswered(attempt),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    # Already submitted (a second click) or past the deadline: either way the result page says what happened.
+    if not services.close_if_expired(attempt):
+        services.submit(attempt)
+    db.session.commit()
+    return redirect(url_for("assessments.result", attempt_id=attempt.id))
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")
@@ -161,8 +171,7 @@ def result(attempt_id: int):
     if attempt.status == services.OPEN:
         return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
     assessment = attempt.assessment
-    passed_before = services.has_passed(attempt.user_id, assessment.id)
-    review = services.may_review(attempt, passed_before)
+    review = services.may_review(attempt)
     questions = services.attempt_questions(attempt) if review else []
     return render_template(
         "assessments/result.html",

@@ -17,10 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from app.assessments.models import Assessment, Attempt, Question, Response
-from app.assessments.types import TYPES, BadAnswer
+from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.models import User, utcnow
 from app.content import render
-from app.content.schema import ASSESSMENT_SETTINGS
+from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
 from app.courses import services as courses
 from app.courses.models import Course, Enrolment
 from app.courses.structure import CourseView
@@ -29,6 +29,10 @@ from app.extensions import db
 #: Answers arriving this long after the deadline are still taken (a slow network, a late click).
 GRACE = timedelta(seconds=30)
 OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
+#: The key of Attempt.orders under which each question's layout (its tokens) is kept.
+LAYOUTS = "layouts"
+#: Review policies (an assessment's `review`): when the right answers and explanations are shown.
+AFTER_SUBMISSION, AFTER_PASSING, AFTER_PASS_OR_LAST, NEVER = REVIEW_POLICIES
 
 
 class AttemptRefused(Exception):
@@ -179,7 +183,7 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
         started_at=now,
         deadline=now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None,
         question_ids=[q.id for q in drawn],
-        orders={str(q.id): TYPES[q.type].order(q.spec, assessment.shuffle_choices, rng) for q in drawn},
+        orders=orders_for({str(q.id): TYPES[q.type].layout(q.spec, assessment.shuffle_choices, rng) for q in drawn}),
     )
     db.session.add(attempt)
     try:
@@ -198,16 +202,40 @@ def _check_open(attempt: Attempt) -> None:
         raise BadAnswer("the time limit of this attempt has passed")
 
 
+def orders_for(layouts: dict[str, dict]) -> dict:
+    """What an attempt stores (Attempt.orders): each question's layout, under LAYOUTS, and beside it the bank
+    ids in the order shown, which the code before tokens reads (put back, it still shows an open attempt)."""
+    return {**{question_id: shown_order(layout) for question_id, layout in layouts.items()}, LAYOUTS: layouts}
+
+
+def layout_of(attempt: Attempt, question: Question) -> dict:
+    """How the attempt shows the question: its options in order, under the attempt's own tokens."""
+    layout = attempt.orders.get(LAYOUTS, {}).get(str(question.id))
+    if layout is None:
+        # Started before tokens: its page shows the bank ids, and keeps taking them until it closes.
+        return TYPES[question.type].from_order(question.spec, attempt.orders.get(str(question.id), []))
+    return layout
+
+
+def attempt_views(attempt: Attempt, questions: list[Question], responses: dict[int, Response]) -> dict[int, dict]:
+    """What the attempt page shows of each question, with the saved answers, in the attempt's tokens."""
+    return {
+        q.id: TYPES[q.type].view(q.spec, layout_of(attempt, q), r.answer if (r := responses.get(q.id)) else None)
+        for q in questions
+    }
+
+
 def read_answers(attempt: Attempt, form: MultiDict, questions: list[Question]) -> dict[int, object]:
-    """Every answer in a posted form, checked against the attempt: anything else is a BadAnswer."""
-    by_field = {field_name(q): q for q in questions}
+    """Every answer in a posted form, checked against the attempt's page: anything else is a BadAnswer."""
+    fields = set()
+    for q in questions:
+        fields |= TYPES[q.type].fields(layout_of(attempt, q), field_name(q))
     for key in form:
-        base = key.split("-", 1)[0]
         if key in ("csrf_token", "action", "submit") or key.startswith("csrf"):
             continue
-        if base not in by_field:
-            raise BadAnswer(f"{key} is not a question of this attempt")
-    return {q.id: TYPES[q.type].read(q.spec, form, field_name(q)) for q in questions}
+        if key not in fields:
+            raise BadAnswer(f"{key} is not a field of this attempt's page")
+    return {q.id: TYPES[q.type].read(q.spec, layout_of(attempt, q), form, field_name(q)) for q in questions}
 
 
 def save_answers(attempt: Attempt, form: MultiDict, only_present: bool = False) -> int:
@@ -306,12 +334,39 @@ def _grade(attempt: Attempt) -> None:
             courses.update_completion(enrolment)
 
 
-def may_review(attempt: Attempt, passed_before: bool) -> bool:
-    """Whether feedback and the right answers may be shown for a closed attempt."""
+def unanswered(attempt: Attempt) -> list[int]:
+    """The numbers (as shown, from 1) of the attempt's questions that have no saved answer."""
+    responses = responses_of(attempt)
+    return [
+        number
+        for number, question_id in enumerate(attempt.question_ids, start=1)
+        if (response := responses.get(question_id)) is None or response.answer is None
+    ]
+
+
+def may_review(attempt: Attempt) -> bool:
+    """Whether the right answers, feedback and explanations may be shown for a closed attempt.
+
+    Under every policy but after_submission, never while another attempt of the learner is open:
+    the review would be the key to it.
+    """
     if attempt.status == OPEN:
         return False
-    policy = attempt.assessment.review
-    return policy == "after_submission" or (policy == "after_passing" and (attempt.passed or passed_before))
+    assessment = attempt.assessment
+    if assessment.review == AFTER_SUBMISSION:
+        return True
+    if assessment.review not in (AFTER_PASSING, AFTER_PASS_OR_LAST):
+        return False
+    sittings = db.session.execute(
+        sa.select(Attempt.status, Attempt.passed).where(
+            Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id
+        )
+    ).all()
+    if any(status == OPEN for status, _passed in sittings):
+        return False
+    if any(passed for _status, passed in sittings):
+        return True
+    return assessment.review == AFTER_PASS_OR_LAST and attempts_left(assessment, len(sittings)) == 0
 
 
 # Item analysis ------------------------------------------------------------------------------
@@ -373,23 +428,10 @@ def score_distribution(assessment: Assessment) -> list[tuple[int, int]]:
 
 def answer_key(attempt: Attempt) -> MultiDict:
     """The form that answers every question of the attempt correctly (for demo data)."""
-    form = MultiDict()
-    for question in attempt_questions(attempt):
-        field, spec = field_name(question), question.spec
-        if question.type in ("single_choice", "multiple_choice"):
-            for choice in spec["choices"]:
-                if choice["correct"]:
-                    form.add(field, choice["id"])
-        elif question.type == "true_false":
-            form.add(field, "true" if spec["answer"] else "false")
-        elif question.type == "numeric":
-            form.add(field, repr(spec["answer"]))
-        elif question.type == "short_text":
-            form.add(field, spec["accepted"][0])
-        elif question.type == "ordering":
-            for position, item in enumerate(spec["items"], start=1):
-                form.add(f"{field}-{item['id']}", str(position))
-        elif question.type == "matching":
-            for item in spec["items"]:
-                form.add(f"{field}-{item['id']}", item["id"])
-    return form
+    return MultiDict(
+        [
+            pair
+            for q in attempt_questions(attempt)
+            for pair in TYPES[q.type].key(q.spec, layout_of(attempt, q), field_name(q))
+        ]
+    )

@@ -28,6 +28,7 @@ from app.authoring.forms import DraftForm
 REVIEWS = [
     SelectChoice("after_submission", _l("After each submission")),
     SelectChoice("after_passing", _l("Once the learner has passed")),
+    SelectChoice("after_pass_or_last", _l("Once the learner has passed or used every attempt")),
     SelectChoice("never", _l("Never")),
 ]
 
@@ -96,7 +97,7 @@ class AssessmentForm(DraftForm):
     )
     shuffle_questions = BooleanField(_l("Shuffle the questions in each attempt"), default=True)
     shuffle_choices = BooleanField(_l("Shuffle the choices of each question"), default=True)
-    review = SelectField(_l("Show answers and explanations"), choices=REVIEWS, default="after_submission")
+    review = SelectField(_l("Show answers and explanations"), choices=REVIEWS, default="after_pass_or_last")
     required = BooleanField(_l("Required to complete the course"), default=True)
     submit = SubmitField(_l("Save the settings"))
 

@@ -325,29 +325,10 @@ def preview(document: dict, sample: bool, seed: int) -> tuple[list[PreviewQuesti
             shown.sort(key=lambda q: bank_order[q.id])
     shuffle = bool(document.get("shuffle_choices", True))
     for question in shown:
-        question.view = public_view(
-            question.type, question.spec, TYPES[question.type].order(question.spec, shuffle, rng)
-        )
+        # The type's own code, as an attempt runs it: the same layout, tokens and view.
+        kind = TYPES[question.type]
+        question.view = kind.view(question.spec, kind.layout(question.spec, shuffle, rng), None)
     return shown, problems
-
-
-def public_view(kind: str, spec: dict, order: list[str]) -> dict:
-    """What the attempt page shows of a question (as app/assessments/routes.py builds it for an attempt)."""
-    if kind in ("single_choice", "multiple_choice"):
-        choices = {c["id"]: c["html"] for c in spec["choices"]}
-        return {"choices": [(cid, choices[cid]) for cid in order]}
-    if kind == "ordering":
-        items = {i["id"]: i["text"] for i in spec["items"]}
-        return {"items": [(iid, items[iid]) for iid in order]}
-    if kind == "matching":
-        items = {i["id"]: i for i in spec["items"]}
-        return {
-            "left": [(i["id"], i["left"]) for i in spec["items"]],
-            "right": [(iid, items[iid]["right"]) for iid in order],
-        }
-    if kind == "numeric":
-        return {"unit": spec.get("unit")}
-    return {}
 
 
 def _first_problem(error: Exception) -> str:

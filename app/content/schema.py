@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
@@ -168,6 +168,12 @@ Question = Annotated[
 ]
 
 
+#: When a learner sees the right answers and explanations of a submitted attempt: after each
+#: submission, once passed, once passed or every attempt used (the default), or never.
+ReviewPolicy = Literal["after_submission", "after_passing", "after_pass_or_last", "never"]
+REVIEW_POLICIES = get_args(ReviewPolicy)
+
+
 class AssessmentFile(Strict):
     slug: Slug
     title: Text
@@ -177,7 +183,7 @@ class AssessmentFile(Strict):
     draw: int = Field(ge=1)
     shuffle_questions: bool = True
     shuffle_choices: bool = True
-    review: Literal["after_submission", "after_passing", "never"] = "after_submission"
+    review: ReviewPolicy = "after_pass_or_last"
     required: bool = True
     questions: list[Question] = Field(min_length=1)
 

@@ -24,6 +24,11 @@ def _post(client, attempt_id: int, data: dict, action: str = "save"):
     return client.post(f"/attempts/{attempt_id}", data=data)
 
 
+def _submit_anyway(client, attempt_id: int):
+    """Submit with questions unanswered: the confirmation page's "Submit anyway"."""
+    return post_form(client, f"/attempts/{attempt_id}/submit")
+
+
 def _responses(app, attempt_id: int) -> dict:
     with app.app_context():
         return {
@@ -115,7 +120,8 @@ def test_maximum_attempts(app, client, auth, ready_learner):
     auth.login(ready_learner.email)
     for _ in range(3):
         attempt_id = _start(client)
-        _post(client, attempt_id, {}, action="submit")
+        assert _post(client, attempt_id, {}, action="submit").location.endswith(f"/attempts/{attempt_id}/submit")
+        _submit_anyway(client, attempt_id)
     response = post_form(client, ASSESSMENT, f"{ASSESSMENT}/start")
     assert response.location.endswith(ASSESSMENT)
     assert "You have used all 3 attempts." in client.get(ASSESSMENT).get_data(as_text=True)

@@ -1,5 +1,7 @@
 """Each question type grades right, wrong, partial and blank answers, and refuses impossible ones."""
 
+import random
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -8,8 +10,13 @@ from app.assessments.types import TYPES, BadAnswer
 CHOICES = [{"id": "c0", "correct": True}, {"id": "c1", "correct": True}, {"id": "c2", "correct": False}]
 
 
+def plain(kind, spec) -> dict:
+    """A layout whose tokens are the bank ids, so these tests can post c0, i1, p0."""
+    return TYPES[kind].layout(spec, False, random.Random(0), token=str)
+
+
 def read(kind, spec, **form):
-    return TYPES[kind].read(spec, MultiDict(form), "q1")
+    return TYPES[kind].read(spec, plain(kind, spec), MultiDict(form), "q1")
 
 
 def test_single_choice():
@@ -26,14 +33,15 @@ def test_multiple_choice_with_and_without_partial_credit():
     """Is multiple choice all-or-nothing by default, and partial (never negative) when allowed?"""
     strict, partial = {"choices": CHOICES}, {"choices": CHOICES, "partial_credit": True}
     form = MultiDict([("q1", "c0")])
-    one = TYPES["multiple_choice"].read(strict, form, "q1")
+    one = TYPES["multiple_choice"].read(strict, plain("multiple_choice", strict), form, "q1")
     assert TYPES["multiple_choice"].grade(strict, one) == 0
     assert TYPES["multiple_choice"].grade(partial, one) == 0.5
     assert TYPES["multiple_choice"].grade(partial, ["c0", "c1", "c2"]) == 0.5
     assert TYPES["multiple_choice"].grade(partial, ["c2"]) == 0
     assert TYPES["multiple_choice"].grade(strict, ["c0", "c1"]) == 1
     with pytest.raises(BadAnswer):
-        TYPES["multiple_choice"].read(strict, MultiDict([("q1", "c0"), ("q1", "c0")]), "q1")
+        read_twice = MultiDict([("q1", "c0"), ("q1", "c0")])
+        TYPES["multiple_choice"].read(strict, plain("multiple_choice", strict), read_twice, "q1")
 
 
 def test_numeric_with_tolerance_and_decimal_comma():

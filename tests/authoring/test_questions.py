@@ -362,6 +362,8 @@ def test_the_preview_shows_an_attempt_without_its_answers_unless_asked(client, b
     assert "Correct answer" not in page
     assert "Right." not in page and "The <strong>declarant</strong> does." not in page
     assert "<form" not in page.split('id="preview-note"')[1]  # nothing to submit
+    # The attempt's own code shows it: options under tokens, nothing of the bank's ids (c0, i1, p2).
+    assert 'type="radio"' in page and not re.search(r'(?:value|name|id|for)="(?:[^"]*-)?[cip]\d+"', page)
     shown = client.get(f"{bank}/preview?answers=1").get_data(as_text=True)
     assert shown.count("Correct answer:") == len(QUESTIONS)
     assert "Lodgement → Risk assessment → Release" in shown

@@ -133,7 +133,8 @@ def _prepare(url: str, storage: Path, monkeypatch) -> list[Sitting]:
                 question = db.session.get(Question, question_id)
                 name = f"q{question_id}"
                 fields[question_id] = [(k, v) for k, v in items if k == name or k.startswith(f"{name}-")]
-                answer = TYPES[question.type].read(question.spec, MultiDict(fields[question_id]), name)
+                layout = assessments.layout_of(attempt, question)
+                answer = TYPES[question.type].read(question.spec, layout, MultiDict(fields[question_id]), name)
                 expected[question_id] = json.loads(json.dumps(answer))  # as the JSON column gives it back
         sittings.append(Sitting(email, attempt_id, fields, expected, submits=number % 2 == 0))
     with app.app_context():

@@ -91,6 +91,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "assessments.attempt":                   row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
     "assessments.answer":                    row(LOGIN, BAD,   DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
     "assessments.autosave":                  row(LOGIN, BAD,   DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
+    "assessments.confirm_submit":            row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
+    "assessments.submit":                    row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  DENY,  DENY),
     "assessments.result":                    row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "assessments.report":                    row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
     "assessments.report_csv":                row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),

@@ -51,6 +51,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "auth.account": ("learner_a", None),
     "assessments.answer": ("learner_a", "{attempt}"),
     "assessments.autosave": ("learner_a", "{attempt}"),
+    "assessments.submit": ("learner_a", "{attempt}/submit"),
     "assessments.start": ("learner_a", "/courses/data-in-practice/assessments/final"),
     "courses.enrol": ("learner_a", "/courses/data-in-practice"),
     "courses.complete": ("learner_a", "/courses/intro-to-data/lessons/declarations"),
@@ -335,7 +336,9 @@ def _open_attempt(app, world) -> int:
         attempt = services.start_attempt(learner, assessment)
         bank = db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id)).all()
         attempt.question_ids = [q.id for q in bank]
-        attempt.orders = {str(q.id): TYPES[q.type].order(q.spec, False, random.Random(1)) for q in bank}
+        # The form below posts bank ids: tokens that are the bank ids, as attempts from before tokens have.
+        layouts = {str(q.id): TYPES[q.type].layout(q.spec, False, random.Random(1), token=str) for q in bank}
+        attempt.orders = services.orders_for(layouts)
         db.session.commit()
         return attempt.id
 

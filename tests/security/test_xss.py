@@ -421,7 +421,9 @@ def test_content_is_inert(app, open_as, make_user, make_administration, tmp_path
         # Show every question of the bank on this one attempt, not only the drawn half.
         bank = db.session.scalars(sa.select(Question).where(Question.assessment_id == assessment.id)).all()
         attempt.question_ids = [q.id for q in bank]
-        attempt.orders = {str(q.id): TYPES[q.type].order(q.spec, False, random.Random(1)) for q in bank}
+        # The form below posts bank ids: tokens that are the bank ids, as attempts from before tokens have.
+        layouts = {str(q.id): TYPES[q.type].layout(q.spec, False, random.Random(1), token=str) for q in bank}
+        attempt.orders = assessments.orders_for(layouts)
         db.session.commit()
         attempt_id = attempt.id
 
