@@ -101,4 +101,3 @@ def open_sessions(user: User) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
     )
-
