@@ -72,7 +72,7 @@ def log_out_everywhere():
     sessions.log_out_everywhere(current_user._get_current_object())
     db.session.commit()
     flash(_("You are logged out on every device, this one included."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("core.home"))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

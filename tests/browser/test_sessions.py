@@ -57,7 +57,9 @@ def test_logging_out_on_a_shared_computer_leaves_nothing_behind(browser, live_se
         assert phone.get_by_text("You are logged in on 1 device or browser.").is_visible()
         phone.get_by_role("button", name="Log out everywhere").click()
         assert phone.get_by_text("You are logged out on every device, this one included.").is_visible()
-        assert phone.get_by_role("heading", name="Log in").is_visible()
+        assert phone.get_by_role("link", name="Log in").first.is_visible()
+        phone.reload()
+        assert "Amina" not in phone.content()
     finally:
         office_context.close()
         phone_context.close()

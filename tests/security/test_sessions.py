@@ -78,7 +78,7 @@ def test_log_out_everywhere_ends_every_session(app, make_user):
     page = office.get("/account").get_data(as_text=True)
     assert "Log out everywhere" in page and "logged in on 2 devices" in page
     response = post_form(office, "/account", "/account/log-out-everywhere")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 302
     assert not _is_logged_in(office)
     assert not _is_logged_in(phone)
     assert not _is_logged_in(_replay(app, remember_token=copied))
