@@ -28,13 +28,29 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+#: Sessions one person keeps open at most: a login beyond it ends their oldest. Browsers closed
+#: without logging out leave their rows open, and a person logging in daily would pile them up.
+MOST_OPEN = 20
+
+
 def log_in(user: User, *, remember: bool = False) -> None:
     """Start a session for this user in this browser (a fresh cookie: nothing from before survives)."""
-    # Rows of sessions that ended or could no longer be named by any cookie: one indexed delete.
+    # One indexed delete keeps the user's rows few: those ended, too old for any cookie to name,
+    # or beyond the newest MOST_OPEN - 1 (the new one makes MOST_OPEN).
+    newest = (
+        sa.select(UserSession.id)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.id.desc())
+        .limit(MOST_OPEN - 1)
+    )
     db.session.execute(
         sa.delete(UserSession).where(
             UserSession.user_id == user.id,
-            sa.or_(UserSession.ended_at.is_not(None), UserSession.created_at < utcnow() - KEPT_FOR),
+            sa.or_(
+                UserSession.ended_at.is_not(None),
+                UserSession.created_at < utcnow() - KEPT_FOR,
+                UserSession.id.not_in(newest.scalar_subquery()),
+            ),
         )
     )
     key = secrets.token_urlsafe(32)

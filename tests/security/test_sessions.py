@@ -122,6 +122,19 @@ def test_sessions_are_kept_as_hashes_and_pruned_at_login(app, make_user):
         assert rows[0].key_hash not in key and len(rows[0].key_hash) == 64
 
 
+def test_a_person_keeps_a_bounded_number_of_sessions(app, make_user, monkeypatch):
+    """When someone logs in on more browsers than the academy keeps (20; 3 here), does the oldest session end and
+    the newest ones stay?"""
+    from app.auth import sessions
+
+    monkeypatch.setattr(sessions, "MOST_OPEN", 3)
+    user = make_user()
+    browsers = [_logged_in_client(app, user.email) for _ in range(4)]
+    assert [_is_logged_in(client) for client in browsers] == [False, True, True, True]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(UserSession.user_id == user.id)) == 3
+
+
 def test_private_pages_are_not_stored_and_downloads_are_private(app, make_user, make_administration):
     """Are pages sent to a logged-in person marked no-store, login-gated downloads private, and public pages
     left to caches when nobody is logged in?"""
