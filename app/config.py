@@ -99,6 +99,12 @@ def from_environment(instance_path: Path) -> dict:
         # app/directorate/reports.py. New enrolments, certificates and audited edits show at once.
         "DIRECTORATE_FIGURES_SECONDS": int(os.environ.get("DIRECTORATE_FIGURES_SECONDS") or 60),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Failed logins (app/auth/throttle.py): a few per account, many more per address (a
+        # training room shares one); successful logins are not counted.
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get("LOGIN_FAILURES_PER_ACCOUNT") or "5 per 15 minutes",
+        "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS") or "60 per 15 minutes",
+        # How many reverse proxies stand in front and add X-Forwarded-For (0: trust no such header).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT") or 0),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ["en", "fr"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -49,11 +49,47 @@ def record(actor, entity: str, entity_id: int, action: str, *, label: str = "", 
     )
 
 
-def entries(limit: int = 200, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
-    """The latest entries, newest first, optionally for one object."""
+#: What the log records changes to, in the order the audit page offers them.
+ENTITIES = ("project", "milestone", "target", "cohort", "certificate")
+
+
+def entries(
+    limit: int = 200,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    *,
+    user_id: int | None = None,
+    text: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[AuditEntry]:
+    """The latest entries, newest first, narrowed to one kind of object (or one object), who made
+    the change, words in the object's description, and days from `start` to `end` inclusive."""
     query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    if text:
+        query = query.where(AuditEntry.label.icontains(text, autoescape=True))
+    if start is not None:
+        query = query.where(AuditEntry.at >= datetime.combine(start, time.min))
+    if end is not None:
+        query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
     return list(db.session.scalars(query.options(sa.orm.joinedload(AuditEntry.user))))
+
+
+def authors() -> list[tuple[int, str]]:
+    """Everyone who changed something, as (user id, full name) by name: the audit page's "who" choices."""
+    from app.auth.models import User
+
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(User.id, User.full_name)
+            .where(User.id.in_(sa.select(AuditEntry.user_id).where(AuditEntry.user_id.is_not(None))))
+            .order_by(User.full_name, User.id)
+        )
+    ]

@@ -124,13 +124,19 @@ class User(UserMixin, db.Model):
 
     administration: Mapped[Administration] = relationship(back_populates="users")
 
+    #: The key of the browser session this object was loaded for (not a column): see app/auth/sessions.py.
+    session_key = None
+
     # Flask-Login
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # The session and remember-me cookies carry "user id:session key"; the key's row decides.
+        if not self.session_key:
+            raise RuntimeError("Log in through app.auth.sessions.log_in, which starts a session.")
+        return f"{self.id}:{self.session_key}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -140,8 +146,17 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     def end_sessions(self) -> None:
-        """Invalidate every session (and remember-me cookie) of this user."""
+        """End every session (and remember-me cookie) of this user, on every device.
+
+        The new session token also voids the password-reset and invitation links made before.
+        """
         self.session_token = secrets.token_hex(16)
+        if self.id is not None:
+            db.session.execute(
+                sa.update(UserSession)
+                .where(UserSession.user_id == self.id, UserSession.ended_at.is_(None))
+                .values(ended_at=utcnow())
+            )
 
     @property
     def has_password(self) -> bool:
@@ -149,3 +164,22 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One logged-in browser: its session and remember-me cookies carry a key whose hash is kept here.
+
+    Logging out ends this row only; "log out everywhere", a password change and deactivation end
+    every row of the user. A request is logged in only while its row is open.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the key the cookies carry; the key itself is never stored.
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: When the person logged in. No "last seen": that would be a write on every page.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was ended (logout, log out everywhere, password change, deactivation); none while open.
+    ended_at: Mapped[datetime | None]

@@ -1,12 +1,14 @@
 """Logging in and out, and setting passwords."""
 
+import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from app.auth import services
+from app.auth import services, sessions, throttle
 from app.auth.forms import ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.extensions import db, limiter
 
@@ -21,19 +23,32 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:
+            # Even the right password waits: a lock that a correct guess lifted would tell the guesser.
+            minutes = math.ceil(wait / 60)
+            flash(
+                ngettext(
+                    "Too many failed logins. Try again in %(num)d minute.",
+                    "Too many failed logins. Try again in %(num)d minutes.",
+                    minutes,
+                ),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            throttle.record_failure(form.email.data)
             # The same words whether the account exists, is deactivated or the password is wrong.
             flash(_("Email or password is incorrect."), "error")
         else:
-            session.clear()  # a fresh session at login: nothing from before survives (no fixation)
-            login_user(user, remember=form.remember.data)
+            throttle.forget_failures(form.email.data)
+            sessions.log_in(user, remember=form.remember.data)
             services.record_login(user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
@@ -43,9 +58,20 @@ def login():
 @bp.post("/logout")
 def logout():
     if ConfirmForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        sessions.log_out()
+        db.session.commit()
         flash(_("You are logged out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.post("/account/log-out-everywhere")
+@login_required
+def log_out_everywhere():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    sessions.log_out_everywhere(current_user._get_current_object())
+    db.session.commit()
+    flash(_("You are logged out on every device, this one included."), "info")
     return redirect(url_for("core.home"))
 
 
@@ -70,8 +96,7 @@ def _set_password_page(token: str, purpose: str, template: str):
     form.account_email = user.email
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
-        session.clear()
-        login_user(user)
+        sessions.log_in(user)
         services.record_login(user)
         db.session.commit()
         flash(_("Your password is saved. Welcome, %(name)s.", name=user.full_name), "success")
@@ -102,8 +127,13 @@ def account():
         else:
             user = current_user._get_current_object()
             services.set_password(user, form.password.data)
+            sessions.log_in(user)  # every session ended with the old password; this one goes on in a new one
             db.session.commit()
-            login_user(user)  # this session goes on with the new session token
             flash(_("Your password is changed. Your other sessions have been logged out."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        confirm=ConfirmForm(),
+        open_sessions=sessions.open_sessions(current_user),
+    )

@@ -1,6 +1,6 @@
 """HTTP response headers that keep pages from being framed, sniffed or scripted from elsewhere."""
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, g, request
 from werkzeug.routing import IntegerConverter
 
 #: The largest identifier a database column holds (PostgreSQL's integer).
@@ -56,6 +56,26 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def keep_private_responses_private(response: Response) -> Response:
+    """What is made for a logged-in person stays theirs once they log out.
+
+    Pages (and redirects, JSON) are not stored by any cache, so Back after logging out on a shared
+    computer shows nothing; files behind the login (notebooks, datasets, certificates, exports) may
+    be kept by the person's browser but never by a shared proxy. Static files keep their own rules.
+    """
+    user = g.get("_login_user")  # Flask-Login's user, if this request loaded one: no extra statement
+    if user is None or not user.is_authenticated or request.endpoint == "static":
+        return response
+    is_file = response.direct_passthrough or response.headers.get("Content-Disposition", "").startswith("attachment")
+    if is_file:
+        response.cache_control.public = False
+        response.cache_control.private = True
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(keep_private_responses_private)
     app.before_request(refuse_nul_bytes)

@@ -10,8 +10,8 @@ from wtforms import SelectChoice
 
 from app import policy
 from app.auth.forms import ConfirmForm
-from app.auth.models import Administration, User
-from app.auth.services import find_user, send_invitation
+from app.auth.models import Administration
+from app.auth.services import AccountError, send_invitation
 from app.core.security import bounded_int
 from app.courses.models import Course
 from app.directorate import exports, figures, services
@@ -111,18 +111,26 @@ def add_member(cohort_id: int):
     form = AddMemberForm()
     if not form.validate_on_submit():
         abort(400)
-    user = find_user(form.email.data)
+    try:
+        user = services.officer_by_email(cohort, form.email.data)
+    except AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
     if user is None:
-        flash(_("No account has this email address. Enrol officers from a CSV file to create accounts."), "error")
+        # The same words whether the address has no account or is someone else's: nothing learned.
+        flash(
+            _(
+                "%(email)s is not the address of an officer of %(administration)s. To invite a new officer, add them "
+                "from a CSV file with their full name.",
+                email=form.email.data.strip(),
+                administration=cohort.administration.name,
+            ),
+            "error",
+        )
     else:
-        try:
-            added = services.add_member(current_user, cohort, user)
-        except services.ProjectError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s added.", name=user.full_name) if added else _("Already a member."), "success")
+        added = services.add_member(current_user, cohort, user)
+        db.session.commit()
+        flash(_("%(name)s added.", name=user.full_name) if added else _("Already a member."), "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 
@@ -132,9 +140,9 @@ def remove_member(cohort_id: int, user_id: int):
     cohort = _cohort_or_404(cohort_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    user = db.session.get(User, user_id)
+    user = services.member(cohort, user_id)
     if user is None:
-        abort(404)
+        abort(404)  # the same for every id that is not a member: no name, nothing audited
     services.remove_member(current_user, cohort, user)
     db.session.commit()
     flash(

@@ -14,7 +14,7 @@ from app.auth.models import Administration, Region, Role, User
 from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses.models import Course, Tier, Track
-from app.directorate import exports, figures, reports, services
+from app.directorate import audit_view, exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
 from app.directorate.models import Cohort, Milestone, Target
 from app.extensions import db
@@ -300,8 +300,48 @@ def edit_target(code: str, target_id: int | None):
     return render_template("directorate/target_form.html", form=form, project=project, target=target)
 
 
+AUDIT_ROWS = 300
+
+
 @bp.get("/audit")
 @login_required
 def audit_log():
     policy.authorize("audit.view")
-    return render_template("directorate/audit.html", entries=audit.entries(300))
+    args = request.args
+    problems = []
+
+    def day(name: str, label: str) -> date | None:
+        value = args.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            problems.append(_("%(field)s is not a date (YYYY-MM-DD): %(value)s.", field=label, value=value))
+            return None
+
+    start, end = day("start", _("From")), day("end", _("To"))
+    if start and end and end < start:
+        problems.append(_("The end date %(end)s is before the start date %(start)s.", end=end, start=start))
+        start = end = None
+    entity = args.get("entity") if args.get("entity") in audit.ENTITIES else None
+    filters = {
+        "entity": entity,
+        "entity_id": args.get("entity_id", type=bounded_int) if entity else None,
+        "user_id": args.get("user", type=bounded_int),
+        "text": args.get("q", "").strip()[:200] or None,
+        "start": start,
+        "end": end,
+    }
+    entries = audit.entries(AUDIT_ROWS, **filters)
+    return render_template(
+        "directorate/audit.html",
+        changes=audit_view.changes(entries),
+        limited=len(entries) == AUDIT_ROWS,
+        filters=filters,
+        filtered=any(value is not None for value in filters.values()),
+        problems=problems,
+        authors=audit.authors(),
+        entity_names=audit_view.ENTITY_NAMES,
+        limit=AUDIT_ROWS,
+    )

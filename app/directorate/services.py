@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app import policy, storage
 from app.audit.services import record, snapshot
@@ -315,7 +316,34 @@ def add_member(actor, cohort: Cohort, user: User) -> bool:
     return True
 
 
+def officer_by_email(cohort: Cohort, email: str) -> User | None:
+    """The officer of the cohort's administration with this address, or None.
+
+    None too when the address belongs to someone elsewhere: what a cohort's manager may learn of
+    an address is whether it is one of their administration's officers, nothing more. An invalid
+    address raises AccountError, as in every other way in.
+    """
+    user = accounts.find_user(accounts.normalise_email(email))
+    if user is None or user.administration_id != cohort.administration_id:
+        return None
+    return user
+
+
+def member(cohort: Cohort, user_id: int) -> User | None:
+    """The officer with this id if they are a member of the cohort (and of its administration), else None."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .where(
+            CohortMember.cohort_id == cohort.id,
+            User.id == user_id,
+            User.administration_id == cohort.administration_id,
+        )
+    )
+
+
 def remove_member(actor, cohort: Cohort, user: User) -> None:
+    """Take a member out of the cohort; their enrolments and progress stay theirs."""
     db.session.execute(
         sa.delete(CohortMember).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
     )
@@ -339,33 +367,44 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
     rows, result.problems = read_rows(data, ("email",), ("full_name",))
     if result.problems and not rows:
         return result
-    emails = {row.get("email", "").lower() for _line, row in rows}
+    addresses: list[tuple[int, dict, str]] = []
+    for line, row in rows:
+        try:
+            addresses.append((line, row, accounts.normalise_email(row.get("email", ""))))
+        except accounts.AccountError as error:
+            result.problems.append(Problem(line, str(error)))
+    emails = {email for _line, _row, email in addresses}
     found = {u.email: u for u in db.session.scalars(sa.select(User).where(User.email.in_(emails)))}
     seen: dict[str, int] = {}
     plan: list[tuple[User | None, str, str]] = []
-    for line, row in rows:
-        try:
-            email = accounts.normalise_email(row.get("email", ""))
-        except accounts.AccountError as error:
-            result.problems.append(Problem(line, str(error)))
-            continue
+    administration = cohort.administration.name
+    for line, row, email in addresses:
         if email in seen:
             result.problems.append(Problem(line, f"{email} is also on line {seen[email]}."))
             continue
         seen[email] = line
         user = found.get(email)
-        if user is not None and user.administration_id != cohort.administration_id:
-            result.problems.append(
-                Problem(
-                    line, f"{email} is an officer of {user.administration.name}, not of {cohort.administration.name}."
+        # Someone of another administration reads as no officer of this one: the file learns only
+        # whether an address is one of its officers (and, to invite, whether it is free).
+        elsewhere = user is not None and user.administration_id != cohort.administration_id
+        name = names.clean(row.get("full_name", ""))
+        if user is None or elsewhere:
+            if not name:
+                message = _(
+                    "%(email)s is not an officer of %(administration)s: give a full_name to invite a new officer.",
+                    email=email,
+                    administration=administration,
                 )
-            )
-        elif user is None and not row.get("full_name"):
-            result.problems.append(Problem(line, f"{email} has no account: give a full_name to create one."))
-        elif user is None and (refused := names.name_problem(row["full_name"])):
-            result.problems.append(Problem(line, refused))
+            elif elsewhere:
+                message = _("%(email)s cannot be invited: the address is already in use.", email=email)
+            elif refused := names.name_problem(name):
+                message = refused
+            else:
+                plan.append((None, email, name))
+                continue
+            result.problems.append(Problem(line, message))
         else:
-            plan.append((user, email, row.get("full_name", "")))
+            plan.append((user, email, name))
     if not rows and not result.problems:
         result.problems.append(Problem(1, "The file holds no officers."))
     if result.problems:

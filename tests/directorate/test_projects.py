@@ -174,7 +174,7 @@ def test_cohort_from_csv_all_or_nothing(app, client, auth, project, make_user, m
         data={"csrf_token": csrf_token(client, cohort_path), "file": (io.BytesIO(bad), "c.csv")},
     )
     text = page.get_data(as_text=True)
-    assert page.status_code == 400 and "Line 3:" in text and "not of" in text and "Line 4:" in text
+    assert page.status_code == 400 and "Line 3:" in text and "not an officer of" in text and "Line 4:" in text
     assert _count(app, CohortMember) == 0
     good = b"email,full_name\nk1@example.org,\nnew.officer@example.org,Wanjiru Kamau\n"
     response = client.post(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import AuthActions
 from tests.security.conftest import (
     ACTORS,
     enumerate_rules,
@@ -62,6 +63,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "auth.reset_password":                   row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "auth.accept_invitation":                row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "auth.account":                          row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "auth.log_out_everywhere":               row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # People and administrations: learner A is the person; coordinators manage their own learners; admins all
     "people.people":                         row(LOGIN, DENY,  DENY,  DENY,  OK,    OK,    OK,    OK),
     "people.person":                         row(LOGIN, OK,    DENY,  DENY,  OK,    DENY,  OK,    OK),
@@ -202,15 +204,17 @@ def test_every_route_is_in_the_table(app):
 
 
 def _requests(app, world):
-    """(key, method, url) for every rule: GET routes first, then POST-only routes, logout last."""
+    """(key, method, url) for every rule: GET routes first, then POST-only routes, the two logouts last."""
     gets, posts, last = [], [], []
+    ending = ("auth.log_out_everywhere", "auth.logout")  # in this order: the first needs a logged-in actor
     for rule in enumerate_rules(app):
         key = route_key(app, rule)
         url = url_for_rule(rule, world) + query_for(key, world)
         if "GET" in methods(rule):
             gets.append((key, "GET", url))
         else:
-            (last if rule.endpoint == "auth.logout" else posts).append((key, "POST", url))
+            (last if rule.endpoint in ending else posts).append((key, "POST", url))
+    last.sort(key=lambda request: ending.index(request[0]))
     return gets + posts + last
 
 
@@ -225,6 +229,11 @@ def test_each_route_answers_each_actor_as_the_table_says(app, world, actor):
         got = outcome(response)
         response.close()
         expected = EXPECTED.get(key, {}).get(actor, "unclassified")
+        if key == "auth.log_out_everywhere":
+            # That ended the session and its CSRF token: log in again, so logout is tried logged in.
+            if actor != "anonymous":
+                AuthActions(client).login(world.email(actor))
+            token = token_of(client)
         if got != expected:
             where = response.headers.get("Location", "")
             wrong.append(f"{key}: {method} {url} → {got} ({response.status_code} {where}), expected {expected}")

@@ -49,6 +49,7 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "auth.reset_password": ("anonymous", None),
     "auth.accept_invitation": ("anonymous", None),
     "auth.account": ("learner_a", None),
+    "auth.log_out_everywhere": ("learner_a", "/account"),
     "assessments.answer": ("learner_a", "{attempt}"),
     "assessments.autosave": ("learner_a", "{attempt}"),
     "assessments.submit": ("learner_a", "{attempt}/submit"),
@@ -464,7 +465,7 @@ QUERY_VALUES = ["a\x00b", "99999999999999999999", "-1", "0", "A" * 3000, "2025-0
 #: Every query-string parameter the views read (request.args, pagination, the verification form).
 QUERY_PARAMETERS = [
     "q", "administration", "course", "completed", "region", "start", "end", "track", "session", "code", "page",
-    "per_page",
+    "per_page", "user", "entity", "entity_id",
 ]  # fmt: skip
 
 
