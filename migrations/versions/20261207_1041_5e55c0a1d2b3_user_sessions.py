@@ -1,7 +1,7 @@
 """user sessions: a row per logged-in browser, so logging out ends it on the server
 
 Revision ID: 5e55c0a1d2b3
-Revises: b7a1c0e5d2f0
+Revises: 252d3fc7064b
 Create Date: 2026-12-07 10:40:00
 
 Sessions opened before this release carried the per-user token only: they end, and their
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5e55c0a1d2b3"
-down_revision = "b7a1c0e5d2f0"
+down_revision = "252d3fc7064b"
 branch_labels = None
 depends_on = None
 
