@@ -22,6 +22,9 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from app.content import images
+from app.content.readable import readable
+
 #: Shown where a notebook output could only run as JavaScript.
 DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
 _DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
@@ -29,7 +32,8 @@ _IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 #: A raster image embedded in sanitised HTML (nh3 writes attributes in double quotes). SVG stays
 #: embedded: served from this site as a file, its scripts would run if opened on their own.
-_EMBEDDED_IMAGE = re.compile(r'src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"')
+_EMBEDDED_IMAGE = re.compile(r'<img\b([^>]*?) src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
+_SIZED = re.compile(r"\s(width|height)=")
 #: How each kind of image file begins; bytes that do not are left embedded (an <img> runs nothing).
 IMAGE_SIGNATURES = {
     "png": (b"\x89PNG\r\n\x1a\n",),
@@ -215,9 +219,9 @@ def sanitise(html: str) -> str:
     )
 
 
-def markdown_to_html(text: str) -> str:
-    """Render a Markdown lesson or text to sanitised HTML."""
-    return sanitise(_markdown().render(text))
+def markdown_to_html(text: str, language: str | None = None) -> str:
+    """Render a Markdown lesson or text to sanitised, readable HTML (regions named in `language`)."""
+    return readable(sanitise(_markdown().render(text)), language)
 
 
 def _strip_active_outputs(notebook) -> int:
@@ -256,8 +260,12 @@ def _exporter():
     return exporter
 
 
-def notebook_to_html(text: str) -> str:
-    """Render a notebook (with its stored outputs; nothing is executed) to sanitised HTML."""
+def notebook_to_html(text: str, language: str | None = None) -> str:
+    """Render a notebook (with its stored outputs; nothing is executed) to sanitised, readable HTML.
+
+    A plot's text alternative is the cell's metadata `alt` (nbconvert's own convention; see
+    content/README.md), else nbconvert's "No description has been provided for this image",
+    which `content check` warns about."""
     notebook = nbformat.reads(text, as_version=4)
     _strip_active_outputs(notebook)
     # nbconvert highlights "ipython3" code with IPython's own lexer; plain Python needs no IPython.
@@ -265,7 +273,7 @@ def notebook_to_html(text: str) -> str:
     if not language.get("pygments_lexer") or language["pygments_lexer"].startswith("ipython"):
         language["pygments_lexer"] = "python3"
     body, _resources = _exporter().from_notebook_node(notebook)
-    return sanitise(body)
+    return readable(sanitise(body), language)
 
 
 def is_image(data: bytes, kind: str) -> bool:
@@ -280,20 +288,27 @@ def extract_images(html: str, store: Callable[[bytes], str]) -> str:
     """Move the raster images embedded in a rendered lesson to files, and link to them.
 
     A notebook's plots arrive as base64 inside the HTML: half of a typical notebook lesson's
-    page, sent again with every view. `store` keeps the bytes (content storage, by hash) and
-    returns their sha256; the page then links to /lesson-images/<sha256>.<kind>, which browsers
-    keep. Run at import, on sanitised HTML.
+    page, sent again with every view. Each is stored in its smallest faithful encoding
+    (images.smallest); `store` keeps the bytes (content storage, by hash) and returns their
+    sha256; the page then links to /lesson-images/<sha256>.<kind>, which browsers keep. The
+    image gets its width and height, so the page does not jump as it arrives, and loads lazily:
+    a plot far down a lesson costs nothing to a learner who stops before it. Run at import, on
+    sanitised HTML.
     """
 
     def replace(match: re.Match) -> str:
-        kind, encoded = match.group(1), match.group(2)
+        before, kind, encoded, after = match.groups()
         try:
             data = base64.b64decode("".join(encoded.split()), validate=True)
         except ValueError:
             return match.group(0)
         if not is_image(data, kind):
             return match.group(0)
-        return f'src="/lesson-images/{store(data)}.{kind}"'
+        image = images.smallest(data, kind)
+        attributes = f'{before} src="/lesson-images/{store(image.data)}.{image.kind}"{after}'
+        if image.width and not _SIZED.search(attributes):
+            attributes += f' width="{image.width}" height="{image.height}"'
+        return f'<img{attributes} loading="lazy" decoding="async">'
 
     return _EMBEDDED_IMAGE.sub(replace, html)
 
