@@ -29,6 +29,10 @@ from app.content.readable import readable
 DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
 _DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
 _IMAGE_DATA_URI = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
+#: nbconvert's "¶" after each heading, which the lesson page never showed: bytes for nothing.
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>[^<]*</a>')
+#: Pygments wraps each run of spaces in a span that no style colours.
+_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>|<span></span>')
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 #: A raster image embedded in sanitised HTML (nh3 writes attributes in double quotes). SVG stays
 #: embedded: served from this site as a file, its scripts would run if opened on their own.
@@ -107,7 +111,7 @@ ATTRIBUTES = {
     "abbr": {"title"},
 }
 # Classes our lesson styles and syntax highlighting use; any other class is dropped, so a lesson
-# cannot borrow the page's own classes.
+# cannot borrow the page's own classes (and nbconvert's many layout classes cost no bytes).
 _LESSON_CLASSES = {
     "highlight",
     "math",
@@ -131,32 +135,14 @@ _LESSON_CLASSES = {
     "cell",
     "code_cell",
     "text_cell",
-    "rendered",
-    "inner_cell",
     "input",
     "input_area",
     "output",
     "output_area",
-    "output_wrapper",
-    "output_subarea",
-    "output_text",
-    "output_stream",
-    "output_stdout",
     "output_stderr",
-    "output_result",
     "output_html",
     "output_markdown",
     "output_error",
-    "prompt",
-    "input_prompt",
-    "output_prompt",
-    "text_cell_render",
-    "rendered_html",
-    "border-box-sizing",
-    "hl-ipython3",
-    "hl-python",
-    "hl-python3",
-    "jp-needs-light-background",
 }
 _CLASSES = _LESSON_CLASSES | {cls for cls in STANDARD_TYPES.values() if cls}
 
@@ -269,11 +255,12 @@ def notebook_to_html(text: str, language: str | None = None) -> str:
     notebook = nbformat.reads(text, as_version=4)
     _strip_active_outputs(notebook)
     # nbconvert highlights "ipython3" code with IPython's own lexer; plain Python needs no IPython.
-    language = notebook.metadata.setdefault("language_info", {"name": "python"})
-    if not language.get("pygments_lexer") or language["pygments_lexer"].startswith("ipython"):
-        language["pygments_lexer"] = "python3"
+    code_language = notebook.metadata.setdefault("language_info", {"name": "python"})
+    if not code_language.get("pygments_lexer") or code_language["pygments_lexer"].startswith("ipython"):
+        code_language["pygments_lexer"] = "python3"
     body, _resources = _exporter().from_notebook_node(notebook)
-    return readable(sanitise(body), language)
+    html = _WHITESPACE_SPAN.sub(r"\1", _ANCHOR_LINK.sub("", sanitise(body)))
+    return readable(html, language)
 
 
 def is_image(data: bytes, kind: str) -> bool:
