@@ -308,6 +308,37 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(text).split())
 
 
+#: The background of code in lessons (app.css, `.prose pre`), which every token colour must stand out from.
+CODE_BACKGROUND = "f4f6f8"
+#: WCAG AA for normal text, with a little room for rounding.
+MIN_CONTRAST = 4.6
+
+
 def highlight_css() -> str:
-    """The stylesheet for highlighted code (generated into app/static/css/lesson-code.css)."""
-    return HtmlFormatter().get_style_defs(".highlight")
+    """The stylesheet for highlighted code (generated into app/static/css/lesson-code.css).
+
+    Pygments' default colours include some (comments, operator words) too pale to read on our
+    code background; each is darkened just enough to reach WCAG AA contrast."""
+    css = HtmlFormatter().get_style_defs(".highlight")
+    return re.sub(
+        r"(?<![-\w])color: #([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", lambda m: f"color: #{_readable_colour(m.group(1))}", css
+    )
+
+
+def _readable_colour(hex_colour: str) -> str:
+    if len(hex_colour) == 3:
+        hex_colour = "".join(digit * 2 for digit in hex_colour)
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)]
+    while _contrast(rgb, CODE_BACKGROUND) < MIN_CONTRAST:
+        rgb = [int(channel * 0.9) for channel in rgb]
+    return "".join(f"{channel:02x}" for channel in rgb)
+
+
+def _contrast(rgb: list[int], background: str) -> float:
+    def luminance(channels) -> float:
+        linear = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    back = luminance([int(background[i : i + 2], 16) for i in (0, 2, 4)])
+    front = luminance(rgb)
+    return (max(back, front) + 0.05) / (min(back, front) + 0.05)

@@ -165,3 +165,19 @@ def test_notebook_json_fixture_is_valid():
     path = FIXTURE_CONTENT / "courses/intro-to-data/notebooks/exploring.ipynb"
     nbformat.validate(nbformat.reads(path.read_text(), as_version=4))
     assert json.loads(path.read_text())["nbformat"] == 4
+
+
+def test_highlighted_code_is_readable_and_the_stylesheet_is_the_generated_one():
+    """Does every token colour of highlighted code reach WCAG AA contrast, in the stylesheet the site serves?"""
+    import re
+    from pathlib import Path
+
+    from app.content.render import CODE_BACKGROUND, _contrast, highlight_css
+
+    served = (Path(__file__).resolve().parents[2] / "app/static/css/lesson-code.css").read_text()
+    assert served.split("\n", 1)[1].strip() == highlight_css().strip()
+    colours = re.findall(r"(?<![-\w])color: #([0-9a-fA-F]+)", served)
+    assert all(len(colour) == 6 for colour in colours)
+    assert colours and all(
+        _contrast([int(c[i : i + 2], 16) for i in (0, 2, 4)], CODE_BACKGROUND) >= 4.5 for c in colours
+    )
