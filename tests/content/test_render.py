@@ -181,3 +181,44 @@ def test_highlighted_code_is_readable_and_the_stylesheet_is_the_generated_one():
     assert colours and all(
         _contrast([int(c[i : i + 2], 16) for i in (0, 2, 4)], CODE_BACKGROUND) >= 4.5 for c in colours
     )
+
+
+def test_a_wide_table_and_code_scroll_in_labelled_regions_a_keyboard_reaches():
+    """Is a notebook's wide table, its code and its output each put in a named region reached with Tab, and is
+    pandas' empty corner header an ordinary cell?"""
+    columns = "".join(f"<th>column_{n}</th>" for n in range(22))
+    table = (
+        f'<table class="dataframe"><thead><tr><th></th>{columns}</tr></thead><tbody><tr><th>0</th></tr></tbody></table>'
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "df.head()",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="(31973, 22)\n"),
+                nbformat.v4.new_output("execute_result", data={"text/html": table}, execution_count=1),
+            ],
+        )
+    ]
+    html = notebook_to_html(nbformat.writes(nb))
+    region = '<div class="scroll-region" role="region" aria-label="{}" tabindex="0">'
+    assert region.format("Table 1") + '<table class="dataframe">' in html
+    assert region.format("Code 1") + "<pre>" in html and region.format("Output 1") + "<pre>" in html
+    assert "<th></th>" not in html and "<td></td><th>column_0</th>" in html
+    markdown = markdown_to_html("| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n")
+    assert (
+        region.format("Table 1") + "<table>" in markdown
+        and region.format("Code 1") + '<pre class="highlight">' in markdown
+    )
+
+
+def test_a_plot_takes_its_text_alternative_from_the_cells_metadata():
+    """Does a plot's <img> carry the text an author gave in the cell's `alt` metadata?"""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(
+        "plot()", outputs=[nbformat.v4.new_output("display_data", data={"image/png": PNG})]
+    )
+    cell.metadata["alt"] = 'Bar chart: green 86%, yellow 8%, red 6% — "channels"'
+    nb.cells = [cell]
+    html = notebook_to_html(nbformat.writes(nb))
+    assert 'alt="Bar chart: green 86%, yellow 8%, red 6% — &quot;channels&quot;"' in html
