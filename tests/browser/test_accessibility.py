@@ -9,6 +9,8 @@ pytestmark = pytest.mark.browser
 
 #: What a learner cannot get past: axe's two highest impacts (contrast, names, keyboard access…).
 BLOCKING = {"serious", "critical"}
+#: Rules axe rates lower that issue 15 names all the same: pandas' empty corner header in notebook tables.
+ALSO_CHECKED = {"empty-table-header"}
 
 
 def _violations(page) -> list[str]:
@@ -19,7 +21,7 @@ def _violations(page) -> list[str]:
         f"{rule['id']} ({rule['impact']}): {rule['help']} — "
         + "; ".join(" ".join(node["target"]) for node in rule["nodes"][:5])
         for rule in results.response["violations"]
-        if rule["impact"] in BLOCKING
+        if rule["impact"] in BLOCKING or rule["id"] in ALSO_CHECKED
     ]
 
 
