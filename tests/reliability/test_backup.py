@@ -110,7 +110,7 @@ def _backup_sqlite(runner, tmp_path: Path) -> tuple[str, Path]:
     backup = tmp_path / "academy-backup.sqlite"
     result = runner.invoke(args=["backup", str(backup), "--with-storage"])
     assert result.exit_code == 0, result.output
-    assert re.search(r"^Backed up .* to .*academy-backup\.sqlite \(\d+\.\d KiB\)\.$", result.output, re.M), (
+    assert re.search(r"^Backed up .* to .*academy-backup\.sqlite \(\d+\.\d [KM]iB\)\.$", result.output, re.M), (
         result.output
     )
     assert re.search(r"^  certificates\s+4 row\(s\)$", result.output, re.M), result.output
