@@ -47,11 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
 
-    from app.core import security
+    from app.core import assets, security
     from app.core.routes import bp as core_bp
     from app.core.routes import register_error_pages
 
     security.init_app(app)
+    assets.init_app(app)
     register_error_pages(app)
     app.register_blueprint(core_bp)
 

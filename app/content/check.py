@@ -69,6 +69,8 @@ class ContentTree:
     glossary: schema.GlossaryFile | None = None
     bibliography: schema.BibliographyFile | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: What an author should mend but that does not stop an import (a plot without a text alternative).
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -295,8 +297,13 @@ class _Checker:
 
     def check_lesson_file(self, path: Path, kind: str) -> None:
         """The file of a lesson: readable, a valid notebook, no active markup, known glossary terms."""
-        for line, message in lesson_problems(path.read_bytes(), kind, self.glossary_slugs):
+        raw = path.read_bytes()
+        problems = lesson_problems(raw, kind, self.glossary_slugs)
+        for line, message in problems:
             self.problem(path, line, message)
+        if not problems:
+            for line, message in missing_alt_text(raw.decode("utf-8"), kind):
+                self.tree.warnings.append(Problem(self.show(path), line, message))
 
     def check_prerequisites(self) -> None:
         courses = self.tree.courses
@@ -371,6 +378,45 @@ def lesson_problems(raw: bytes, kind: str, glossary: set[str] | frozenset[str] |
             if glossary is not None and slug not in glossary:
                 problems.append((number, f"glossary link to {slug!r}, which is not in glossary.yml"))
     return problems
+
+
+#: Image outputs a browser shows as a picture, which need a text alternative.
+IMAGE_OUTPUTS = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+MARKDOWN_IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(")
+
+
+def missing_alt_text(text: str, kind: str) -> list[tuple[int, str]]:
+    """The pictures of a valid lesson file that have no text alternative, as (line, message).
+
+    A notebook's plot takes its text from the cell's metadata `alt`, a Markdown image from the
+    text between its brackets (content/README.md says how).
+    """
+    lines = text.splitlines()
+    if kind != "notebook":
+        return [
+            (number, "an image without a text alternative: describe it between the brackets, ![like this](…)")
+            for number, line in enumerate(lines, start=1)
+            if MARKDOWN_IMAGE_WITHOUT_ALT.search(line)
+        ]
+    notebook = nbformat.reads(text, as_version=4)
+    cell_lines = [number for number, line in enumerate(lines, start=1) if '"cell_type"' in line]
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        line = cell_lines[index] if index < len(cell_lines) else 1
+        if cell.cell_type == "markdown":
+            if MARKDOWN_IMAGE_WITHOUT_ALT.search(cell.source):
+                found.append((line, f"cell {index + 1}: an image without a text alternative in Markdown"))
+            continue
+        if cell.cell_type != "code" or str(cell.metadata.get("alt", "")).strip():
+            continue
+        for output in cell.get("outputs", []):
+            shown = [mime for mime in IMAGE_OUTPUTS if mime in output.get("data", {})]
+            if any(not str(output.get("metadata", {}).get(mime, {}).get("alt", "")).strip() for mime in shown):
+                found.append(
+                    (line, f'cell {index + 1}: a plot without a text alternative: add "alt" to the cell\'s metadata')
+                )
+                break
+    return found
 
 
 def _notebook_markup(cell) -> str:

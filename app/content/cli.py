@@ -25,6 +25,8 @@ def check_command(path: Path | None) -> None:
     from app.content.check import check
 
     tree = check(_root(path))
+    for warning in tree.warnings:
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=True)
     for problem in tree.problems:
         click.echo(str(problem), err=True)
     if tree.problems:

@@ -23,15 +23,21 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from app.content import urls
+from app.content import images, urls
+from app.content.readable import readable
 
 #: Shown where a notebook output could only run as JavaScript.
 DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
 _DROPPED_MIMES = ("application/javascript", "application/vnd.jupyter.widget-view+json", "text/javascript")
+#: nbconvert's "¶" after each heading, which the lesson page never showed: bytes for nothing.
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>[^<]*</a>')
+#: Pygments wraps each run of spaces in a span that no style colours.
+_WHITESPACE_SPAN = re.compile(r'<span class="w">(\s*)</span>|<span></span>')
 _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 #: A raster image embedded in sanitised HTML (nh3 writes attributes in double quotes). SVG stays
 #: embedded: served from this site as a file, its scripts would run if opened on their own.
-_EMBEDDED_IMAGE = re.compile(r'src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"')
+_EMBEDDED_IMAGE = re.compile(r'<img\b([^>]*?) src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
+_SIZED = re.compile(r"\s(width|height)=")
 #: How each kind of image file begins; bytes that do not are left embedded (an <img> runs nothing).
 IMAGE_SIGNATURES = {
     "png": (b"\x89PNG\r\n\x1a\n",),
@@ -105,7 +111,7 @@ ATTRIBUTES = {
     "abbr": {"title"},
 }
 # Classes our lesson styles and syntax highlighting use; any other class is dropped, so a lesson
-# cannot borrow the page's own classes.
+# cannot borrow the page's own classes (and nbconvert's many layout classes cost no bytes).
 _LESSON_CLASSES = {
     "highlight",
     "math",
@@ -129,32 +135,14 @@ _LESSON_CLASSES = {
     "cell",
     "code_cell",
     "text_cell",
-    "rendered",
-    "inner_cell",
     "input",
     "input_area",
     "output",
     "output_area",
-    "output_wrapper",
-    "output_subarea",
-    "output_text",
-    "output_stream",
-    "output_stdout",
     "output_stderr",
-    "output_result",
     "output_html",
     "output_markdown",
     "output_error",
-    "prompt",
-    "input_prompt",
-    "output_prompt",
-    "text_cell_render",
-    "rendered_html",
-    "border-box-sizing",
-    "hl-ipython3",
-    "hl-python",
-    "hl-python3",
-    "jp-needs-light-background",
 }
 _CLASSES = _LESSON_CLASSES | {cls for cls in STANDARD_TYPES.values() if cls}
 
@@ -220,9 +208,9 @@ def sanitise(html: str) -> str:
     )
 
 
-def markdown_to_html(text: str) -> str:
-    """Render a Markdown lesson or text to sanitised HTML."""
-    return sanitise(_markdown().render(text))
+def markdown_to_html(text: str, language: str | None = None) -> str:
+    """Render a Markdown lesson or text to sanitised, readable HTML (regions named in `language`)."""
+    return readable(sanitise(_markdown().render(text)), language)
 
 
 def _strip_active_outputs(notebook) -> int:
@@ -261,16 +249,21 @@ def _exporter():
     return exporter
 
 
-def notebook_to_html(text: str) -> str:
-    """Render a notebook (with its stored outputs; nothing is executed) to sanitised HTML."""
+def notebook_to_html(text: str, language: str | None = None) -> str:
+    """Render a notebook (with its stored outputs; nothing is executed) to sanitised, readable HTML.
+
+    A plot's text alternative is the cell's metadata `alt` (nbconvert's own convention; see
+    content/README.md), else nbconvert's "No description has been provided for this image",
+    which `content check` warns about."""
     notebook = nbformat.reads(text, as_version=4)
     _strip_active_outputs(notebook)
     # nbconvert highlights "ipython3" code with IPython's own lexer; plain Python needs no IPython.
-    language = notebook.metadata.setdefault("language_info", {"name": "python"})
-    if not language.get("pygments_lexer") or language["pygments_lexer"].startswith("ipython"):
-        language["pygments_lexer"] = "python3"
+    code_language = notebook.metadata.setdefault("language_info", {"name": "python"})
+    if not code_language.get("pygments_lexer") or code_language["pygments_lexer"].startswith("ipython"):
+        code_language["pygments_lexer"] = "python3"
     body, _resources = _exporter().from_notebook_node(notebook)
-    return sanitise(body)
+    html = _WHITESPACE_SPAN.sub(r"\1", _ANCHOR_LINK.sub("", sanitise(body)))
+    return readable(html, language)
 
 
 def is_image(data: bytes, kind: str) -> bool:
@@ -285,20 +278,27 @@ def extract_images(html: str, store: Callable[[bytes], str]) -> str:
     """Move the raster images embedded in a rendered lesson to files, and link to them.
 
     A notebook's plots arrive as base64 inside the HTML: half of a typical notebook lesson's
-    page, sent again with every view. `store` keeps the bytes (content storage, by hash) and
-    returns their sha256; the page then links to /lesson-images/<sha256>.<kind>, which browsers
-    keep. Run at import, on sanitised HTML.
+    page, sent again with every view. Each is stored in its smallest faithful encoding
+    (images.smallest); `store` keeps the bytes (content storage, by hash) and returns their
+    sha256; the page then links to /lesson-images/<sha256>.<kind>, which browsers keep. The
+    image gets its width and height, so the page does not jump as it arrives, and loads lazily:
+    a plot far down a lesson costs nothing to a learner who stops before it. Run at import, on
+    sanitised HTML.
     """
 
     def replace(match: re.Match) -> str:
-        kind, encoded = match.group(1), match.group(2)
+        before, kind, encoded, after = match.groups()
         try:
             data = base64.b64decode("".join(encoded.split()), validate=True)
         except ValueError:
             return match.group(0)
         if not is_image(data, kind):
             return match.group(0)
-        return f'src="/lesson-images/{store(data)}.{kind}"'
+        image = images.smallest(data, kind)
+        attributes = f'{before} src="/lesson-images/{store(image.data)}.{image.kind}"{after}'
+        if image.width and not _SIZED.search(attributes):
+            attributes += f' width="{image.width}" height="{image.height}"'
+        return f'<img{attributes} loading="lazy" decoding="async">'
 
     return _EMBEDDED_IMAGE.sub(replace, html)
 
@@ -311,6 +311,37 @@ def plain_text(html: str) -> str:
     return " ".join(unescape(text).split())
 
 
+#: The background of code in lessons (app.css, `.prose pre`), which every token colour must stand out from.
+CODE_BACKGROUND = "f4f6f8"
+#: WCAG AA for normal text, with a little room for rounding.
+MIN_CONTRAST = 4.6
+
+
 def highlight_css() -> str:
-    """The stylesheet for highlighted code (generated into app/static/css/lesson-code.css)."""
-    return HtmlFormatter().get_style_defs(".highlight")
+    """The stylesheet for highlighted code (generated into app/static/css/lesson-code.css).
+
+    Pygments' default colours include some (comments, operator words) too pale to read on our
+    code background; each is darkened just enough to reach WCAG AA contrast."""
+    css = HtmlFormatter().get_style_defs(".highlight")
+    return re.sub(
+        r"(?<![-\w])color: #([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", lambda m: f"color: #{_readable_colour(m.group(1))}", css
+    )
+
+
+def _readable_colour(hex_colour: str) -> str:
+    if len(hex_colour) == 3:
+        hex_colour = "".join(digit * 2 for digit in hex_colour)
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (0, 2, 4)]
+    while _contrast(rgb, CODE_BACKGROUND) < MIN_CONTRAST:
+        rgb = [int(channel * 0.9) for channel in rgb]
+    return "".join(f"{channel:02x}" for channel in rgb)
+
+
+def _contrast(rgb: list[int], background: str) -> float:
+    def luminance(channels) -> float:
+        linear = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    back = luminance([int(background[i : i + 2], 16) for i in (0, 2, 4)])
+    front = luminance(rgb)
+    return (max(back, front) + 0.05) / (min(back, front) + 0.05)

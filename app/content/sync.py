@@ -348,7 +348,8 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
         digest = _sha256(data)
         if digest != lesson.source_hash or not lesson.html:
             text = data.decode("utf-8")
-            html = render.notebook_to_html(text) if spec.kind == "notebook" else render.markdown_to_html(text)
+            to_html = render.notebook_to_html if spec.kind == "notebook" else render.markdown_to_html
+            html = to_html(text, module.course.language)
             lesson.html = render.extract_images(html, store_bytes)
             lesson.search_text = render.plain_text(lesson.html)
             lesson.source_hash = digest

@@ -168,3 +168,30 @@ def test_check_command_exit_codes(runner, content_dir):
     result = runner.invoke(args=["content", "check", str(content_dir)])
     assert result.exit_code == 1
     assert "course.yml:" in result.output and "declarations.md does not exist" in result.output
+
+
+def test_a_plot_without_a_text_alternative_is_a_warning_naming_file_line_and_cell(runner, content_dir):
+    """Does `content check` warn, at the plot's cell, about a plot with no text alternative, and stay content
+    once the author gives the cell an `alt`?"""
+    path = content_dir / "courses/intro-to-data/notebooks/exploring.ipynb"
+    notebook = json.loads(path.read_text())
+    plot = {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"},
+    }
+    table_cell = 2  # a code cell whose table output gets a plot beside it
+    notebook["cells"][table_cell]["outputs"].append(plot)
+    path.write_text(json.dumps(notebook, indent=1))
+    tree = check(content_dir)
+    assert tree.problems == []
+    [warning] = tree.warnings
+    assert Path(warning.path).name == "exploring.ipynb" and f"cell {table_cell + 1}:" in warning.message
+    line = path.read_text().splitlines()[warning.line - 1]
+    assert '"cell_type"' in line
+    result = runner.invoke(args=["content", "check", str(content_dir)])
+    assert result.exit_code == 0 and f"exploring.ipynb:{warning.line}: warning: cell" in result.output
+
+    notebook["cells"][table_cell]["metadata"]["alt"] = "Bar chart of lines by channel."
+    path.write_text(json.dumps(notebook, indent=1))
+    assert check(content_dir).warnings == []

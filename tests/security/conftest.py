@@ -53,6 +53,7 @@ class World:
     attachment_id: int = 0
     attachment_filename: str = ""
     lesson_image: str = ""  # the sha256 of a plot moved out of the intro-to-data notebook at import
+    lesson_image_kind: str = "png"  # png or webp, whichever stored the plot's pixels smaller
     pending_id: int = 0
     invitation_token: str = ""
     reset_token: str = ""
@@ -74,7 +75,7 @@ class World:
             "attachment_id": self.attachment_id,
             "filename": self.attachment_filename,
             "sha256": self.lesson_image,
-            "kind": "png",
+            "kind": self.lesson_image_kind,
             "attempt_id": self.attempt_id,
             "cohort_id": self.cohort_id,
             "user_id": self.people["learner_a"].id,
@@ -241,7 +242,9 @@ def world(app, make_administration, make_user, synced) -> World:
         attachment = db.session.scalar(sa.select(Attachment).where(Attachment.filename == "sample.csv"))
         world.attachment_id, world.attachment_filename = attachment.id, attachment.filename
         notebook = db.session.scalar(sa.select(Lesson.html).where(Lesson.slug == "exploring"))
-        world.lesson_image = re.search(r"/lesson-images/([0-9a-f]{64})\.png", notebook)[1]
+        world.lesson_image, world.lesson_image_kind = re.search(
+            r"/lesson-images/([0-9a-f]{64})\.(png|webp)", notebook
+        ).groups()
 
         director = db.session.get(User, world.people["directorate"].id)
         kenya = db.session.get(Administration, world.administrations["KE"].id)
