@@ -4,8 +4,8 @@ A figure is a set of rows, each with the officer it is about, the course it is a
 workshop) and the moment it happened. Pages narrow those rows by period (on that moment), by
 region and administration (of the officer) and by track (of the course), then count them: a
 breakdown groups the same rows, so its parts add up to its total, and "By month" groups them by
-the month of that moment. Only officers of a member administration count; WCO staff without one
-do not.
+the month of that moment. Everyone's rows count, whatever their role: the WCO Secretariat's staff
+are counted under their own administration, which has no region.
 
 - enrolled: one row per officer and course, on the day of enrolment;
 - completed: one row per officer and course completed, on the day of completion;

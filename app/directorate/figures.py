@@ -310,7 +310,7 @@ def activity_by(dimension: str, filters: Filters, today: date | None = None) -> 
     result = []
     for key in sorted(set().union(*found), key=lambda k: [str(part) for part in k]):
         if dimension == "region":
-            label = Region(key[0]).label
+            label = Region(key[0]).label if key[0] else "WCO Secretariat"
         elif dimension == "administration":
             label = f"{key[1]} ({key[0]})"
         elif dimension == "tier":
