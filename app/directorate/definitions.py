@@ -154,3 +154,22 @@ def rows(key: str) -> sa.Subquery:
     else:
         raise KeyError(key)
     return query.subquery(key)
+
+
+#: What a project's target counts, by indicator: the rows target_actuals counts, in words.
+TARGETS = {
+    "enrolled": _l(
+        "Officers enrolled: officers of a beneficiary administration who enrolled in one of the project's "
+        "courses during the year, each counted once."
+    ),
+    "certified": _l(
+        "Officers certified: officers of a beneficiary administration issued a valid course certificate "
+        "(of the target's track and tier, when it names them) during the year, each counted once."
+    ),
+    "trained": _l(
+        "Officers trained in workshops: officers of a beneficiary administration present at a session of one "
+        "of the project's workshops, whose first session attended fell in the year, each counted once."
+    ),
+    "workshops": _l("Workshops held: the project's workshops, not cancelled, that ended during the year."),
+    "custom": _l("Other indicators: the value entered by hand."),
+}

@@ -200,6 +200,7 @@ def _project_context(project):
         "timeline": timeline,
         "today": today,
         "status_labels": reports.STATUS_LABELS,
+        "target_meanings": definitions.TARGETS,
     }
 
 

@@ -228,6 +228,27 @@ def test_command_line_reports(app, runner, project, tmp_path):
     assert result.exit_code == 0 and (tmp_path / "o.xlsx").stat().st_size > 0
 
 
+def test_command_line_overview_takes_the_pages_filters(app, runner, project, make_user, tmp_path):
+    """Does `reports overview` narrow every table by period and administration, as the page does, and refuse an
+    inverted period?"""
+    from datetime import datetime
+
+    officer = make_user(Role.LEARNER, project["kenya"])
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        db.session.add(Enrolment(user_id=officer.id, course_id=intro.id, enrolled_at=datetime(2026, 3, 5)))
+        db.session.commit()
+    out = tmp_path / "o.xlsx"
+    args = ["reports", "overview", "--output", str(out), "--start", "2026-03-01", "--end", "2026-04-30"]
+    assert runner.invoke(args=[*args, "--administration", "ke"]).exit_code == 0
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert [r[:2] for r in book["By month"].iter_rows(min_row=3, values_only=True)] == [("2026-03", 1), ("2026-04", 0)]
+    result = runner.invoke(
+        args=["reports", "overview", "--output", str(out), "--start", "2026-05-01", "--end", "2026-04-30"]
+    )
+    assert result.exit_code != 0 and "ends before it starts" in result.output
+
+
 def test_coordinator_sees_only_their_administration(app, client, auth, project, make_user, make_administration):
     """Does a coordinator see their own officers and cohorts, and get 403 on another administration's pages?"""
     senegal = make_administration("SN")
