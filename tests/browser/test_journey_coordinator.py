@@ -28,6 +28,7 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
 
     log_in(page, coordinator.email)
     page.get_by_role("link", name="My administration").click()
+    page.wait_for_url("**/coordinator")
     assert page.get_by_role("heading", level=1).inner_text() == kenya.name
 
     page.get_by_role("link", name="New cohort").click()
@@ -36,13 +37,14 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     page.get_by_label("End date").fill("2027-06-30")
     page.get_by_label("Courses").select_option(label=["Introduction to Customs data", "Customs data in practice"])
     page.get_by_role("button", name="Save the cohort").click()
+    page.wait_for_url("**/cohorts/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Kenya risk analysts 2027"
 
     officers = tmp_path / "officers.csv"
     officers.write_text("email,full_name\nready@example.org,\nbrian.mwangi@example.org,Brian Mwangi\n")
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(officers))
     page.get_by_role("button", name="Add the officers").click()
-    assert page.get_by_text("2 officers added (1 new accounts invited).").is_visible()
+    page.get_by_text("2 officers added (1 new accounts invited).").wait_for()
 
     # Brian has not completed the Foundation course: he is listed with the reason, not skipped.
     waiting = page.get_by_role("region", name="1 place waits for prerequisites")
@@ -55,9 +57,11 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     assert "Completed on" in zawadi.inner_text() and "0 of 1 lessons" in zawadi.inner_text()
 
     page.get_by_role("link", name="My administration").click()
+    page.wait_for_url("**/coordinator")
     row = page.get_by_role("row", name="Brian Mwangi")
     assert row.get_by_role("cell").nth(2).inner_text() == "1"  # one enrolment, the Foundation course
     row.get_by_role("link", name="Brian Mwangi").click()
+    page.wait_for_url("**/people/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Brian Mwangi"
     course_row = page.get_by_role("row", name="Introduction to Customs data")
     assert "0 of" in course_row.inner_text() and "lessons" in course_row.inner_text()

@@ -54,10 +54,12 @@ def test_director_filters_the_overview_and_downloads_a_project_report(
 
     log_in(page, project["director"].email)
     page.get_by_role("link", name="Directorate").click()
+    page.wait_for_url("**/directorate")
     page.get_by_label("From", exact=True).fill("2026-01-01")
     page.get_by_label("To", exact=True).fill("2026-06-30")
     page.get_by_label("Region", exact=True).select_option(label="West and Central Africa")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/directorate?start=2026-01-01&end=2026-06-30&region=west-central-africa*")
 
     totals = page.get_by_role("region", name="Totals, 2026-01-01 – 2026-06-30")
     assert "Enrolments\n1" in totals.inner_text() and "Completions\n0" in totals.inner_text()
@@ -74,12 +76,15 @@ def test_director_filters_the_overview_and_downloads_a_project_report(
     page.get_by_label("From", exact=True).fill("2026-06-30")
     page.get_by_label("To", exact=True).fill("2026-01-01")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/directorate?start=2026-06-30*")
     assert page.get_by_role("alert").inner_text().startswith("The period ends on 2026-01-01, before it starts")
 
     page.get_by_label("From", exact=True).fill("2026-01-01")
     page.get_by_label("To", exact=True).fill("2026-12-31")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**/directorate?start=2026-01-01&end=2026-12-31*")
     page.get_by_role("link", name="SN-STATS").first.click()
+    page.wait_for_url("**/projects/SN-STATS")
     assert page.get_by_role("heading", level=1).inner_text() == "SN-STATS — Statistics for Senegal"
     with page.expect_download() as download:
         page.get_by_role("link", name="Report (PDF)").click()
