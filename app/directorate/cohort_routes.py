@@ -196,12 +196,9 @@ def coordinator():
     behind = None
     course_id = request.args.get("course", type=bounded_int)
     figure = request.args.get("figure", "enrolled")
-    if course_id and figure in definitions.LEARNING and not filters.inverted:
-        behind = (
-            db.session.get(Course, course_id),
-            figure,
-            figures.officers_behind(administration.id, course_id, figure, filters, today),
-        )
+    course = db.session.get(Course, course_id) if course_id else None
+    if course is not None and figure in definitions.LEARNING and not filters.inverted:
+        behind = (course, figure, figures.officers_behind(administration.id, course.id, figure, filters, today))
     cohorts = list(
         db.session.scalars(
             sa.select(Cohort).where(Cohort.administration_id == administration.id).order_by(Cohort.start_date.desc())
@@ -219,6 +216,5 @@ def coordinator():
         problem=problem,
         definitions=definitions.FIGURES,
         tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
-        query=request.query_string.decode(),
         today=today,
     )

@@ -76,6 +76,7 @@ def test_coordinator_counts_certificates_as_the_overview_does(app, client, auth,
     coordinator = make_user(Role.COORDINATOR, project["kenya"])
     with app.app_context():
         intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        db.session.expunge(intro)
         for kind, key, status in [
             ("course", "course/intro-to-data/1.0", "valid"),
             ("course", "course/intro-to-data/0.9", "revoked"),
@@ -103,3 +104,6 @@ def test_coordinator_counts_certificates_as_the_overview_does(app, client, auth,
     auth.login(coordinator.email)
     officers = _rows(client.get("/coordinator?format=csv&table=officers"))
     assert sum(int(r[4]) for r in officers[1:]) == 1
+    html = client.get(f"/coordinator?course={intro.id}&figure=certified").get_data(as_text=True)
+    assert "Officers certified in Introduction to Customs data" in html and officer.full_name in html
+    assert client.get("/coordinator?course=999999&figure=certified").status_code == 200  # no such course: no list
