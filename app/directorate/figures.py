@@ -124,7 +124,10 @@ def _officers_per_target(target_ids: list[int], indicator: str) -> dict[int, int
     if indicator == "enrolled":
         query = query.join(
             project_courses,
-            sa.and_(project_courses.c.project_id == Target.project_id, project_courses.c.course_id == rows.c.course_id),
+            # `+ 0`: SQLite would otherwise walk every enrolment of each project course (see definitions.rows).
+            sa.and_(
+                project_courses.c.project_id == Target.project_id, project_courses.c.course_id == rows.c.course_id + 0
+            ),
         )
     elif indicator == "certified":
         query = query.join(Course, Course.id == rows.c.course_id).where(
