@@ -84,7 +84,9 @@ def _person_or_404(user_id: int) -> User:
 def person(user_id: int):
     person = _person_or_404(user_id)
     policy.authorize("user.view", person)
-    return render_template("auth/person.html", person=person, form=ConfirmForm())
+    from app.directorate.progress import record_of
+
+    return render_template("auth/person.html", person=person, form=ConfirmForm(), record=record_of(person))
 
 
 def _manage(user_id: int, action, message: str):

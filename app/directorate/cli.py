@@ -45,12 +45,41 @@ def project_report_command(code: str, fmt: str, output: Path) -> None:
 @reports_cli.command("overview")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def overview_report_command(fmt: str, output: Path) -> None:
-    """The directorate overview: every table as XLSX, or the projects table as CSV."""
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day of the period (YYYY-MM-DD).")
+@click.option("--end", type=click.DateTime(["%Y-%m-%d"]), help="Last day of the period (YYYY-MM-DD).")
+@click.option("--region", help="A WCO region, e.g. west-central-africa.")
+@click.option("--administration", "administration_code", help="An administration's code, e.g. KE.")
+@click.option("--track", "track_slug", help="A track's slug.")
+def overview_report_command(fmt, output, start, end, region, administration_code, track_slug) -> None:
+    """The directorate overview, narrowed as on the page: every table as XLSX, or the projects table as CSV."""
+    import sqlalchemy as sa
+
+    from app.auth.models import Administration, Region
+    from app.courses.models import Track
     from app.directorate import figures, reports
+    from app.extensions import db
     from app.reports.tables import to_csv, to_xlsx
 
-    tables = reports.overview_tables(figures.Filters(), date.today())
+    def one(model, column, value, what):
+        found = db.session.scalar(sa.select(model).where(column == value)) if value else None
+        if value and found is None:
+            raise click.BadParameter(f"No {what} is called {value}.")
+        return found
+
+    if region and region not in {r.value for r in Region}:
+        raise click.BadParameter(f"{region} is not a WCO region: {', '.join(r.value for r in Region)}.")
+    administration = one(Administration, Administration.code, (administration_code or "").upper(), "administration")
+    track = one(Track, Track.slug, track_slug, "track")
+    filters = figures.Filters(
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        region=Region(region) if region else None,
+        administration_id=administration.id if administration else None,
+        track_id=track.id if track else None,
+    )
+    if filters.inverted:
+        raise click.BadParameter("The period ends before it starts: swap --start and --end.")
+    tables = reports.overview_tables(filters, date.today())
     _write(output, to_xlsx(tables) if fmt == "xlsx" else to_csv(tables[0]))
 
 

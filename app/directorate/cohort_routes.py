@@ -1,5 +1,6 @@
 """Cohorts of officers, and the coordinator's page of their administration."""
 
+import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,12 +14,12 @@ from app.auth.forms import ConfirmForm
 from app.auth.models import Administration
 from app.auth.services import AccountError, send_invitation
 from app.core.security import bounded_int
-from app.courses.models import Course
-from app.directorate import exports, figures, services
+from app.courses.models import Course, Track
+from app.directorate import definitions, exports, figures, progress, reports, services
 from app.directorate.forms import AddMemberForm, CohortForm, ImportMembersForm
 from app.directorate.models import Cohort, Project
+from app.directorate.routes import filters_from_request
 from app.extensions import db
-from app.reports.tables import Table
 
 bp = Blueprint("cohorts", __name__, template_folder="templates")
 
@@ -93,10 +94,12 @@ def edit_cohort(cohort_id: int | None):
 @login_required
 def cohort(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
+    members = services.members(cohort)
     return render_template(
         "directorate/cohort.html",
         cohort=cohort,
-        members=services.members(cohort),
+        members=members,
+        standings=progress.cohort_standings(cohort, [m.user for m in members]),
         progress=figures.cohort_progress([cohort.id]).get(cohort.id, (0, 0, 0)),
         add_form=AddMemberForm(),
         import_form=ImportMembersForm(),
@@ -164,7 +167,8 @@ def import_members(cohort_id: int):
         return render_template(
             "directorate/cohort.html",
             cohort=cohort,
-            members=services.members(cohort),
+            members=(members := services.members(cohort)),
+            standings=progress.cohort_standings(cohort, [m.user for m in members]),
             progress=figures.cohort_progress([cohort.id]).get(cohort.id, (0, 0, 0)),
             add_form=AddMemberForm(),
             import_form=form,
@@ -186,41 +190,28 @@ def coordinator():
     if administration is None:
         abort(404)
     policy.authorize("administration.dashboard", administration)
-    officers = figures.officers_of(administration.id)
-    course_rows = figures.courses_of(administration.id)
+    filters, problem = filters_from_request()
+    filters = dataclasses.replace(filters, administration_id=administration.id, region=None)
+    today = date.today()
+    officers = [] if filters.inverted else figures.officers_of(administration.id, filters, today)
+    course_rows = [] if filters.inverted else figures.courses_of(administration.id, filters, today)
+    tables = reports.coordinator_tables(officers, course_rows)
+    fmt = request.args.get("format")
+    if fmt:
+        if filters.inverted:
+            abort(400, problem)
+        return exports.download(tables, request.args.get("table"), fmt, f"coordinator-{administration.code}")
+    behind = None
+    course_id = request.args.get("course", type=bounded_int)
+    figure = request.args.get("figure", "enrolled")
+    course = db.session.get(Course, course_id) if course_id else None
+    if course is not None and figure in definitions.LEARNING and not filters.inverted:
+        behind = (course, figure, figures.officers_behind(administration.id, course.id, figure, filters, today))
     cohorts = list(
         db.session.scalars(
             sa.select(Cohort).where(Cohort.administration_id == administration.id).order_by(Cohort.start_date.desc())
         )
     )
-    tables = [
-        Table(
-            key="officers",
-            title="Officers",
-            columns=["Name", "Email", "Enrolments", "Completions", "Certificates"],
-            rows=[[u.full_name, u.email, e, c, n] for u, e, c, n in officers],
-            numeric={2, 3, 4},
-        ),
-        Table(
-            key="courses",
-            title="Courses",
-            columns=["Course", "Enrolled", "Completed"],
-            rows=[[course.title, e, c] for course, e, c in course_rows],
-            numeric={1, 2},
-        ),
-    ]
-    fmt = request.args.get("format")
-    if fmt:
-        return exports.download(tables, request.args.get("table"), fmt, f"coordinator-{administration.code}")
-    behind = None
-    course_id = request.args.get("course", type=bounded_int)
-    if course_id:
-        completed = request.args.get("completed") == "1"
-        behind = (
-            db.session.get(Course, course_id),
-            completed,
-            figures.officers_behind(administration.id, course_id, completed),
-        )
     return render_template(
         "directorate/coordinator.html",
         administration=administration,
@@ -229,5 +220,9 @@ def coordinator():
         cohorts=cohorts,
         progress=figures.cohort_progress([c.id for c in cohorts]),
         behind=behind,
-        today=date.today(),
+        filters=filters,
+        problem=problem,
+        definitions=definitions.FIGURES,
+        tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
+        today=today,
     )

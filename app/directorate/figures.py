@@ -12,6 +12,7 @@ The project status rule (shown on the page):
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ import sqlalchemy as sa
 from app.auth.models import Administration, Region, User
 from app.certificates.models import Certificate
 from app.courses.models import Course, Enrolment, Tier, Track
+from app.directorate import definitions
 from app.directorate.models import Milestone, Project, Target, project_administrations, project_courses
 from app.extensions import db
 
@@ -30,7 +32,7 @@ LATE_GAP, RISK_GAP = 0.25, 0.10
 
 @dataclass
 class Filters:
-    """What the overview is narrowed to; `administration_ids` also scopes a coordinator."""
+    """What a page is narrowed to; `administration_id` also scopes a coordinator."""
 
     start: date | None = None
     end: date | None = None
@@ -38,20 +40,13 @@ class Filters:
     administration_id: int | None = None
     track_id: int | None = None
 
-    def users(self, query, user_column):
-        """Narrow a query to the officers the filters cover."""
-        if self.region is None and self.administration_id is None:
-            return query
-        query = query.join(User, User.id == user_column).join(
-            Administration, Administration.id == User.administration_id
-        )
-        if self.region is not None:
-            query = query.where(Administration.region == self.region)
-        if self.administration_id is not None:
-            query = query.where(Administration.id == self.administration_id)
-        return query
+    @property
+    def inverted(self) -> bool:
+        """A period that ends before it starts holds no day: the page says so instead of showing zeros."""
+        return self.start is not None and self.end is not None and self.end < self.start
 
     def period(self, query, column):
+        """Narrow a query to the rows whose `column` falls in the period (both days included)."""
         if self.start:
             query = query.where(column >= datetime.combine(self.start, datetime.min.time()))
         if self.end:
@@ -83,110 +78,115 @@ def _year(column):
 
 
 def target_actuals(project_ids: list[int]) -> dict[int, list[TargetProgress]]:
-    """Every target of these projects with its actual, from two GROUP BY queries."""
+    """Every target of these projects with its actual: one query per kind of indicator.
+
+    A target names its rows in words (see definitions.py), and its actual counts exactly those:
+    - officers enrolled: officers of a beneficiary administration enrolled in one of the project's
+      courses during the year (each officer once);
+    - officers certified: officers of a beneficiary administration issued a valid course
+      certificate (of the target's track and tier, when it names them) during the year, each once;
+    - officers trained in workshops: officers present at a session of one of the project's
+      workshops, their first session attended during the year, each once;
+    - workshops held: the project's workshops not cancelled that ended during the year, before today;
+    - a custom indicator: the value entered by hand.
+    """
     if not project_ids:
         return {}
     targets = list(
         db.session.scalars(sa.select(Target).where(Target.project_id.in_(project_ids)).order_by(Target.year, Target.id))
     )
-    # Start from the beneficiary administrations, then their officers, then their enrolments and
-    # certificates: SQLite otherwise walks every enrolment of each covered course, or every valid
-    # certificate (0.95 s instead of 49 ms for all projects at size L in the benchmark). Writing
-    # the joins in that order is not enough, SQLite chooses its own: `+ 0` and `|| ''` keep it
-    # from using the course and status indexes, which leaves the officers' indexes as the way in.
-    enrolled = {
-        (p, y): n
-        for p, y, n in db.session.execute(
-            sa.select(
-                project_administrations.c.project_id,
-                _year(Enrolment.enrolled_at),
-                sa.func.count(sa.distinct(Enrolment.user_id)),
-            )
-            .select_from(project_administrations)
-            .join(User, User.administration_id == project_administrations.c.administration_id)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .join(
-                project_courses,
-                sa.and_(
-                    project_courses.c.project_id == project_administrations.c.project_id,
-                    project_courses.c.course_id == Enrolment.course_id + 0,
-                ),
-            )
-            .where(project_administrations.c.project_id.in_(project_ids))
-            .group_by(project_administrations.c.project_id, _year(Enrolment.enrolled_at))
-        )
-    }
-    certified: dict[tuple, int] = defaultdict(int)
-    for p, y, track, tier, n in db.session.execute(
-        sa.select(
-            project_administrations.c.project_id,
-            _year(Certificate.issued_at),
-            Course.track_id,
-            Course.tier_id,
-            sa.func.count(sa.distinct(Certificate.user_id)),
-        )
-        .select_from(project_administrations)
-        .join(User, User.administration_id == project_administrations.c.administration_id)
-        .join(Certificate, Certificate.user_id == User.id)
-        .join(Course, Course.id == Certificate.course_id)
-        .where(
-            project_administrations.c.project_id.in_(project_ids),
-            Certificate.status.concat("") == "valid",
-            Certificate.kind.concat("") == "course",
-        )
-        .group_by(project_administrations.c.project_id, _year(Certificate.issued_at), Course.track_id, Course.tier_id)
-    ):
-        certified[(p, y, track, tier)] += n
-    workshops, trained = _workshop_counts(project_ids)
+    ids = [t.id for t in targets]
+    actual: dict[int, float] = {}
+    if ids:
+        actual.update(_officers_per_target(ids, "enrolled"))
+        actual.update(_officers_per_target(ids, "certified"))
+        actual.update(_officers_per_target(ids, "trained"))
+        actual.update(_workshops_per_target(ids))
     result: dict[int, list[TargetProgress]] = defaultdict(list)
     for target in targets:
-        if target.indicator == "enrolled":
-            actual = enrolled.get((target.project_id, target.year), 0)
-        elif target.indicator == "certified":
-            actual = sum(
-                n
-                for (p, y, track, tier), n in certified.items()
-                if p == target.project_id
-                and y == target.year
-                and target.track_id in (None, track)
-                and target.tier_id in (None, tier)
-            )
-        elif target.indicator == "workshops":
-            actual = workshops.get((target.project_id, target.year), 0)
-        elif target.indicator == "trained":
-            actual = trained.get((target.project_id, target.year), 0)
-        else:
-            actual = target.manual_value or 0
-        result[target.project_id].append(TargetProgress(target, float(actual)))
+        value = target.manual_value or 0 if target.indicator == "custom" else actual.get(target.id, 0)
+        result[target.project_id].append(TargetProgress(target, float(value)))
     return result
 
 
-def _workshop_counts(project_ids: list[int]) -> tuple[dict, dict]:
-    """Workshops held (ended, not cancelled) and officers trained (present at a session), per project and year."""
-    from app.workshops.models import Attendance, Workshop, WorkshopSession
+def _officers_per_target(target_ids: list[int], indicator: str) -> dict[int, int]:
+    """{target id: officers} for the targets of one indicator, counted from the figure's own rows."""
+    rows = definitions.rows(indicator)
+    query = (
+        sa.select(Target.id, sa.func.count(sa.distinct(rows.c.user_id)))
+        .select_from(Target)
+        .join(project_administrations, project_administrations.c.project_id == Target.project_id)
+        .join(User, User.administration_id == project_administrations.c.administration_id)
+        .join(rows, rows.c.user_id == User.id)
+        .where(Target.id.in_(target_ids), Target.indicator == indicator, _year(rows.c.at) == Target.year)
+        .group_by(Target.id)
+    )
+    if indicator == "enrolled":
+        query = query.join(
+            project_courses,
+            # `+ 0`: SQLite would otherwise walk every enrolment of each project course (see definitions.rows).
+            sa.and_(
+                project_courses.c.project_id == Target.project_id, project_courses.c.course_id == rows.c.course_id + 0
+            ),
+        )
+    elif indicator == "certified":
+        query = query.join(Course, Course.id == rows.c.course_id).where(
+            sa.or_(Target.track_id.is_(None), Target.track_id == Course.track_id),
+            sa.or_(Target.tier_id.is_(None), Target.tier_id == Course.tier_id),
+        )
+    elif indicator == "trained":
+        query = query.where(rows.c.project_id == Target.project_id)
+    return dict(db.session.execute(query).all())
 
-    today = date.today()
-    held = dict(
-        ((p, y), n)
-        for p, y, n in db.session.execute(
-            sa.select(Workshop.project_id, _year(Workshop.end_date), sa.func.count())
-            .where(Workshop.project_id.in_(project_ids), Workshop.cancelled.is_(False), Workshop.end_date < today)
-            .group_by(Workshop.project_id, _year(Workshop.end_date))
-        )
-    )
-    trained = dict(
-        ((p, y), n)
-        for p, y, n in db.session.execute(
-            sa.select(
-                Workshop.project_id, _year(WorkshopSession.starts_at), sa.func.count(sa.distinct(Attendance.user_id))
+
+def _workshops_per_target(target_ids: list[int]) -> dict[int, int]:
+    """{target id: workshops held} for "workshops held" targets: not cancelled, ended in the year, before today."""
+    from app.workshops.models import Workshop
+
+    return dict(
+        db.session.execute(
+            sa.select(Target.id, sa.func.count(Workshop.id))
+            .join(Workshop, Workshop.project_id == Target.project_id)
+            .where(
+                Target.id.in_(target_ids),
+                Target.indicator == "workshops",
+                Workshop.cancelled.is_(False),
+                Workshop.end_date < date.today(),
+                _year(Workshop.end_date) == Target.year,
             )
-            .join(WorkshopSession, WorkshopSession.workshop_id == Workshop.id)
-            .join(Attendance, Attendance.session_id == WorkshopSession.id)
-            .where(Workshop.project_id.in_(project_ids), Attendance.present.is_(True))
-            .group_by(Workshop.project_id, _year(WorkshopSession.starts_at))
-        )
+            .group_by(Target.id)
+        ).all()
     )
-    return held, trained
+
+
+def projects_matching(filters: Filters) -> list[int] | None:
+    """The projects the filters cover (None: every project).
+
+    A region or an administration keeps the projects with a beneficiary there, a track those with
+    one of its courses, a period those running during some of it.
+    """
+    if not (filters.region or filters.administration_id or filters.track_id or filters.start or filters.end):
+        return None
+    query = sa.select(Project.id)
+    if filters.region is not None or filters.administration_id is not None:
+        query = query.join(project_administrations, project_administrations.c.project_id == Project.id).join(
+            Administration, Administration.id == project_administrations.c.administration_id
+        )
+        if filters.region is not None:
+            query = query.where(Administration.region == filters.region)
+        if filters.administration_id is not None:
+            query = query.where(Administration.id == filters.administration_id)
+    if filters.track_id is not None:
+        query = (
+            query.join(project_courses, project_courses.c.project_id == Project.id)
+            .join(Course, Course.id == project_courses.c.course_id)
+            .where(Course.track_id == filters.track_id)
+        )
+    if filters.start is not None:
+        query = query.where(Project.end_date >= filters.start)
+    if filters.end is not None:
+        query = query.where(Project.start_date <= filters.end)
+    return list(db.session.scalars(query.distinct()))
 
 
 def project_states(today: date, project_ids: list[int] | None = None) -> list[ProjectState]:
@@ -249,53 +249,69 @@ def _dimension_columns(dimension: str):
     }[dimension]
 
 
-def activity_by(dimension: str, filters: Filters) -> list[tuple]:
-    """(label, enrolments, completions, certificates) per region, administration, track or tier: two queries."""
-    columns = _dimension_columns(dimension)
+def counts(key: str, filters: Filters, today: date, *columns, by_month: bool = False) -> sa.Select:
+    """The query counting a figure's rows under the filters, grouped by `columns` (none: the total).
 
-    def base(query, user_column, course_column):
-        query = (
-            query.join(User, User.id == user_column)
-            .join(Administration, Administration.id == User.administration_id)
-            .join(Course, Course.id == course_column)
-            .join(Track, Track.id == Course.track_id)
-            .join(Tier, Tier.id == Course.tier_id)
+    The one place a figure meets the filters: period on the moment it counts by, region and
+    administration of the officer, track of the course (a workshop has none, so a track leaves
+    workshops out).
+    """
+    rows = definitions.rows(key)
+    if by_month:
+        columns = (*columns, _year(rows.c.at), sa.cast(sa.extract("month", rows.c.at), sa.Integer))
+    count = (
+        sa.func.count(sa.distinct(rows.c.user_id)) if definitions.FIGURES[key].distinct_officers else sa.func.count()
+    )
+    query = (
+        sa.select(*columns, count)
+        .select_from(rows)
+        .join(User, User.id == rows.c.user_id)
+        .join(Administration, Administration.id == User.administration_id)
+        .outerjoin(Course, Course.id == rows.c.course_id)
+        .outerjoin(Track, Track.id == Course.track_id)
+        .outerjoin(Tier, Tier.id == Course.tier_id)
+    )
+    if filters.region is not None:
+        query = query.where(Administration.region == filters.region)
+    if filters.administration_id is not None:
+        query = query.where(Administration.id == filters.administration_id)
+    if filters.track_id is not None:
+        query = query.where(Course.track_id == filters.track_id)
+    query = filters.period(query, rows.c.at)
+    if key == "active" and filters.start is None and filters.end is None:
+        query = query.where(
+            rows.c.at >= datetime.combine(today - timedelta(days=definitions.ACTIVE_DAYS), datetime.min.time())
         )
-        if filters.region is not None:
-            query = query.where(Administration.region == filters.region)
-        if filters.administration_id is not None:
-            query = query.where(Administration.id == filters.administration_id)
-        if filters.track_id is not None:
-            query = query.where(Course.track_id == filters.track_id)
-        return query.group_by(*columns)
+    return query.group_by(*columns) if columns else query
 
-    enrolments = base(
-        filters.period(
-            sa.select(*columns, sa.func.count(Enrolment.id), sa.func.count(Enrolment.completed_at)).select_from(
-                Enrolment
-            ),
-            Enrolment.enrolled_at,
-        ),
-        Enrolment.user_id,
-        Enrolment.course_id,
-    )
-    certificates = base(
-        filters.period(
-            sa.select(*columns, sa.func.count(Certificate.id))
-            .select_from(Certificate)
-            .where(Certificate.status == "valid", Certificate.kind == "course"),
-            Certificate.issued_at,
-        ),
-        Certificate.user_id,
-        Certificate.course_id,
-    )
-    rows: dict[tuple, list] = {}
-    for *key, enrolled, completed in db.session.execute(enrolments):
-        rows[tuple(key)] = [enrolled, completed, 0]
-    for *key, issued in db.session.execute(certificates):
-        rows.setdefault(tuple(key), [0, 0, 0])[2] = issued
+
+def totals(filters: Filters, today: date) -> dict[str, int]:
+    """Every figure's total under the filters: one statement."""
+    keys = list(definitions.FIGURES)
+    values = db.session.execute(sa.select(*(counts(key, filters, today).scalar_subquery() for key in keys))).one()
+    return dict(zip(keys, values, strict=True))
+
+
+def _grouped(key: str, filters: Filters, today: date, columns, by_month: bool = False) -> dict[tuple, int]:
+    query = counts(key, filters, today, *columns, by_month=by_month)
+    return {tuple(row[:-1]): row[-1] for row in db.session.execute(query)}
+
+
+def shown(filters: Filters, dimension: str) -> tuple[str, ...]:
+    """The figures a breakdown shows: workshops belong to no track or tier, nor to a track's filter."""
+    if dimension in ("track", "tier", "course") or filters.track_id is not None:
+        return definitions.LEARNING
+    return (*definitions.LEARNING, "trained")
+
+
+def activity_by(dimension: str, filters: Filters, today: date | None = None) -> list[tuple]:
+    """(label, enrolments, completions, certificates[, trained]) per region, administration, track or tier."""
+    today = today or date.today()
+    columns = _dimension_columns(dimension)
+    keys = shown(filters, dimension)
+    found = [_grouped(key, filters, today, columns) for key in keys]
     result = []
-    for key, (enrolled, completed, issued) in sorted(rows.items(), key=lambda item: [str(k) for k in item[0]]):
+    for key in sorted(set().union(*found), key=lambda k: [str(part) for part in k]):
         if dimension == "region":
             label = Region(key[0]).label if key[0] else "WCO Secretariat"
         elif dimension == "administration":
@@ -304,115 +320,76 @@ def activity_by(dimension: str, filters: Filters) -> list[tuple]:
             label = key[1]
         else:
             label = key[0]
-        result.append((label, enrolled, completed, issued))
+        result.append((label, *(figure.get(key, 0) for figure in found)))
     return result
 
 
-def monthly_trend(filters: Filters, today: date, months: int = 12) -> list[tuple[str, int, int, int]]:
-    """(YYYY-MM, enrolments, completions, certificates) for the last `months` months: three queries."""
-    first = date(today.year, today.month, 1)
-    for _ in range(months - 1):
-        first = (first - timedelta(days=1)).replace(day=1)
-    since = datetime.combine(first, datetime.min.time())
-
-    def per_month(column, *where):
-        year, month = sa.extract("year", column), sa.extract("month", column)
-        query = filters.users(sa.select(year, month, sa.func.count()).where(column >= since, *where), _user_of(column))
-        if filters.track_id is not None:
-            query = query.join(Course, Course.id == _course_of(column)).where(Course.track_id == filters.track_id)
-        return {(int(y), int(m)): n for y, m, n in db.session.execute(query.group_by(year, month))}
-
-    enrolled = per_month(Enrolment.enrolled_at)
-    completed = per_month(Enrolment.completed_at)
-    issued = per_month(Certificate.issued_at, Certificate.status == "valid", Certificate.kind == "course")
-    rows, cursor = [], first
-    while cursor <= today:
-        key = (cursor.year, cursor.month)
-        rows.append((f"{cursor:%Y-%m}", enrolled.get(key, 0), completed.get(key, 0), issued.get(key, 0)))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return rows
+def months_of(filters: Filters, today: date) -> list[date]:
+    """The first day of each month "By month" shows: the period's months, or the twelve up to its end (today)."""
+    last = filters.end or max(today, filters.start or today)
+    cursor = date(last.year, last.month, 1)
+    first = date(filters.start.year, filters.start.month, 1) if filters.start else None
+    months = [cursor]
+    while (cursor > first) if first else len(months) < 12:
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+        months.append(cursor)
+    return months[::-1]
 
 
-def _user_of(column):
-    return Enrolment.user_id if column.class_ is Enrolment else Certificate.user_id
+def monthly_trend(filters: Filters, today: date) -> list[tuple]:
+    """(YYYY-MM, enrolments, completions, certificates[, trained]) per month of the period: one query per figure.
 
-
-def _course_of(column):
-    return Enrolment.course_id if column.class_ is Enrolment else Certificate.course_id
-
-
-def active_officers(filters: Filters, today: date, days: int = 30) -> int:
-    """Officers who logged in during the last `days` days."""
-    since = datetime.combine(today - timedelta(days=days), datetime.min.time())
-    query = sa.select(sa.func.count()).select_from(User).where(User.last_login_at >= since, User.active.is_(True))
-    if filters.region is not None or filters.administration_id is not None:
-        query = query.join(Administration, Administration.id == User.administration_id)
-        if filters.region is not None:
-            query = query.where(Administration.region == filters.region)
-        if filters.administration_id is not None:
-            query = query.where(Administration.id == filters.administration_id)
-    return db.session.scalar(query)
+    Within the period's first and last months only the period's days count, so the months add up
+    to the period's totals. Without a period, the last twelve months are shown.
+    """
+    months = months_of(filters, today)
+    if filters.start is None:
+        filters = dataclasses.replace(filters, start=months[0])
+    keys = shown(filters, "month")
+    found = []
+    for key in keys:
+        found.append(_grouped(key, filters, today, (), by_month=True))
+    return [(f"{m:%Y-%m}", *(figure.get((m.year, m.month), 0) for figure in found)) for m in months]
 
 
 # One administration (the coordinator's page) ---------------------------------------------------
 
 
-def officers_of(administration_id: int) -> list[tuple]:
-    """(user, enrolments, completions, certificates) for every officer of an administration: two queries."""
-    learning = (
-        sa.select(
-            Enrolment.user_id,
-            sa.func.count(Enrolment.id).label("enrolled"),
-            sa.func.count(Enrolment.completed_at).label("completed"),
-        )
-        .group_by(Enrolment.user_id)
-        .subquery()
+def officers_of(administration_id: int, filters: Filters | None = None, today: date | None = None) -> list[tuple]:
+    """(user, enrolments, completions, certificates, trained) for every officer of an administration.
+
+    The same figures as the overview's, narrowed to the administration: one query per figure.
+    """
+    filters = dataclasses.replace(filters or Filters(), administration_id=administration_id, region=None)
+    today = today or date.today()
+    keys = (*definitions.LEARNING, "trained")
+    found = [_grouped(key, filters, today, (User.id,)) for key in keys]
+    users = db.session.scalars(
+        sa.select(User).where(User.administration_id == administration_id).order_by(User.full_name)
     )
-    certificates = (
-        sa.select(Certificate.user_id, sa.func.count(Certificate.id).label("issued"))
-        .where(Certificate.status == "valid")
-        .group_by(Certificate.user_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(
-            User,
-            sa.func.coalesce(learning.c.enrolled, 0),
-            sa.func.coalesce(learning.c.completed, 0),
-            sa.func.coalesce(certificates.c.issued, 0),
-        )
-        .outerjoin(learning, learning.c.user_id == User.id)
-        .outerjoin(certificates, certificates.c.user_id == User.id)
-        .where(User.administration_id == administration_id)
-        .order_by(User.full_name)
-    )
-    return [tuple(row) for row in rows]
+    return [(user, *(figure.get((user.id,), 0) for figure in found)) for user in users]
 
 
-def courses_of(administration_id: int) -> list[tuple]:
-    """(course, enrolled, completed) for the officers of an administration: one query."""
-    rows = db.session.execute(
-        sa.select(Course, sa.func.count(Enrolment.id), sa.func.count(Enrolment.completed_at))
-        .join(Enrolment, Enrolment.course_id == Course.id)
-        .join(User, User.id == Enrolment.user_id)
-        .where(User.administration_id == administration_id)
-        .group_by(Course.id)
-        .order_by(Course.title)
-    )
-    return [tuple(row) for row in rows]
+def courses_of(administration_id: int, filters: Filters | None = None, today: date | None = None) -> list[tuple]:
+    """(course, enrolments, completions, certificates) for the officers of an administration."""
+    filters = dataclasses.replace(filters or Filters(), administration_id=administration_id, region=None)
+    today = today or date.today()
+    found = [_grouped(key, filters, today, (Course.id,)) for key in definitions.LEARNING]
+    ids = set().union(*found)
+    if not ids:
+        return []
+    courses = db.session.scalars(sa.select(Course).where(Course.id.in_([i for (i,) in ids])).order_by(Course.title))
+    return [(course, *(figure.get((course.id,), 0) for figure in found)) for course in courses]
 
 
-def officers_behind(administration_id: int, course_id: int, completed: bool) -> list[User]:
-    """The officers behind a figure of the coordinator's page: enrolled in (or completed) a course."""
-    query = (
-        sa.select(User)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(User.administration_id == administration_id, Enrolment.course_id == course_id)
-        .order_by(User.full_name)
-    )
-    if completed:
-        query = query.where(Enrolment.completed_at.is_not(None))
-    return list(db.session.scalars(query))
+def officers_behind(
+    administration_id: int, course_id: int, key: str, filters: Filters | None = None, today: date | None = None
+) -> list[User]:
+    """The officers behind a figure of the coordinator's page: the rows of `key` for one course."""
+    filters = dataclasses.replace(filters or Filters(), administration_id=administration_id, region=None)
+    counted = counts(key, filters, today or date.today(), User.id).where(Course.id == course_id)
+    ids = [user_id for user_id, _n in db.session.execute(counted)]
+    return list(db.session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.full_name)))
 
 
 def cohort_progress(cohort_ids: list[int]) -> dict[int, tuple[int, int, int]]:

@@ -17,7 +17,7 @@ from flask import current_app
 from app.audit.models import AuditEntry
 from app.certificates.models import Certificate
 from app.courses.models import Enrolment
-from app.directorate import figures
+from app.directorate import definitions, figures
 from app.extensions import db
 from app.reports.tables import Table
 
@@ -68,33 +68,80 @@ def projects_table(states: list[figures.ProjectState]) -> Table:
     )
 
 
-def activity_table(dimension: str, filters: figures.Filters) -> Table:
+def _headings(keys) -> list[str]:
+    return [str(definitions.FIGURES[key].heading) for key in keys]
+
+
+def totals_table(totals: dict[str, int]) -> Table:
+    """Each figure's total under the filters: what every breakdown and "By month" add up to."""
+    return Table(
+        key="totals",
+        title="Totals",
+        columns=["Figure", "Total"],
+        rows=[[str(definitions.FIGURES[key].heading), n] for key, n in totals.items()],
+        numeric={1},
+    )
+
+
+def activity_table(dimension: str, filters: figures.Filters, today: date | None = None) -> Table:
     names = {"region": "WCO region", "administration": "Administration", "track": "Track", "tier": "Tier"}
+    by = {"region": "WCO region", "administration": "administration", "track": "track", "tier": "tier"}
+    rows = figures.activity_by(dimension, filters, today)
+    keys = figures.shown(filters, dimension)
     return Table(
         key=f"by-{dimension}",
-        title=f"Enrolments, completions and certificates by {names[dimension].lower()}",
-        columns=[names[dimension], "Enrolments", "Completions", "Certificates"],
-        rows=[list(row) for row in figures.activity_by(dimension, filters)],
-        numeric={1, 2, 3},
+        title=f"Enrolments, completions and certificates by {by[dimension]}",
+        sheet=f"By {by[dimension]}",
+        columns=[names[dimension], *_headings(keys)],
+        rows=[list(row) for row in rows],
+        numeric=set(range(1, len(keys) + 1)),
     )
 
 
 def trend_table(filters: figures.Filters, today: date) -> Table:
+    keys = figures.shown(filters, "month")
     return Table(
         key="trend",
         title="By month",
-        columns=["Month", "Enrolments", "Completions", "Certificates"],
+        columns=["Month", *_headings(keys)],
         rows=[list(row) for row in figures.monthly_trend(filters, today)],
-        numeric={1, 2, 3},
+        numeric=set(range(1, len(keys) + 1)),
     )
 
 
 def overview_tables(filters: figures.Filters, today: date, states: list | None = None) -> list[Table]:
-    """Every table of the directorate overview (pass `states` when they are already computed)."""
+    """Every table of the directorate overview, each narrowed by the same filters.
+
+    Pass `states` when they are already computed (for the projects the filters cover).
+    """
+    if states is None:
+        states = figures.project_states(today, figures.projects_matching(filters))
     return [
-        projects_table(states if states is not None else figures.project_states(today)),
-        *(activity_table(dimension, filters) for dimension in figures.DIMENSIONS),
+        projects_table(states),
+        totals_table(figures.totals(filters, today)),
+        *(activity_table(dimension, filters, today) for dimension in figures.DIMENSIONS),
         trend_table(filters, today),
+    ]
+
+
+def coordinator_tables(officers: list[tuple], courses: list[tuple]) -> list[Table]:
+    """The tables of a coordinator's page (and its downloads), from figures.officers_of and figures.courses_of."""
+    officer_keys = (*definitions.LEARNING, "trained")
+    return [
+        Table(
+            key="officers",
+            title="Officers",
+            columns=["Name", "Email", *_headings(officer_keys)],
+            rows=[[u.full_name, u.email, *counts] for u, *counts in officers],
+            numeric=set(range(2, 2 + len(officer_keys))),
+        ),
+        Table(
+            key="courses",
+            title="Courses",
+            columns=["Course", *_headings(definitions.LEARNING)],
+            rows=[[course.title, *counts] for course, *counts in courses],
+            numeric=set(range(1, 1 + len(definitions.LEARNING))),
+        ),
     ]
 
 
@@ -103,6 +150,8 @@ class Overview:
     """The directorate overview's figures, as plain values a worker may keep."""
 
     tables: list[Table]
+    #: Each figure's total under the filters, by key (definitions.FIGURES).
+    totals: dict[str, int]
     #: Each project's card: .project (code, title, administrations, dates), .status, .elapsed, .progress, .overdue.
     states: list[SimpleNamespace]
     active: int
@@ -136,7 +185,9 @@ def _change_marks() -> tuple:
 
 
 def _compute(filters: figures.Filters, today: date) -> Overview:
-    states = figures.project_states(today)
+    if filters.inverted:
+        return Overview(tables=[], totals={}, states=[], active=0, computed_at=datetime.now(UTC))
+    states = figures.project_states(today, figures.projects_matching(filters))
     cards = [
         SimpleNamespace(
             project=SimpleNamespace(
@@ -153,10 +204,13 @@ def _compute(filters: figures.Filters, today: date) -> Overview:
         )
         for s in states
     ]
+    tables = overview_tables(filters, today, states)
+    totals = dict(zip(definitions.FIGURES, (row[1] for row in tables[1].rows), strict=True))
     return Overview(
-        tables=overview_tables(filters, today, states),
+        tables=tables,
+        totals=totals,
         states=cards,
-        active=figures.active_officers(filters, today),
+        active=totals["active"],
         computed_at=datetime.now(UTC),
     )
 

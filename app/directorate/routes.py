@@ -14,7 +14,7 @@ from app.auth.models import Administration, Region, Role, User
 from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses.models import Course, Tier, Track
-from app.directorate import audit_view, exports, figures, reports, services
+from app.directorate import audit_view, definitions, exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
 from app.directorate.models import Cohort, Milestone, Target
 from app.extensions import db
@@ -23,50 +23,75 @@ from app.reports import charts
 bp = Blueprint("directorate", __name__, template_folder="templates")
 
 
-def _filters() -> figures.Filters:
-    """The overview's filters from the query string; bad values are ignored, not errors."""
+def filters_from_request() -> tuple[figures.Filters, str | None]:
+    """The page's filters from the query string, and what is wrong with its period (None when nothing is)."""
+    problem = None
 
     def day(name):
+        value = request.args.get(name, "").strip()
+        if not value:
+            return None
         try:
-            return date.fromisoformat(request.args.get(name, ""))
+            return date.fromisoformat(value)
         except ValueError:
+            nonlocal problem
+            problem = _("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=value[:40])
             return None
 
     region = request.args.get("region") or None
-    return figures.Filters(
+    filters = figures.Filters(
         start=day("start"),
         end=day("end"),
         region=Region(region) if region in {r.value for r in Region} else None,
         administration_id=request.args.get("administration", type=bounded_int),
         track_id=request.args.get("track", type=bounded_int),
     )
+    if filters.inverted:
+        problem = _(
+            "The period ends on %(end)s, before it starts on %(start)s: no day falls in it. "
+            "Swap the two dates to see the figures.",
+            start=filters.start.isoformat(),
+            end=filters.end.isoformat(),
+        )
+    return filters, problem
 
 
 @bp.get("/directorate")
 @login_required
 def overview():
     policy.authorize("directorate.view")
-    filters, today = _filters(), date.today()
+    (filters, problem), today = filters_from_request(), date.today()
     figures_now = reports.overview(filters, today)
     tables = figures_now.tables
     fmt = request.args.get("format")
     if fmt:
+        if filters.inverted:
+            abort(400, problem)
         return exports.download(tables, request.args.get("table"), fmt, "overview")
     query = request.query_string.decode()
 
     def context() -> dict:
         by_key = {t.key: t for t in tables}
-        trend, region = by_key["trend"], by_key["by-region"]
-        return dict(
-            tables=tables,
-            by_key=by_key,
+        common = dict(
             filters=filters,
-            states=figures_now.states,
-            active=figures_now.active,
-            computed_at=figures_now.computed_at,
+            problem=problem,
+            definitions=definitions.FIGURES,
             regions=list(Region),
             administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
             tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
+            query=query,
+        )
+        if not tables:
+            return common
+        trend, region = by_key["trend"], by_key["by-region"]
+        return dict(
+            common,
+            tables=tables,
+            by_key=by_key,
+            totals=figures_now.totals,
+            states=figures_now.states,
+            active=figures_now.active,
+            computed_at=figures_now.computed_at,
             trend_chart=charts.line_chart(
                 [r[0] for r in trend.rows],
                 {c: [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
@@ -77,7 +102,6 @@ def overview():
                 {c: [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
                 title=_("By WCO region"),
             ),
-            query=query,
         )
 
     # The page is the same for everyone who may see it: kept with the figures it shows.
@@ -176,6 +200,7 @@ def _project_context(project):
         "timeline": timeline,
         "today": today,
         "status_labels": reports.STATUS_LABELS,
+        "target_meanings": definitions.TARGETS,
     }
 
 

@@ -42,6 +42,9 @@ class Table:
     columns: list[str]  # header labels
     rows: list[list]  # cells: str, int, float, date/datetime, or None
     numeric: set[int] = field(default_factory=set)  # indexes of numeric columns (right-aligned in HTML)
+    #: The worksheet's name: Excel takes 31 characters, so a long title needs a short but full name
+    #: ("By WCO region"); the full title is the sheet's first row. Empty: the title.
+    sheet: str = ""
 
     def __post_init__(self) -> None:
         # The key ends up in a URL and a Content-Disposition file name: only a slug may go there.
@@ -72,15 +75,16 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
-    """The tables as one XLSX workbook, a worksheet per table named after its title: a bold header row that stays
-    in view (frozen), numbers stored as numbers, dates as dates, columns as wide as their content."""
+    """The tables as one XLSX workbook, a worksheet per table named after it (its `sheet` name, or its title): the
+    full title in the first row, then a bold header row that stays in view (frozen), numbers stored as numbers,
+    dates as dates, columns as wide as their content."""
     workbook = Workbook()
     workbook.properties.creator = "Customs Data Academy"
     if tables:
         workbook.remove(workbook.active)  # a workbook needs a sheet: with no table the empty default stays
     used: set[str] = set()
     for table in tables:
-        _fill_sheet(workbook.create_sheet(_sheet_name(table.title, used)), table)
+        _fill_sheet(workbook.create_sheet(_sheet_name(table.sheet or table.title, used)), table)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -107,16 +111,21 @@ def _xlsx_cell(value):
     return safe_cell(text)
 
 
+#: The first row holds the table's title, the second its header; the rows follow.
+_TITLE_ROW, _HEADER_ROW = 1, 2
+
+
 def _fill_sheet(sheet, table: Table) -> None:
     bold = Font(bold=True)
     right = Alignment(horizontal="right")
+    sheet.cell(row=_TITLE_ROW, column=1, value=_xlsx_cell(table.title)).font = Font(bold=True, size=13)
     widths = [len(str(label)) for label in table.columns]
     for index, label in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=_xlsx_cell(label))
+        cell = sheet.cell(row=_HEADER_ROW, column=index, value=_xlsx_cell(label))
         cell.font = bold
         if index - 1 in table.numeric:
             cell.alignment = right
-    for row_index, row in enumerate(table.rows, start=2):
+    for row_index, row in enumerate(table.rows, start=_HEADER_ROW + 1):
         for index, raw in enumerate(row, start=1):
             value = _xlsx_cell(raw)
             cell = sheet.cell(row=row_index, column=index, value=value)
@@ -129,9 +138,10 @@ def _fill_sheet(sheet, table: Table) -> None:
             widths[index - 1] = max(widths[index - 1], _display_width(value))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, _MIN_WIDTH), _MAX_WIDTH)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
     if table.columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table.rows) + 1}"
+        last = get_column_letter(len(widths))
+        sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}{len(table.rows) + _HEADER_ROW}"
 
 
 def _display_width(value) -> int:

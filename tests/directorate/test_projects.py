@@ -197,12 +197,21 @@ def test_exports(app, client, auth, project):
     csv_text = client.get("/directorate?table=projects&format=csv").data.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Code,Title,Beneficiaries") and "KE-DATA" in csv_text
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/directorate?table=all&format=xlsx").data))
-    assert len(workbook.sheetnames) == 6
+    assert workbook.sheetnames == [
+        "Projects",
+        "Totals",
+        "By WCO region",
+        "By administration",
+        "By track",
+        "By tier",
+        "By month",
+    ]
+    assert workbook["By administration"]["A1"].value == "Enrolments, completions and certificates by administration"
     pdf = client.get("/projects/KE-DATA/report.pdf").data
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "KE-DATA" in text and "Data for Kenya" in text
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/projects/KE-DATA/report.xlsx").data)).worksheets[0]
-    assert sheet.cell(1, 1).value == "Year"
+    assert sheet.cell(1, 1).value == "Targets and actuals by year" and sheet.cell(2, 1).value == "Year"
 
 
 def test_command_line_reports(app, runner, project, tmp_path):
@@ -217,6 +226,27 @@ def test_command_line_reports(app, runner, project, tmp_path):
     assert runner.invoke(args=["reports", "project", "NOPE", "--output", str(out)]).exit_code == 1
     result = runner.invoke(args=["reports", "overview", "--format", "xlsx", "--output", str(tmp_path / "o.xlsx")])
     assert result.exit_code == 0 and (tmp_path / "o.xlsx").stat().st_size > 0
+
+
+def test_command_line_overview_takes_the_pages_filters(app, runner, project, make_user, tmp_path):
+    """Does `reports overview` narrow every table by period and administration, as the page does, and refuse an
+    inverted period?"""
+    from datetime import datetime
+
+    officer = make_user(Role.LEARNER, project["kenya"])
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        db.session.add(Enrolment(user_id=officer.id, course_id=intro.id, enrolled_at=datetime(2026, 3, 5)))
+        db.session.commit()
+    out = tmp_path / "o.xlsx"
+    args = ["reports", "overview", "--output", str(out), "--start", "2026-03-01", "--end", "2026-04-30"]
+    assert runner.invoke(args=[*args, "--administration", "ke"]).exit_code == 0
+    book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert [r[:2] for r in book["By month"].iter_rows(min_row=3, values_only=True)] == [("2026-03", 1), ("2026-04", 0)]
+    result = runner.invoke(
+        args=["reports", "overview", "--output", str(out), "--start", "2026-05-01", "--end", "2026-04-30"]
+    )
+    assert result.exit_code != 0 and "ends before it starts" in result.output
 
 
 def test_coordinator_sees_only_their_administration(app, client, auth, project, make_user, make_administration):

@@ -70,25 +70,43 @@ def test_safe_cell(value, expected):
 
 
 def test_xlsx_keeps_numbers_as_numbers_one_sheet_per_table():
-    """Does the XLSX keep numbers as numbers, one sheet per table?"""
+    """Does the XLSX keep numbers as numbers, one sheet per table, its full title above its header?"""
     officers = Table(key="officers", title="Officers", columns=["Name", "Certificates"], rows=[["Amina", 3]])
     book = load_workbook(io.BytesIO(to_xlsx([regions(), officers])))
     assert book.sheetnames == ["Enrolments, completions and cer", "Officers"]
 
     sheet = book["Enrolments, completions and cer"]
-    assert [cell.value for cell in sheet[1]] == ["Region", "Enrolments", "Completion rate", "Since"]
-    assert all(cell.font.b for cell in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    assert sheet["B2"].value == 120 and sheet["B2"].data_type == "n"
-    assert sheet["C2"].value == 0.75 and sheet["C2"].data_type == "n"
-    assert sheet["D2"].value == datetime(2024, 3, 1) and sheet["D2"].is_date
-    assert sheet["D3"].value == datetime(2025, 1, 2, 9, 30) and sheet["D3"].is_date
-    assert sheet["C3"].value is None
+    assert sheet["A1"].value == regions().title
+    assert [cell.value for cell in sheet[2]] == ["Region", "Enrolments", "Completion rate", "Since"]
+    assert all(cell.font.b for cell in sheet[2])
+    assert sheet.freeze_panes == "A3"
+    assert sheet["B3"].value == 120 and sheet["B3"].data_type == "n"
+    assert sheet["C3"].value == 0.75 and sheet["C3"].data_type == "n"
+    assert sheet["D3"].value == datetime(2024, 3, 1) and sheet["D3"].is_date
+    assert sheet["D4"].value == datetime(2025, 1, 2, 9, 30) and sheet["D4"].is_date
+    assert sheet["C4"].value is None
     # The formula is text, shown with its apostrophe, never a formula.
-    assert sheet["A3"].data_type == "s" and sheet["A3"].value.startswith("'=HYPERLINK")
-    assert sheet["A4"].value == "Région Amériques & Caraïbes"
+    assert sheet["A4"].data_type == "s" and sheet["A4"].value.startswith("'=HYPERLINK")
+    assert sheet["A5"].value == "Région Amériques & Caraïbes"
     assert sheet.column_dimensions["A"].width > sheet.column_dimensions["B"].width >= 8
-    assert book["Officers"]["B2"].value == 3
+    assert book["Officers"]["B3"].value == 3
+
+
+def test_xlsx_names_a_sheet_by_its_short_name_and_keeps_the_full_title():
+    """Does a table with a long title get its short, full sheet name, with the whole title in the first row?"""
+    tables = [
+        Table(
+            key=f"by-{name}",
+            title=f"Enrolments, completions and certificates by {name}",
+            sheet=f"By {name}",
+            columns=["A"],
+            rows=[[1]],
+        )
+        for name in ("region", "administration", "track")
+    ]
+    book = load_workbook(io.BytesIO(to_xlsx(tables)))
+    assert book.sheetnames == ["By region", "By administration", "By track"]
+    assert book["By administration"]["A1"].value == "Enrolments, completions and certificates by administration"
 
 
 def test_xlsx_sheet_names_are_valid_and_unique():
@@ -119,9 +137,9 @@ def test_xlsx_takes_what_excel_cannot_hold():
         numeric={2, 3},
     )
     sheet = load_workbook(io.BytesIO(to_xlsx([table]))).active
-    assert sheet["A2"].value == datetime(2025, 1, 1, 9, 0)  # written in UTC
-    assert sheet["B2"].value == "bell here"
-    assert sheet["C2"].value is None and sheet["D2"].value is None
+    assert sheet["A3"].value == datetime(2025, 1, 1, 9, 0)  # written in UTC
+    assert sheet["B3"].value == "bell here"
+    assert sheet["C3"].value is None and sheet["D3"].value is None
     assert to_csv(table).decode("utf-8-sig").splitlines()[1].startswith("2025-01-01T12:00:00+03:00,")
 
 
