@@ -19,11 +19,17 @@ CHECK = ROOT / "scripts" / "check_system.py"
 KEEP_VENV = ["-o", ".venv/.installed-app", "-o", ".venv/.installed-dev"]
 
 
+#: What a make running this suite (CI's `make test`) passes to the makes it starts: without them, the make
+#: below runs as a newcomer's would, at the top level (its errors read "make: ***", not "make[1]: ***").
+_MAKE_OWN = ("MAKELEVEL", "MAKEFLAGS", "MFLAGS")
+
+
 def _make(*arguments: str, env: dict, timeout: float = 60) -> subprocess.CompletedProcess:
+    outer = {name: value for name, value in os.environ.items() if name not in _MAKE_OWN}
     return subprocess.run(
         ["make", "--no-print-directory", *KEEP_VENV, *arguments],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**outer, **env},
         capture_output=True,
         text=True,
         timeout=timeout,
