@@ -108,7 +108,7 @@ def test_notebook_svg_becomes_an_inert_image():
 
 
 # A 1×1 PNG, as a notebook stores a plot.
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAACAAFUok9dAAAAAElFTkSuQmCC"
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg=="
 
 
 def test_embedded_plots_move_to_stored_files_and_the_rest_stays_embedded():
