@@ -241,6 +241,18 @@ def visible_cohorts(user: User) -> list[Cohort]:
     return list(db.session.scalars(query))
 
 
+def cohorts_of(user: User) -> list[Cohort]:
+    """The cohorts this person is a member of, latest first, in one query (their page lists them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.start_date.desc(), Cohort.name)
+        )
+    )
+
+
 def save_cohort(
     actor,
     cohort: Cohort | None,

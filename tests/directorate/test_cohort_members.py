@@ -1,0 +1,50 @@
+"""A cohort seen from its members' side: a person's page lists their cohorts, and adding an officer says which
+of the cohort's courses they could not be enrolled in yet."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from app.courses.models import Course
+from app.directorate.models import Cohort
+from app.extensions import db
+from tests.helpers import StatementCounter, post_form
+
+
+def test_a_persons_page_lists_their_cohorts_linked_for_those_who_may_open_them(app, client, auth, kenya_cohort):
+    """Does a person's page name the cohorts they belong to, with a link only for a viewer who may open the cohort,
+    in one query?"""
+    member_page = f"/people/{kenya_cohort['member'].id}"
+    auth.login(kenya_cohort["coordinator"].email)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        page = client.get(member_page).get_data(as_text=True)
+    assert f'<a href="{kenya_cohort["path"]}">Nairobi 2026</a>' in page
+    assert sum("cohort_members" in statement for statement in counter.statements) == 1
+    outside = client.get(f"/people/{kenya_cohort['kenyan'].id}").get_data(as_text=True)
+    assert "Not a member of any cohort." in outside and "Nairobi 2026" not in outside
+    auth.logout()
+    auth.login(kenya_cohort["member"].email)  # an officer may see their own page, not the cohort's
+    own = client.get(member_page).get_data(as_text=True)
+    assert "Nairobi 2026" in own and f'href="{kenya_cohort["path"]}"' not in own
+
+
+def test_adding_a_member_names_the_courses_waiting_for_prerequisites(app, client, auth, kenya_cohort):
+    """When an officer added by email cannot be enrolled in a cohort course yet, does the message say which
+    course, and why?"""
+    with app.app_context():
+        cohort = db.session.get(Cohort, kenya_cohort["id"])
+        cohort.courses = list(db.session.scalars(sa.select(Course).order_by(Course.id)))
+        db.session.commit()
+    auth.login(kenya_cohort["coordinator"].email)
+    response = post_form(
+        client, kenya_cohort["path"], f"{kenya_cohort['path']}/members", email=kenya_cohort["kenyan"].email
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    flash = re.search(r'<p class="flash[^"]*"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert "Outside Otieno added." in flash
+    assert "Customs data in practice" in flash and "prerequisite" in flash
+    assert "Introduction to Customs data" not in flash  # enrolled: no prerequisite
