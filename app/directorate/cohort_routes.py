@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -133,7 +134,24 @@ def add_member(cohort_id: int):
     else:
         added = services.add_member(current_user, cohort, user)
         db.session.commit()
-        flash(_("%(name)s added.", name=user.full_name) if added else _("Already a member."), "success")
+        waiting = services.courses_waiting(cohort, user) if added else []
+        if not added:
+            flash(_("Already a member."), "success")
+        elif waiting:
+            # Said at once, not only in the cohort's list below: the coordinator may think the officer is enrolled.
+            flash(
+                ngettext(
+                    "%(name)s added, but not enrolled in %(courses)s until they complete its prerequisites.",
+                    "%(name)s added, but not enrolled in %(num)d courses until they complete their prerequisites: "
+                    "%(courses)s.",
+                    len(waiting),
+                    name=user.full_name,
+                    courses=", ".join(course.title for course in waiting),
+                ),
+                "success",
+            )
+        else:
+            flash(_("%(name)s added.", name=user.full_name), "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 

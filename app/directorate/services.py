@@ -328,6 +328,11 @@ def add_member(actor, cohort: Cohort, user: User) -> bool:
     return True
 
 
+def courses_waiting(cohort: Cohort, user: User) -> list[Course]:
+    """The cohort's courses the member is not enrolled in: their prerequisites are not complete yet."""
+    return [course for course in cohort.courses if courses.enrolment_for(user, course) is None]
+
+
 def officer_by_email(cohort: Cohort, email: str) -> User | None:
     """The officer of the cohort's administration with this address, or None.
 
