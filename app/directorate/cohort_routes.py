@@ -196,7 +196,11 @@ def import_members(cohort_id: int):
     db.session.commit()
     for user in result.created:
         send_invitation(user)
-    flash(_("%(n)d officers added (%(new)d new accounts invited).", n=result.added, new=len(result.created)), "success")
+    message = ngettext("%(num)d officer added.", "%(num)d officers added.", result.added)
+    if result.created:
+        invited = len(result.created)
+        message += " " + ngettext("%(num)d new account invited.", "%(num)d new accounts invited.", invited)
+    flash(message, "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 

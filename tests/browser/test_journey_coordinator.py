@@ -44,7 +44,7 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     officers.write_text("email,full_name\nready@example.org,\nbrian.mwangi@example.org,Brian Mwangi\n")
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(officers))
     page.get_by_role("button", name="Add the officers").click()
-    page.get_by_text("2 officers added (1 new accounts invited).").wait_for()
+    page.get_by_text("2 officers added. 1 new account invited.").wait_for()
 
     # Brian has not completed the Foundation course: he is listed with the reason, not skipped.
     waiting = page.get_by_role("region", name="1 place waits for prerequisites")

@@ -3,6 +3,7 @@ of the cohort's courses they could not be enrolled in yet."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from app.courses.models import Course
 from app.directorate.models import Cohort
 from app.extensions import db
-from tests.helpers import StatementCounter, post_form
+from tests.helpers import StatementCounter, csrf_token, post_form
 
 
 def test_a_persons_page_lists_their_cohorts_linked_for_those_who_may_open_them(app, client, auth, kenya_cohort):
@@ -48,3 +49,20 @@ def test_adding_a_member_names_the_courses_waiting_for_prerequisites(app, client
     assert flash.startswith("Outside Otieno added")
     assert "Customs data in practice" in flash and "prerequisite" in flash
     assert "Introduction to Customs data" not in flash  # enrolled: no prerequisite
+
+
+def test_adding_one_officer_from_a_csv_says_so_in_the_singular(app, client, auth, kenya_cohort):
+    """Does adding one officer from a CSV file, inviting one new account, read "1 officer added. 1 new account
+    invited." rather than "1 officers"?"""
+    auth.login(kenya_cohort["coordinator"].email)
+    path = kenya_cohort["path"]
+    response = client.post(
+        f"{path}/import",
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": csrf_token(client, path),
+            "file": (io.BytesIO(b"email,full_name\nnew.officer@kra.go.ke,New Officer\n"), "c.csv"),
+        },
+    )
+    page = client.get(response.location).get_data(as_text=True)
+    assert "1 officer added. 1 new account invited." in page
