@@ -64,6 +64,8 @@ def edit_cohort(cohort_id: int | None):
         SelectChoice(c.id, c.title)
         for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
     ]
+    # Every course in view: a list that scrolls hides courses from someone choosing several.
+    form.courses.render_kw = {"size": min(len(form.courses.choices), 15)}
     if request.method == "GET" and cohort:
         form.administration.data, form.project.data = cohort.administration_id, cohort.project_id or 0
         form.courses.data = [c.id for c in cohort.courses]

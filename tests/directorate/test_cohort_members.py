@@ -1,5 +1,5 @@
-"""A cohort seen from its members' side: a person's page lists their cohorts, and adding an officer says which
-of the cohort's courses they could not be enrolled in yet."""
+"""Putting officers in a cohort: choosing its courses, what adding an officer says (courses waiting for
+prerequisites, plurals), and a person's page listing their cohorts."""
 
 from __future__ import annotations
 
@@ -66,3 +66,14 @@ def test_adding_one_officer_from_a_csv_says_so_in_the_singular(app, client, auth
     )
     page = client.get(response.location).get_data(as_text=True)
     assert "1 officer added. 1 new account invited." in page
+
+
+def test_the_cohort_form_shows_every_course_and_how_to_choose_several(app, client, auth, kenya_cohort):
+    """Does the cohort form show every course at once, and say how to choose more than one?"""
+    auth.login(kenya_cohort["coordinator"].email)
+    page = client.get("/cohorts/new").get_data(as_text=True)
+    select = re.search(r"<select[^>]*\bname=\"courses\"[^>]*>", page).group(0)
+    with app.app_context():
+        live = db.session.scalar(sa.select(sa.func.count()).select_from(Course).where(Course.retired_at.is_(None)))
+    assert f'size="{live}"' in select
+    assert "Hold Ctrl (or Cmd) to choose several." in page
