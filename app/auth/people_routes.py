@@ -85,8 +85,11 @@ def person(user_id: int):
     person = _person_or_404(user_id)
     policy.authorize("user.view", person)
     from app.directorate.progress import record_of
+    from app.directorate.services import cohorts_of
 
-    return render_template("auth/person.html", person=person, form=ConfirmForm(), record=record_of(person))
+    return render_template(
+        "auth/person.html", person=person, form=ConfirmForm(), record=record_of(person), cohorts=cohorts_of(person)
+    )
 
 
 def _manage(user_id: int, action, message: str):

@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -63,6 +64,8 @@ def edit_cohort(cohort_id: int | None):
         SelectChoice(c.id, c.title)
         for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
     ]
+    # Every course in view: a list that scrolls hides courses from someone choosing several.
+    form.courses.render_kw = {"size": min(len(form.courses.choices), 15)}
     if request.method == "GET" and cohort:
         form.administration.data, form.project.data = cohort.administration_id, cohort.project_id or 0
         form.courses.data = [c.id for c in cohort.courses]
@@ -133,7 +136,24 @@ def add_member(cohort_id: int):
     else:
         added = services.add_member(current_user, cohort, user)
         db.session.commit()
-        flash(_("%(name)s added.", name=user.full_name) if added else _("Already a member."), "success")
+        waiting = services.courses_waiting(cohort, user) if added else []
+        if not added:
+            flash(_("Already a member."), "success")
+        elif waiting:
+            # Said at once, not only in the cohort's list below: the coordinator may think the officer is enrolled.
+            flash(
+                ngettext(
+                    "%(name)s added, but not enrolled in %(courses)s until they complete its prerequisites.",
+                    "%(name)s added, but not enrolled in %(num)d courses until they complete their prerequisites: "
+                    "%(courses)s.",
+                    len(waiting),
+                    name=user.full_name,
+                    courses=", ".join(course.title for course in waiting),
+                ),
+                "success",
+            )
+        else:
+            flash(_("%(name)s added.", name=user.full_name), "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 
@@ -178,7 +198,11 @@ def import_members(cohort_id: int):
     db.session.commit()
     for user in result.created:
         send_invitation(user)
-    flash(_("%(n)d officers added (%(new)d new accounts invited).", n=result.added, new=len(result.created)), "success")
+    message = ngettext("%(num)d officer added.", "%(num)d officers added.", result.added)
+    if result.created:
+        invited = len(result.created)
+        message += " " + ngettext("%(num)d new account invited.", "%(num)d new accounts invited.", invited)
+    flash(message, "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 

@@ -241,6 +241,18 @@ def visible_cohorts(user: User) -> list[Cohort]:
     return list(db.session.scalars(query))
 
 
+def cohorts_of(user: User) -> list[Cohort]:
+    """The cohorts this person is a member of, latest first, in one query (their page lists them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(Cohort.start_date.desc(), Cohort.name)
+        )
+    )
+
+
 def save_cohort(
     actor,
     cohort: Cohort | None,
@@ -314,6 +326,11 @@ def add_member(actor, cohort: Cohort, user: User) -> bool:
     db.session.flush()
     record(actor, "cohort", cohort.id, "add", label=f"{cohort.name}: {user.email}", after={"user_id": user.id})
     return True
+
+
+def courses_waiting(cohort: Cohort, user: User) -> list[Course]:
+    """The cohort's courses the member is not enrolled in: their prerequisites are not complete yet."""
+    return [course for course in cohort.courses if courses.enrolment_for(user, course) is None]
 
 
 def officer_by_email(cohort: Cohort, email: str) -> User | None:

@@ -35,7 +35,7 @@ def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     csv_file.write_text("email,full_name\nk1@example.org,\nnew.officer@example.org,Wanjiru Kamau\n")
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(csv_file))
     page.get_by_role("button", name="Add the officers").click()
-    assert page.get_by_text("2 officers added (1 new accounts invited).").is_visible()
+    assert page.get_by_text("2 officers added. 1 new account invited.").is_visible()
     assert page.get_by_role("cell", name="Wanjiru Kamau", exact=True).is_visible()
 
     page.goto("/projects/KE-DATA")

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, make_user, tmp_path):
-    """Can a coordinator enrol officers from a CSV, form a cohort, see who waits for what, and open a person?"""
+    """Can a coordinator enrol officers from a CSV, form a cohort, see who waits for what, open a person and go
+    back to their cohort, and add one more officer by email, told which course waits for prerequisites?"""
     kenya = project["kenya"]
     coordinator = make_user(Role.COORDINATOR, kenya, email="coordinator@example.org")
     ready = make_user(Role.LEARNER, kenya, email="ready@example.org", full_name="Zawadi Ready")
+    make_user(Role.LEARNER, kenya, email="late@example.org", full_name="Kamau Late")
     with app.app_context():
         # Zawadi completed the Foundation course: the cohort's Practitioner course opens to her.
         user = db.session.get(User, ready.id)
@@ -44,7 +46,7 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     officers.write_text("email,full_name\nready@example.org,\nbrian.mwangi@example.org,Brian Mwangi\n")
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(officers))
     page.get_by_role("button", name="Add the officers").click()
-    page.get_by_text("2 officers added (1 new accounts invited).").wait_for()
+    page.get_by_text("2 officers added. 1 new account invited.").wait_for()
 
     # Brian has not completed the Foundation course: he is listed with the reason, not skipped.
     waiting = page.get_by_role("region", name="1 place waits for prerequisites")
@@ -67,3 +69,11 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     assert "0 of" in course_row.inner_text() and "lessons" in course_row.inner_text()
     assert page.get_by_role("heading", name="Assessment results").is_visible()
     assert page.get_by_text("No certificate yet.").is_visible()
+
+    page.get_by_role("link", name="Kenya risk analysts 2027").click()
+    page.wait_for_url("**/cohorts/*")
+    page.get_by_label("Officer's email").fill("late@example.org")
+    page.get_by_role("button", name="Add to the cohort").click()
+    page.get_by_text(
+        "Kamau Late added, but not enrolled in Customs data in practice until they complete its prerequisites."
+    ).wait_for()

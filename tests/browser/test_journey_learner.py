@@ -48,6 +48,12 @@ def test_a_learner_goes_from_the_home_page_to_a_verified_certificate(page, make_
     page.get_by_role("link", name=INTRO).click()
     page.get_by_role("button", name="Enrol").click()
     expect(page.get_by_role("heading", name="What a declaration holds", level=1)).to_be_visible()
+    # Opened, not completed yet: My learning and the course page both offer to continue, back to that lesson.
+    page.get_by_role("link", name="My learning").first.click()
+    expect(page.get_by_text("Continue: What a declaration holds")).to_be_visible()
+    page.get_by_role("link", name=INTRO).click()
+    page.get_by_role("link", name="Continue", exact=True).click()
+    expect(page.get_by_role("heading", name="What a declaration holds", level=1)).to_be_visible()
     page.get_by_role("button", name="Mark as complete").click()
     expect(page.get_by_role("heading", name="Exploring a dataset", level=1)).to_be_visible()
     # "Next" leads to the optional reading; the learner glances at it and comes back.

@@ -179,3 +179,18 @@ def test_print_friendly_and_navigation(client, auth, make_user, synced):
     assert re.search(r'rel="next" href="/courses/intro-to-data/lessons/trade-statistics"', page)
     assert 'class="player-nav no-print"' in page
     assert csrf_token(client, f"{INTRO}/lessons/exploring")
+
+
+def test_opening_a_lesson_turns_start_into_continue(client, auth, make_user, synced):
+    """Once a learner has opened a lesson without completing it, do the course page and My learning say
+    'Continue' rather than 'Start'?"""
+    auth.login(make_user().email)
+    post_form(client, INTRO, f"{INTRO}/enrol")
+    assert ">Start</a>" in client.get(INTRO).get_data(as_text=True)
+    assert "Start:" in client.get("/my-learning").get_data(as_text=True)
+    client.get(f"{INTRO}/lessons/declarations")  # opened, not completed
+    course_page = client.get(INTRO).get_data(as_text=True)
+    assert ">Continue</a>" in course_page and ">Start</a>" not in course_page
+    my = client.get("/my-learning").get_data(as_text=True)
+    assert "Continue:" in my and "Start:" not in my
+    assert f"{INTRO}/lessons/declarations" in my
