@@ -227,6 +227,22 @@ def test_time_limit_is_enforced_by_the_server(app, client, auth, ready_learner):
         assert attempt.status == "expired" and attempt.percent == 100  # graded with the saved answers
 
 
+def test_confirmation_page_after_the_deadline_shows_the_result(app, client, auth, ready_learner):
+    """When the time runs out while the learner reads "Submit anyway?", does reopening that page grade
+    the attempt with what was saved and lead to the result, rather than fail?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id, right=True))
+    with app.app_context():
+        db.session.execute(sa.update(Attempt).values(deadline=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+    response = client.get(f"/attempts/{attempt_id}/submit")
+    assert response.status_code == 302 and response.location.endswith(f"/attempts/{attempt_id}/result")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "expired" and attempt.percent == 100
+
+
 def test_answers_within_the_grace_period_are_taken(app, client, auth, ready_learner):
     """Is an answer arriving a few seconds after the deadline still saved?"""
     auth.login(ready_learner.email)
