@@ -149,6 +149,7 @@ def required_assessments_passed(enrolment: Enrolment) -> bool:
 
 
 def attempts_left(assessment: Assessment, used: int) -> int | None:
+    """Attempts still to start after `used` (None when unlimited); anything with `max_attempts` will do."""
     return None if assessment.max_attempts is None else max(0, assessment.max_attempts - used)
 
 
