@@ -107,3 +107,10 @@ def test_coordinator_counts_certificates_as_the_overview_does(app, client, auth,
     html = client.get(f"/coordinator?course={intro.id}&figure=certified").get_data(as_text=True)
     assert "Officers certified in Introduction to Customs data" in html and officer.full_name in html
     assert client.get("/coordinator?course=999999&figure=certified").status_code == 200  # no such course: no list
+
+
+def test_a_period_ending_on_the_last_day_of_the_calendar_is_shown(client, auth, project):
+    """Does a period typed to end on 9999-12-31 (the last date there is) show the figures rather than fail?"""
+    auth.login(project["director"].email)
+    response = client.get("/directorate?start=2026-01-01&end=9999-12-31&format=csv&table=totals")
+    assert response.status_code == 200 and _rows(response)[0] == ["Figure", "Total"]
