@@ -125,8 +125,9 @@ def answer(attempt_id: int):
 @login_required
 def confirm_submit(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer")
-    if services.close_if_expired(attempt):
-        db.session.commit()
+    if services.overdue(attempt):
+        with write_transaction():  # a GET that writes: see app/database.py
+            services.close_if_expired(attempt)
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
     return render_template(

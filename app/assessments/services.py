@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -149,6 +150,7 @@ def required_assessments_passed(enrolment: Enrolment) -> bool:
 
 
 def attempts_left(assessment: Assessment, used: int) -> int | None:
+    """Attempts still to start after `used` (None when unlimited); anything with `max_attempts` will do."""
     return None if assessment.max_attempts is None else max(0, assessment.max_attempts - used)
 
 
@@ -235,7 +237,15 @@ def read_answers(attempt: Attempt, form: MultiDict, questions: list[Question]) -
             continue
         if key not in fields:
             raise BadAnswer(f"{key} is not a field of this attempt's page")
-    return {q.id: TYPES[q.type].read(q.spec, layout_of(attempt, q), form, field_name(q)) for q in questions}
+    answers = {}
+    for q in questions:
+        try:
+            answers[q.id] = TYPES[q.type].read(q.spec, layout_of(attempt, q), form, field_name(q))
+        except BadAnswer as error:
+            # The learner is told which question to mend, by its number on the page.
+            number = attempt.question_ids.index(q.id) + 1
+            raise BadAnswer(_("question %(number)d: %(reason)s", number=number, reason=str(error))) from None
+    return answers
 
 
 def save_answers(attempt: Attempt, form: MultiDict, only_present: bool = False) -> int:

@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt
-from app.assessments.services import OPEN
+from app.assessments.services import OPEN, attempts_left
 from app.auth.models import utcnow
 from app.extensions import db
 
@@ -48,7 +48,7 @@ class AssessmentStanding:
     @property
     def attempts_left(self) -> int | None:
         """Attempts the learner may still start; None when unlimited."""
-        return None if self.max_attempts is None else max(0, self.max_attempts - self.attempts_used)
+        return attempts_left(self, self.attempts_used)
 
     @property
     def state(self) -> str:
@@ -113,7 +113,7 @@ class Due:
     @property
     def attempts_left(self) -> int | None:
         """Attempts the learner may still start; None when unlimited."""
-        return None if self.max_attempts is None else max(0, self.max_attempts - self.attempts_used)
+        return attempts_left(self, self.attempts_used)
 
 
 def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Due]]:

@@ -260,10 +260,10 @@ class Numeric(QuestionType):
         if not value:
             return None
         if len(value) > 40 or not _NUMBER.match(value):
-            raise BadAnswer("not a number")
+            raise BadAnswer(_("not a number: write it in digits, such as 12.5"))
         number = float(value.replace(",", "."))
         if not math.isfinite(number):
-            raise BadAnswer("not a finite number")
+            raise BadAnswer(_("not a number: write it in digits, such as 12.5"))
         return number
 
     def grade(self, spec, answer):
@@ -299,7 +299,7 @@ class ShortText(QuestionType):
     def read(self, spec, layout, form, field):
         value = form.get(field, "")
         if len(value) > MAX_TEXT:
-            raise BadAnswer(f"an answer longer than {MAX_TEXT} characters")
+            raise BadAnswer(_("an answer longer than %(n)d characters", n=MAX_TEXT))
         return value.strip() or None
 
     def grade(self, spec, answer):

@@ -76,7 +76,7 @@ def entries(
         query = query.where(AuditEntry.label.icontains(text, autoescape=True))
     if start is not None:
         query = query.where(AuditEntry.at >= datetime.combine(start, time.min))
-    if end is not None:
+    if end is not None and end < date.max:  # no day follows date.max: nothing is after it
         query = query.where(AuditEntry.at < datetime.combine(end + timedelta(days=1), time.min))
     return list(db.session.scalars(query.options(sa.orm.joinedload(AuditEntry.user))))
 

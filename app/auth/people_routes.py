@@ -12,6 +12,8 @@ from app.auth import importing, services
 from app.auth.forms import AdministrationForm, ConfirmForm, ImportForm, InviteForm
 from app.auth.models import SECRETARIAT_CODE, Administration, Region, Role, User
 from app.core.security import bounded_int
+from app.directorate.progress import record_of
+from app.directorate.services import cohorts_of
 from app.extensions import db
 
 bp = Blueprint("people", __name__, template_folder="templates")
@@ -84,9 +86,6 @@ def _person_or_404(user_id: int) -> User:
 def person(user_id: int):
     person = _person_or_404(user_id)
     policy.authorize("user.view", person)
-    from app.directorate.progress import record_of
-    from app.directorate.services import cohorts_of
-
     return render_template(
         "auth/person.html", person=person, form=ConfirmForm(), record=record_of(person), cohorts=cohorts_of(person)
     )

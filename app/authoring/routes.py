@@ -102,7 +102,8 @@ def saving(view):
 
 
 def flash_problems(slug: str, problems) -> None:
-    shown = [explain(problem, slug, draft_document(slug)) for problem in problems[:20]]
+    document = draft_document(slug) if problems else None  # read once, not once per problem
+    shown = [explain(problem, slug, document) for problem in problems[:20]]
     more = len(problems) - len(shown)
     lines = [str(problem) for problem in shown] + ([_("…and %(count)d more.", count=more)] if more else [])
     summary = ngettext(

@@ -49,7 +49,7 @@ class Filters:
         """Narrow a query to the rows whose `column` falls in the period (both days included)."""
         if self.start:
             query = query.where(column >= datetime.combine(self.start, datetime.min.time()))
-        if self.end:
+        if self.end and self.end < date.max:  # no day follows date.max: the period is open-ended
             query = query.where(column < datetime.combine(self.end + timedelta(days=1), datetime.min.time()))
         return query
 

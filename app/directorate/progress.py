@@ -35,6 +35,12 @@ class Standing:
     def lessons_required(self) -> int:
         return self.course.required_lessons
 
+    @classmethod
+    def of(cls, enrolment: Enrolment, course: Course) -> Standing:
+        """The standing an enrolment gives (a completed course counts all its required lessons)."""
+        done = course.required_lessons if enrolment.completed_at else enrolment.lessons_completed
+        return cls(course, enrolment.enrolled_at, enrolment.completed_at, done)
+
 
 @dataclass
 class Record:
@@ -64,15 +70,7 @@ def record_of(person: User) -> Record:
     certificates = db.session.scalars(
         sa.select(Certificate).where(Certificate.user_id == person.id).order_by(Certificate.issued_at.desc())
     ).all()
-    standings = [
-        Standing(
-            course,
-            e.enrolled_at,
-            e.completed_at,
-            e.lessons_completed if not e.completed_at else course.required_lessons,
-        )
-        for e, course in enrolments
-    ]
+    standings = [Standing.of(e, course) for e, course in enrolments]
     return Record(person, standings, list(attempts), list(certificates))
 
 
@@ -109,8 +107,7 @@ def cohort_standings(cohort: Cohort, members: list[User]) -> dict[int, list[Stan
         for course in cohort.courses:
             enrolment = found.get((member.id, course.id))
             if enrolment is not None:
-                done = course.required_lessons if enrolment.completed_at else enrolment.lessons_completed
-                row.append(Standing(course, enrolment.enrolled_at, enrolment.completed_at, done))
+                row.append(Standing.of(enrolment, course))
             else:
                 row.append(Standing(course, missing=courses.missing_requirements(course, completed[member.id], live)))
         result[member.id] = row

@@ -397,7 +397,9 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
     administration = cohort.administration.name
     for line, row, email in addresses:
         if email in seen:
-            result.problems.append(Problem(line, f"{email} is also on line {seen[email]}."))
+            result.problems.append(
+                Problem(line, _("%(email)s is also on line %(line)d.", email=email, line=seen[email]))
+            )
             continue
         seen[email] = line
         user = found.get(email)
@@ -423,7 +425,7 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
         else:
             plan.append((user, email, name))
     if not rows and not result.problems:
-        result.problems.append(Problem(1, "The file holds no officers."))
+        result.problems.append(Problem(1, _("The file holds no officers.")))
     if result.problems:
         result.problems.sort(key=lambda problem: problem.line)
         return result

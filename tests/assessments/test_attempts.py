@@ -227,6 +227,42 @@ def test_time_limit_is_enforced_by_the_server(app, client, auth, ready_learner):
         assert attempt.status == "expired" and attempt.percent == 100  # graded with the saved answers
 
 
+def test_a_number_written_in_words_is_refused_by_its_question(app, client, auth, ready_learner):
+    """Does a learner who types "12 kg" as a number learn which question it is and why it was refused,
+    with nothing of that save kept?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        numeric = next(
+            (n, qid)
+            for n, qid in enumerate(attempt.question_ids, start=1)
+            if db.session.get(Question, qid).type == "numeric"
+        )
+    number, question_id = numeric
+    response = _post(client, attempt_id, {**answer_form(app, attempt_id), f"q{question_id}": "12 kg"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"question {number}: not a number" in page
+    assert _responses(app, attempt_id) == {}
+
+
+def test_confirmation_page_after_the_deadline_shows_the_result(app, client, auth, ready_learner):
+    """When the time runs out while the learner reads "Submit anyway?", does reopening that page grade
+    the attempt with what was saved and lead to the result, rather than fail?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    _post(client, attempt_id, answer_form(app, attempt_id, right=True))
+    with app.app_context():
+        db.session.execute(sa.update(Attempt).values(deadline=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+    response = client.get(f"/attempts/{attempt_id}/submit")
+    assert response.status_code == 302 and response.location.endswith(f"/attempts/{attempt_id}/result")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "expired" and attempt.percent == 100
+
+
 def test_answers_within_the_grace_period_are_taken(app, client, auth, ready_learner):
     """Is an answer arriving a few seconds after the deadline still saved?"""
     auth.login(ready_learner.email)

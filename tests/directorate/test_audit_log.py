@@ -114,3 +114,10 @@ def test_inverted_or_bad_dates_are_named(client, auth, history):
     assert len(_rows(page)) == 3
     page = client.get("/audit?start=1st+of+May").get_data(as_text=True)
     assert "From is not a date (YYYY-MM-DD): 1st of May." in page
+
+
+def test_the_last_day_of_the_calendar_is_a_date_like_any_other(client, auth, history):
+    """Does an end date of 9999-12-31 list the log up to then rather than fail?"""
+    auth.login(history["amina"].email)
+    response = client.get("/audit?end=9999-12-31")
+    assert response.status_code == 200 and len(_rows(response.get_data(as_text=True))) == 3

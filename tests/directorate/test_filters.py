@@ -107,3 +107,13 @@ def test_coordinator_counts_certificates_as_the_overview_does(app, client, auth,
     html = client.get(f"/coordinator?course={intro.id}&figure=certified").get_data(as_text=True)
     assert "Officers certified in Introduction to Customs data" in html and officer.full_name in html
     assert client.get("/coordinator?course=999999&figure=certified").status_code == 200  # no such course: no list
+
+
+def test_a_period_beyond_the_years_covered_is_named(client, auth, project):
+    """Is a period reaching 9999-12-31 or 0001-01-01 named as outside the years the figures cover (the date
+    left out), rather than drawn month by month for thousands of years?"""
+    auth.login(project["director"].email)
+    html = client.get("/directorate?start=0001-01-01&end=9999-12-31").get_data(as_text=True)
+    assert "9999-12-31 is outside the years the figures cover, 2000 to 2099." in html
+    response = client.get("/directorate?start=2026-01-01&end=9999-12-31&format=csv&table=trend")
+    assert response.status_code == 200 and len(_rows(response)) < 30
