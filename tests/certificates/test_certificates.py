@@ -364,3 +364,12 @@ def test_everyone_logged_in_or_not_can_reach_certificate_verification(client, au
         for path in ("/catalogue", "/courses/intro-to-data/lessons/declarations"):
             assert footer in client.get(path, follow_redirects=True).get_data(as_text=True), (role, path)
         auth.logout()
+
+
+def test_a_code_typed_any_way_leads_to_the_page_named_by_the_printed_code(client, synced):
+    """Does a code typed in lower case with spaces lead to the verification page whose address shows the code as
+    printed (the address people copy and share), and a malformed one to the "unknown code" page?"""
+    typed = client.get("/verify", query_string={"code": " 7knm q5sy tkb6 5bbl ts2k a7o3 r4 "})
+    assert typed.status_code == 302 and typed.location == "/verify/7KNM-Q5SY-TKB6-5BBL-TS2K-A7O3-R4"
+    wrong = client.get("/verify", query_string={"code": "not a code!"}, follow_redirects=True)
+    assert wrong.status_code == 404 and "Unknown code." in wrong.get_data(as_text=True)
