@@ -6,16 +6,19 @@ import io
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app import policy
 from app.assessments import next_step, services
 from app.assessments.models import Attempt
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
+from app.authoring import drafts
 from app.courses import services as courses
 from app.courses import structure
 from app.database import write_transaction
 from app.extensions import db
+from app.reports.tables import safe_cell
 
 bp = Blueprint("assessments", __name__, template_folder="templates")
 
@@ -198,6 +201,8 @@ def report(slug: str, assessment_slug: str):
         assessment=assessment,
         items=services.item_analysis(assessment),
         distribution=services.score_distribution(assessment),
+        types=TYPES,
+        authorship=drafts.authorship(course.slug),  # whether the breadcrumb leads back to the course editor
     )
 
 
@@ -208,7 +213,8 @@ def report_csv(slug: str, assessment_slug: str):
     policy.authorize("assessment.report", assessment)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["question", "type", "points", "responses", "facility_index", "discrimination_index"])
+    # New columns go last, so a spreadsheet that reads the first six by position keeps working.
+    writer.writerow(["question", "type", "points", "responses", "facility_index", "discrimination_index", "text"])
     for item in services.item_analysis(assessment):
         writer.writerow(
             [
@@ -218,6 +224,7 @@ def report_csv(slug: str, assessment_slug: str):
                 item.responses,
                 "" if item.facility is None else f"{item.facility:.1f}",
                 "" if item.discrimination is None else f"{item.discrimination:.1f}",
+                safe_cell(Markup(item.question.text_html).striptags()),  # noqa: S704 (sanitised at import; text only)
             ]
         )
     return Response(

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
@@ -76,6 +77,8 @@ def _token(pairs: Pairs, bank_id: str) -> str | None:
 
 class QuestionType:
     name: ClassVar[str]
+    #: The type in words, as trainers read it (the editor, item analysis).
+    label: ClassVar[str]
     #: The macro of assessments/_questions.html that shows it.
     macro: ClassVar[str]
     #: Whether choices/items are shuffled when the assessment shuffles choices.
@@ -179,6 +182,7 @@ class _Choices(QuestionType):
 
 class SingleChoice(_Choices):
     name, macro = "single_choice", "single_choice"
+    label = _l("Single choice")
 
     def spec(self, question, render) -> dict:
         return {"choices": _choices(question, render)}
@@ -193,6 +197,7 @@ class SingleChoice(_Choices):
 
 class MultipleChoice(_Choices):
     name, macro = "multiple_choice", "multiple_choice"
+    label = _l("Multiple choice")
 
     def spec(self, question, render) -> dict:
         return {"choices": _choices(question, render), "partial_credit": question.partial_credit}
@@ -215,6 +220,7 @@ class MultipleChoice(_Choices):
 
 class TrueFalse(QuestionType):
     name, macro = "true_false", "true_false"
+    label = _l("True or false")
 
     def spec(self, question, render) -> dict:
         return {"answer": question.answer}
@@ -248,6 +254,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 class Numeric(QuestionType):
     name, macro = "numeric", "numeric"
+    label = _l("Number")
 
     def spec(self, question, render) -> dict:
         return {"answer": question.answer, "tolerance": question.tolerance, "unit": question.unit}
@@ -289,6 +296,7 @@ def normalise_text(text: str) -> str:
 
 class ShortText(QuestionType):
     name, macro = "short_text", "short_text"
+    label = _l("Short text")
 
     def spec(self, question, render) -> dict:
         return {"accepted": list(question.accepted)}
@@ -319,6 +327,7 @@ class Ordering(QuestionType):
     """Items put in order: without JavaScript, each item gets a position from a list."""
 
     name, macro = "ordering", "ordering"
+    label = _l("Put in order")
 
     def spec(self, question, render) -> dict:
         return {"items": [{"id": f"i{index}", "text": item} for index, item in enumerate(question.items)]}
@@ -373,6 +382,7 @@ class Matching(QuestionType):
     """Each left-hand item gets one right-hand option; both sides carry tokens of their own."""
 
     name, macro = "matching", "matching"
+    label = _l("Matching pairs")
 
     def spec(self, question, render) -> dict:
         return {

@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.fields import FloatField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.assessments.types import TYPES
 from app.authoring.forms import DraftForm
 
 REVIEWS = [
@@ -32,15 +33,8 @@ REVIEWS = [
     SelectChoice("never", _l("Never")),
 ]
 
-TYPE_LABELS = {
-    "single_choice": _l("Single choice"),
-    "multiple_choice": _l("Multiple choice"),
-    "true_false": _l("True or false"),
-    "numeric": _l("Number"),
-    "short_text": _l("Short text"),
-    "ordering": _l("Put in order"),
-    "matching": _l("Matching pairs"),
-}
+#: Each question type in words, as its class in app/assessments/types.py names it.
+TYPE_LABELS = {name: kind.label for name, kind in TYPES.items()}
 
 
 class NumberField(FloatField):

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 
 from app import policy
 from app.auth.services import find_user
-from app.certificates import services
+from app.certificates import codes, services
 from app.certificates.forms import ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
 from app.courses import services as courses
 from app.extensions import db, limiter
@@ -68,7 +68,9 @@ def pdf(code: str):
 def verify_form():
     form = VerifyForm(request.args)
     if request.args and form.validate():
-        return redirect(url_for("certificates.verify", code=form.code.data.strip()))
+        # The page's address names the code as printed, whatever was typed: it is what people copy and share.
+        typed = form.code.data.strip()
+        return redirect(url_for("certificates.verify", code=codes.normalise(typed) or typed))
     return render_template("certificates/verify_form.html", form=form)
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app import policy
 from app.assessments import standing as assessments
 from app.auth.forms import ConfirmForm
+from app.authoring import drafts
 from app.content import render
 from app.content.sync import download_type, stored_path
 from app.core.pages import kept_page
@@ -71,6 +72,8 @@ def course(slug: str):
         due=[item for item in standings if item.required and not item.passed],
         opened=services.courses_opened_by(current_user.id, course) if enrolment and enrolment.completed_at else [],
         form=ConfirmForm(),
+        # Who may edit it, asked only of those who may edit courses at all: a learner's page reads no more.
+        authorship=drafts.authorship(slug) if policy.can(current_user, "course.create") else None,
     )
 
 

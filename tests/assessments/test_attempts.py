@@ -300,7 +300,7 @@ def test_trainer_report_and_csv(app, client, auth, ready_learner, make_user):
     html = client.get(f"{ASSESSMENT}/report").get_data(as_text=True)
     assert "Item analysis" in html and "Facility" in html
     csv_text = client.get(f"{ASSESSMENT}/item-analysis.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0] == "question,type,points,responses,facility_index,discrimination_index"
+    assert csv_text.splitlines()[0] == "question,type,points,responses,facility_index,discrimination_index,text"
     assert len(csv_text.splitlines()) >= 2
 
 

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.auth.models import Administration, Region, Role, User
+from app.certificates import services as certificates
 from app.courses.models import Course, Enrolment
 from app.directorate import services
 from app.extensions import db
@@ -16,10 +17,11 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_director_filters_the_overview_and_downloads_a_project_report(
+def test_director_filters_the_overview_downloads_a_project_report_and_reissues_a_certificate(
     app, page, project, make_user, make_administration
 ):
-    """Can a director filter by period and region, see figures that agree, open a project and get its PDF?"""
+    """Can a director filter by period and region, see figures that agree, open a project and get its PDF, then
+    find a certificate by its code from the home page and reissue it with a corrected name?"""
     senegal = make_administration("SN", name="Customs of Senegal", region=Region.WEST_CENTRAL_AFRICA)
     kenyan = make_user(Role.LEARNER, project["kenya"], email="k1@example.org")
     senegalese = make_user(Role.LEARNER, senegal, email="s1@example.org")
@@ -50,6 +52,13 @@ def test_director_filters_the_overview_and_downloads_a_project_report(
             administrations=[db.session.get(Administration, senegal.id)],
             course_list=[intro],
         )
+        certificate = certificates.issue_manual(
+            db.session.get(User, senegalese.id),
+            title="Data quality workshop",
+            reason="Attended the Dakar workshop",
+            issued_by=db.session.get(User, project["director"].id),
+        )
+        code = certificate.code
         db.session.commit()
 
     log_in(page, project["director"].email)
@@ -92,3 +101,15 @@ def test_director_filters_the_overview_and_downloads_a_project_report(
     assert pdf.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Statistics for Senegal" in text and "SN-STATS" in text
+
+    # A certificate with a misspelt name: back home, find it by its code (as printed, any case) and reissue it.
+    page.get_by_role("link", name="Customs Data Academy", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name="Verify a certificate").click()
+    page.get_by_label("Certificate code").fill(code.lower())
+    page.get_by_role("button", name="Verify").click()
+    assert page.get_by_role("status").inner_text().startswith("Valid.")
+    page.get_by_role("link", name="Reissue with a corrected name").click()
+    page.get_by_label("Name as it should appear").fill("Seynabou Diallo")
+    page.get_by_role("button", name="Reissue with this name").click()
+    page.get_by_text("the previous certificate is kept as replaced").wait_for()
+    assert page.get_by_text("Seynabou Diallo").is_visible() and page.get_by_text(code).count() == 0

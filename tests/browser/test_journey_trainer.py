@@ -115,6 +115,19 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     assert page.get_by_role("heading", name="Item analysis", exact=True).is_visible()
     rows = page.get_by_role("table").last.get_by_role("row")
     assert rows.count() > 1 and page.get_by_text("No attempt has been graded yet.").count() == 0
+    # Each question by its text, and its type in words.
+    questions = page.get_by_role("table").last.locator("tbody td:nth-child(1)").all_inner_texts()
+    assert all(cell.split("\n")[0].endswith(("?", ".")) for cell in questions), questions  # its text, then its key
+    kinds = set(page.get_by_role("table").last.locator("tbody td:nth-child(2)").all_inner_texts())
+    words = {"Single choice", "Multiple choice", "True or false", "Number", "Short text", "Put in order"}
+    assert kinds and kinds <= words | {"Matching pairs"}
+
+    # From the results back to the course editor, to the course as learners see it, and back to the editor.
+    page.locator(".breadcrumb").get_by_role("link", name="Customs data in practice").click()
+    page.get_by_role("link", name="See it as learners do").click()
+    assert page.get_by_role("heading", name="Customs data in practice", level=1).is_visible()
+    page.get_by_role("link", name="Edit in the course editor").click()
+    assert page.get_by_role("link", name="Results and item analysis: Final assessment").is_visible()
     assert errors == []
 
 

@@ -348,3 +348,28 @@ def test_a_gunicorn_worker_prepares_certificate_rendering_when_it_starts():
     assert rendering._styles.cache_info().currsize == 1
     fonts, stylesheets = rendering._styles(rendering.CERTIFICATES_DIR)
     assert stylesheets, "certificate.css was not parsed"
+
+
+def test_everyone_logged_in_or_not_can_reach_certificate_verification(client, auth, make_user, synced):
+    """Can a visitor, a learner, a trainer and the directorate reach "Verify a certificate" from the pages they
+    open (the kept catalogue and a lesson too), and do the directorate and admins find it among their home cards?"""
+    footer = '<a href="/verify">Verify a certificate</a></p>'
+    assert footer in client.get("/catalogue").get_data(as_text=True)  # a kept page: the same for every visitor
+    for role in (Role.LEARNER, Role.TRAINER, Role.DIRECTORATE, Role.ADMIN):
+        auth.login(make_user(role).email)
+        home = client.get("/").get_data(as_text=True)
+        assert footer in home, role
+        card = '<h2><a href="/verify">Verify a certificate</a></h2>' in home
+        assert card is (role in (Role.DIRECTORATE, Role.ADMIN)), role
+        for path in ("/catalogue", "/courses/intro-to-data/lessons/declarations"):
+            assert footer in client.get(path, follow_redirects=True).get_data(as_text=True), (role, path)
+        auth.logout()
+
+
+def test_a_code_typed_any_way_leads_to_the_page_named_by_the_printed_code(client, synced):
+    """Does a code typed in lower case with spaces lead to the verification page whose address shows the code as
+    printed (the address people copy and share), and a malformed one to the "unknown code" page?"""
+    typed = client.get("/verify", query_string={"code": " 7knm q5sy tkb6 5bbl ts2k a7o3 r4 "})
+    assert typed.status_code == 302 and typed.location == "/verify/7KNM-Q5SY-TKB6-5BBL-TS2K-A7O3-R4"
+    wrong = client.get("/verify", query_string={"code": "not a code!"}, follow_redirects=True)
+    assert wrong.status_code == 404 and "Unknown code." in wrong.get_data(as_text=True)

@@ -4,7 +4,8 @@ import re
 
 import sqlalchemy as sa
 
-from app.auth.models import Role
+from app.auth.models import Role, User
+from app.authoring.drafts import add_author
 from app.courses.models import Enrolment, Lesson, LessonProgress
 from app.extensions import db
 from tests.helpers import csrf_token, post_form
@@ -194,3 +195,18 @@ def test_opening_a_lesson_turns_start_into_continue(client, auth, make_user, syn
     my = client.get("/my-learning").get_data(as_text=True)
     assert "Continue:" in my and "Start:" not in my
     assert f"{INTRO}/lessons/declarations" in my
+
+
+def test_the_course_page_leads_whoever_may_edit_it_to_the_course_editor(app, client, auth, make_user, synced):
+    """Does the course page offer "Edit in the course editor" to a trainer who authors it and to the directorate,
+    and not to another trainer, a learner or a visitor?"""
+    author, other, director = make_user(Role.TRAINER), make_user(Role.TRAINER), make_user(Role.DIRECTORATE)
+    with app.app_context():
+        add_author("intro-to-data", db.session.get(User, author.id), assigned_by=None)
+        db.session.commit()
+    link = '<a href="/author/intro-to-data">Edit in the course editor</a>'
+    assert link not in client.get("/courses/intro-to-data").get_data(as_text=True)
+    for person, shown in ((author, True), (director, True), (other, False), (make_user(Role.LEARNER), False)):
+        auth.login(person.email)
+        assert (link in client.get("/courses/intro-to-data").get_data(as_text=True)) is shown, person.role
+        auth.logout()

@@ -1,6 +1,7 @@
 """Projects, milestones, targets and cohorts: validation, audit, status, scoping, exports."""
 
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -212,6 +213,19 @@ def test_exports(app, client, auth, project):
     assert "KE-DATA" in text and "Data for Kenya" in text
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/projects/KE-DATA/report.xlsx").data)).worksheets[0]
     assert sheet.cell(1, 1).value == "Targets and actuals by year" and sheet.cell(2, 1).value == "Year"
+
+
+def test_the_project_page_names_each_section_once(client, auth, project):
+    """Does the project page head each section once (its table's title beside its button), with every table named
+    for screen readers by a heading on the page?"""
+
+    auth.login(project["director"].email)
+    html = client.get("/projects/KE-DATA").get_data(as_text=True)
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>", html)
+    assert len(headings) == len(set(headings)), headings
+    assert {"Targets and actuals by year", "Cohorts", "Workshops", "Milestones"} <= set(headings)
+    ids = set(re.findall(r'<h2 id="([^"]+)"', html))
+    assert set(re.findall(r'<section class="data-table" aria-labelledby="([^"]+)"', html)) <= ids
 
 
 def test_command_line_reports(app, runner, project, tmp_path):
