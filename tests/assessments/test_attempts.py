@@ -230,6 +230,9 @@ def test_time_limit_is_enforced_by_the_server(app, client, auth, ready_learner):
 def test_a_number_written_in_words_is_refused_by_its_question(app, client, auth, ready_learner):
     """Does a learner who types "12 kg" as a number learn which question it is and why it was refused,
     with nothing of that save kept?"""
+    with app.app_context():  # draw the whole bank, so the attempt holds a numeric question
+        db.session.execute(sa.update(Assessment).values(draw=99))
+        db.session.commit()
     auth.login(ready_learner.email)
     attempt_id = _start(client)
     with app.app_context():
