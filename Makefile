@@ -13,7 +13,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db fonts messages bench check-run check-test check-bench
+.PHONY: run test lint format setup clean-db fonts messages translations bench check-run check-test check-bench
 
 check-run check-test check-bench: check-%:
 	@$(PYTHON) scripts/check_system.py $* --venv $(VENV)
@@ -37,7 +37,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app requirements-dev.txt $(wildcard r
 setup run: export FLASK_RUN_HOST = $(HOST)
 setup run: export FLASK_RUN_PORT = $(PORT)
 
-setup: check-run $(VENV)/.installed-app
+setup: check-run $(VENV)/.installed-app translations
 	$(FLASK) db upgrade
 	$(FLASK) content sync
 	$(FLASK) demo
@@ -46,7 +46,7 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl+C"
 	$(FLASK) run
 
-test: check-test $(VENV)/.installed-dev
+test: check-test $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -68,7 +68,19 @@ SIZE ?= S
 bench: check-bench $(VENV)/.installed-app
 	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
 
-# Extract the strings marked for translation into translations/messages.pot (English is the source).
+# Translations live in app/translations/<language>/LC_MESSAGES/messages.po, where Flask-Babel reads
+# them once compiled; the compiled .mo files are built here, never committed.
+#   make messages      extract the marked strings, update every catalogue, compile
+#   make translations  compile the catalogues (run and test do it)
+TRANSLATIONS := app/translations
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed-app
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations: $(CATALOGUES)
+
 messages: $(VENV)/.installed-app
-	mkdir -p translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

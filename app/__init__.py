@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from app import config as settings
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
 
     from app.core import assets, security
+    from app.core.language import bp as language_bp
     from app.core.routes import bp as core_bp
     from app.core.routes import register_error_pages
 
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app)
     register_error_pages(app)
     app.register_blueprint(core_bp)
+    app.register_blueprint(language_bp)
 
     from app.auth.people_routes import bp as people_bp
     from app.auth.routes import bp as auth_bp
@@ -94,17 +96,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _select_locale() -> Locale | None:
-    """The user's language, else the browser's first one we speak, else English.
+    """The person's choice (their account's, else their session's), else the browser's first
+    language we speak, else English.
 
     Returned as a Babel Locale parsed once per process: Flask-Babel parses a code again for each
     request, a twentieth of a lesson page's time.
     """
     if not has_request_context():
         return None  # the command line speaks the default language
-    user = current_user._get_current_object()
-    code = user.locale if user.is_authenticated and user.locale else None
     config = current_app.config
-    return _locale(code or request.accept_languages.best_match(config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"])
+    user = current_user._get_current_object()
+    chosen = user.locale if user.is_authenticated and user.locale else session.get("language")
+    if chosen not in config["LANGUAGES"]:
+        chosen = request.accept_languages.best_match(config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen)
 
 
 @functools.lru_cache(maxsize=32)
@@ -131,10 +136,12 @@ def _init_templates(app: Flask) -> None:
     from flask_babel import get_locale, get_translations
 
     from app import policy
+    from app.core.language import NAMES
     from app.core.nav import site_nav
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["site_nav"] = site_nav
+    app.jinja_env.globals["language_names"] = {code: NAMES[code] for code in app.config["LANGUAGES"]}
 
     def translations():
         # Flask-Babel looks its translations up again for every string of a template (its

@@ -56,7 +56,11 @@ def log_in(user: User, *, remember: bool = False) -> None:
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(key_hash=_hash(key), user_id=user.id))
     user.session_key = key
-    session.clear()  # no fixation: the session before the login is not carried on
+    language = session.get("language")
+    session.clear()  # no fixation: the session before the login is not carried on (but its language)
+    if language:
+        session["language"] = language
+        user.locale = user.locale or language  # chosen before logging in: the account's from now on
     login_user(user, remember=remember)
 
 
@@ -71,7 +75,10 @@ def log_out() -> None:
         )
     logout_user()
     had_remember_cookie = session.get("_remember") == "clear"
+    language = session.get("language")
     session.clear()
+    if language:
+        session["language"] = language  # the page after logging out speaks as the one before
     if had_remember_cookie:
         session["_remember"] = "clear"  # Flask-Login deletes the browser's remember-me cookie too
 

@@ -46,6 +46,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Public pages
     "core.home":                             row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "core.healthz":                          row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    # Everyone may choose a language; a post naming none is refused.
+    "language.choose":                       row(BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD),
     "courses.catalogue":                     row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "courses.course":                        row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "courses.glossary":                      row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),

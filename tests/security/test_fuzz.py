@@ -45,6 +45,7 @@ EXAMPLES = 25
 ROUTES: dict[str, tuple[str, str | None]] = {
     "auth.login": ("anonymous", None),
     "auth.logout": ("anonymous", "/password/forgot"),
+    "language.choose": ("anonymous", "/catalogue"),
     "auth.forgot_password": ("anonymous", None),
     "auth.reset_password": ("anonymous", None),
     "auth.accept_invitation": ("anonymous", None),

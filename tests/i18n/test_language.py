@@ -1,0 +1,58 @@
+"""Choosing a language: the browser's preference, the header's switch, the account's choice."""
+
+import re
+
+from app.auth.models import User
+from app.extensions import db
+from tests.helpers import AuthActions, csrf_token
+
+
+def _lang(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_a_french_browser_gets_french_pages_that_say_so(client):
+    """Does a browser that prefers French get the catalogue in French, declared as French?"""
+    response = client.get("/catalogue", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and _lang(html) == "fr"
+    assert "Glossaire" in html and "Se connecter" in html
+    english = client.get("/catalogue", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert _lang(english) == "en" and "Glossary" in english
+
+
+def test_a_visitor_switches_language_and_returns_to_the_same_page(client):
+    """Does a visitor who presses "Français" come back to the page they were on, now in French?"""
+    token = csrf_token(client, "/catalogue")
+    response = client.post(
+        "/language",
+        data={"language": "fr", "csrf_token": token},
+        headers={"Referer": "http://localhost/catalogue?track=leaders"},
+    )
+    assert response.status_code == 303 and response.location == "/catalogue?track=leaders"
+    html = client.get("/catalogue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _lang(html) == "fr" and "Glossaire" in html  # the choice outranks the browser
+    client.post("/language", data={"language": "en", "csrf_token": csrf_token(client, "/catalogue")})
+    assert _lang(client.get("/catalogue", headers={"Accept-Language": "fr"}).get_data(as_text=True)) == "en"
+
+
+def test_the_switch_refuses_what_it_does_not_offer(client):
+    """Is an unknown language, or a post without its token, refused with a clear page and no change?"""
+    token = csrf_token(client, "/catalogue")
+    response = client.post("/language", data={"language": "xx", "csrf_token": token})
+    assert response.status_code == 400 and "not offered in that language" in response.get_data(as_text=True)
+    assert client.post("/language", data={"language": "fr"}).status_code == 400
+    assert _lang(client.get("/catalogue").get_data(as_text=True)) == "en"
+
+
+def test_an_officer_s_choice_is_kept_on_the_account(app, client, make_user):
+    """Does an officer who chooses French find French again when logging in from another browser?"""
+    user = make_user()
+    AuthActions(client).login(user.email)
+    client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client, "/account")})
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "fr"
+    other = app.test_client()
+    AuthActions(other).login(user.email)
+    html = other.get("/my-learning", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _lang(html) == "fr" and "Mon compte" in html
