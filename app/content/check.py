@@ -51,6 +51,8 @@ class CourseSource:
     spec: schema.CourseFile
     assessments: list[tuple[Path, schema.AssessmentFile]] = field(default_factory=list)
     files: set[Path] = field(default_factory=set)  # every file the course reads
+    #: Per language, what the course's translation holds (content/README.md, "Translations").
+    translations: dict[str, CourseTranslations] = field(default_factory=dict)
 
     def content_hash(self) -> str:
         """A hash of everything the course is made of: unchanged hash, nothing to import."""
@@ -62,12 +64,31 @@ class CourseSource:
 
 
 @dataclass
+class CourseTranslations:
+    """A course's texts in one language: its manifest, its assessments', and its lessons' files."""
+
+    course: schema.CourseTranslation
+    #: The source assessment file's path → its translation.
+    assessments: dict[Path, schema.AssessmentTranslation] = field(default_factory=dict)
+    #: Lesson slug → the translated lesson file (a lesson without one shows in the source's language).
+    lessons: dict[str, Path] = field(default_factory=dict)
+
+
+def translation_path(path: Path, language: str) -> Path:
+    """Where the `language` translation of a content file lives: beside it, `name.fr.ext`."""
+    return path.with_name(f"{path.stem}.{language}{path.suffix}")
+
+
+@dataclass
 class ContentTree:
     root: Path
     catalogue: schema.CatalogueFile | None = None
     courses: dict[str, CourseSource] = field(default_factory=dict)
     glossary: schema.GlossaryFile | None = None
     bibliography: schema.BibliographyFile | None = None
+    #: Per language, the translations of catalogue.yml and glossary.yml.
+    catalogue_translations: dict[str, schema.CatalogueTranslation] = field(default_factory=dict)
+    glossary_translations: dict[str, schema.GlossaryTranslation] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     #: What an author should mend but that does not stop an import (a plot without a text alternative).
     warnings: list[Problem] = field(default_factory=list)
@@ -172,6 +193,7 @@ class _Checker:
             if self.tree.catalogue:
                 self.check_unique(catalogue, _doc, "tiers", "slug")
                 self.check_unique(catalogue, _doc, "tracks", "slug")
+                self.load_catalogue_translations(catalogue)
         else:
             self.problem(catalogue, 1, "catalogue.yml is missing: it names the tiers and tracks")
         self.load_glossary()
@@ -213,6 +235,32 @@ class _Checker:
                     self.problem(path, line, f"see_also names {other!r}, which is not in the glossary")
         self.tree.glossary = glossary
         self.glossary_slugs = slugs
+        for language in schema.TRANSLATION_LANGUAGES:
+            translated = translation_path(path, language)
+            if not translated.is_file():
+                continue
+            document, translation = self.parse(translated, schema.GlossaryTranslation)
+            if translation is None:
+                continue
+            self.check_unique(translated, document, "terms", "slug")
+            for index, term in enumerate(translation.terms):
+                if term.slug not in slugs:
+                    line = yamlfile.line_of(document, ("terms", index, "slug"))
+                    self.problem(translated, line, f"term {term.slug!r} is not in glossary.yml")
+            self.tree.glossary_translations[language] = translation
+
+    def load_catalogue_translations(self, path: Path) -> None:
+        catalogue = self.tree.catalogue
+        for language in schema.TRANSLATION_LANGUAGES:
+            translated = translation_path(path, language)
+            if not translated.is_file():
+                continue
+            document, translation = self.parse(translated, schema.CatalogueTranslation)
+            if translation is None:
+                continue
+            for key, known in (("tiers", catalogue.tiers), ("tracks", catalogue.tracks)):
+                self.check_keys(translated, document, (key,), {item.slug for item in known}, key[:-1], "catalogue.yml")
+            self.tree.catalogue_translations[language] = translation
 
     def load_bibliography(self) -> None:
         path = self.root / "bibliography.yml"
@@ -278,7 +326,144 @@ class _Checker:
                 self.problem(path, 1, f"duplicate assessment slug {assessment.slug!r} in this course")
             slugs.add(assessment.slug)
             source.assessments.append((path, assessment))
+        self.load_course_translations(source, deep)
         self.tree.courses[course.slug] = source
+
+    # Translations --------------------------------------------------------------------------
+
+    def check_keys(
+        self, path: Path, document: Any, location: tuple, wanted: set[str], what: str, source: str, required=False
+    ) -> None:
+        """The keys of the mapping at `location`: none unknown to the source, none missing if `required`."""
+        node = document
+        for part in location:
+            node = node.get(part) if isinstance(node, dict) else None
+        node = node if isinstance(node, dict) else {}
+        for key in node:
+            if key not in wanted:
+                line = yamlfile.line_of(document, (*location, key))
+                self.problem(path, line, f"{what} {key!r} is not in {source}")
+        if required:
+            line = yamlfile.line_of(document, location)
+            for key in sorted(wanted - set(node)):
+                self.problem(path, line, f"{what} {key!r} of {source} is missing")
+
+    def check_count(self, path: Path, document: Any, location: tuple, wanted: int, got: int, what: str) -> None:
+        """A list in step with its source's: the same number of items, in the same order."""
+        if got == wanted:
+            return
+        if got > wanted:
+            line, message = yamlfile.line_of(document, (*location, wanted)), f"{got - wanted} {what}(s) more than"
+        else:
+            line, message = yamlfile.line_of(document, location), f"{wanted - got} {what}(s) fewer than"
+        self.problem(path, line, f"{message} the source ({wanted}, in its order)")
+
+    def load_course_translations(self, source: CourseSource, deep: bool) -> None:
+        """Each translation of the course beside its source, checked to be in step with it."""
+        manifest = source.folder / "course.yml"
+        spec = source.spec
+        lesson_files = {
+            (source.folder / lesson.file).resolve(): lesson
+            for module in spec.modules
+            for lesson in module.lessons
+            if lesson.file
+        }
+        for language in schema.TRANSLATION_LANGUAGES:
+            if language == spec.language:
+                continue
+            suffix = f".{language}"
+            # A translated lesson file must translate a lesson file of the course.
+            for path in sorted(source.folder.rglob(f"*{suffix}.*")):
+                if path.suffix not in (".md", ".ipynb") or not path.stem.endswith(suffix):
+                    continue
+                original = path.with_name(path.stem.removesuffix(suffix) + path.suffix).resolve()
+                if original not in lesson_files:
+                    self.problem(path, 1, f"no lesson of course.yml has the file {original.name}: nothing to translate")
+            translated = translation_path(manifest, language)
+            stray = [p for p, _ in source.assessments if translation_path(p, language).is_file()]
+            if not translated.is_file():
+                for path in stray:
+                    self.problem(translation_path(path, language), 1, f"{translated.name} is missing")
+                continue
+            document, course = self.parse(translated, schema.CourseTranslation)
+            source.files.add(translated)
+            if course is None:
+                continue
+            self.check_count(
+                translated, document, ("objectives",), len(spec.objectives), len(course.objectives), "objective"
+            )
+            modules = {module.slug: module for module in spec.modules}
+            self.check_keys(translated, document, ("modules",), set(modules), "module", "course.yml", required=True)
+            for slug in course.modules:
+                if slug in modules:
+                    wanted = {lesson.slug for lesson in modules[slug].lessons}
+                    where = ("modules", slug, "lessons")
+                    self.check_keys(translated, document, where, wanted, "lesson", "course.yml", required=True)
+            translations = CourseTranslations(course=course)
+            for path, lesson in lesson_files.items():
+                lesson_translation = translation_path(path, language)
+                if not lesson_translation.is_file():
+                    message = f"no {lesson_translation.name}: the lesson {lesson.slug!r} shows in {spec.language}"
+                    self.tree.warnings.append(Problem(self.show(translated), 1, message))
+                else:
+                    source.files.add(lesson_translation)
+                    translations.lessons[lesson.slug] = lesson_translation
+                    if deep:
+                        self.check_lesson_file(lesson_translation, lesson.kind)
+                        if lesson.kind == "notebook":
+                            self.check_notebook_code(path, lesson_translation)
+            for path, assessment in source.assessments:
+                assessment_translation = translation_path(path, language)
+                if assessment_translation.is_file():
+                    source.files.add(assessment_translation)
+                    loaded = self.load_assessment_translation(assessment_translation, assessment)
+                    if loaded is not None:
+                        translations.assessments[path] = loaded
+            source.translations[language] = translations
+
+    def load_assessment_translation(
+        self, path: Path, assessment: schema.AssessmentFile
+    ) -> schema.AssessmentTranslation | None:
+        document, translation = self.parse(path, schema.AssessmentTranslation)
+        if translation is None:
+            return None
+        questions = {question.id: question for question in assessment.questions}
+        self.check_keys(path, document, ("questions",), set(questions), "question", "the assessment", required=True)
+        for qid, text in translation.questions.items():
+            question = questions.get(qid)
+            if question is None:
+                continue
+            for key, what in (("choices", "choice"), ("items", "item"), ("pairs", "pair")):
+                mine, theirs = getattr(text, key), getattr(question, key, None)
+                where = ("questions", qid, key)
+                if mine is not None and theirs is None:
+                    line = yamlfile.line_of(document, where)
+                    self.problem(path, line, f"question {qid!r} is {question.type}: it has no {key}")
+                elif theirs is not None:
+                    self.check_count(path, document, where, len(theirs), len(mine or []), what)
+            if text.accepted and question.type != "short_text":
+                line = yamlfile.line_of(document, ("questions", qid, "accepted"))
+                self.problem(path, line, f"question {qid!r} is {question.type}: only short_text accepts answers")
+        return translation
+
+    def check_notebook_code(self, source: Path, translated: Path) -> None:
+        """A translated notebook changes Markdown cells only: its code cells are the source's."""
+        try:
+            mine = nbformat.reads(translated.read_text(encoding="utf-8"), as_version=4)
+            theirs = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
+        except Exception:  # noqa: BLE001 (reported by the lesson checks)
+            return
+        lines = translated.read_text(encoding="utf-8").splitlines()
+        cell_lines = [number for number, line in enumerate(lines, start=1) if '"cell_type"' in line]
+        mine_code = [(i, cell) for i, cell in enumerate(mine.cells) if cell.cell_type == "code"]
+        theirs_code = [cell for cell in theirs.cells if cell.cell_type == "code"]
+        if len(mine_code) != len(theirs_code):
+            self.problem(translated, 1, f"{len(mine_code)} code cells, but {source.name} has {len(theirs_code)}")
+            return
+        for (index, cell), original in zip(mine_code, theirs_code, strict=True):
+            if cell.source != original.source:
+                line = cell_lines[index] if index < len(cell_lines) else 1
+                self.problem(translated, line, f"cell {index + 1}: its code differs from {source.name}'s")
 
     def load_assessment(self, path: Path) -> schema.AssessmentFile | None:
         document, assessment = self.parse(path, schema.AssessmentFile)

@@ -218,3 +218,64 @@ class ReferenceSpec(Strict):
 
 class BibliographyFile(Strict):
     references: list[ReferenceSpec]
+
+
+# Translations: <name>.fr.yml beside each file (content/README.md, "Translations") -------------
+# A translation carries only the texts a learner reads, keyed by the source's slugs and ids, and
+# lists (objectives, choices, items, pairs, terms) in the source's order and count.
+
+#: The languages a translation may be written in, besides a course's own.
+TRANSLATION_LANGUAGES = ("fr",)
+
+
+class TrackTranslation(Strict):
+    title: Text
+    summary: LongText
+
+
+class CatalogueTranslation(Strict):
+    tiers: dict[Slug, Text] = {}
+    tracks: dict[Slug, TrackTranslation] = {}
+
+
+class ModuleTranslation(Strict):
+    title: Text
+    lessons: dict[Slug, Text] = {}
+
+
+class CourseTranslation(Strict):
+    title: Text
+    summary: LongText
+    description: LongText | None = None
+    objectives: list[Text] = []
+    modules: dict[Slug, ModuleTranslation] = {}
+
+
+class ChoiceTranslation(Strict):
+    text: LongText
+    feedback: LongText | None = None
+
+
+class QuestionTranslation(Strict):
+    text: LongText
+    explanation: LongText | None = None
+    choices: list[ChoiceTranslation] | None = None
+    #: Answers accepted besides the source's (short_text): a French reader types French.
+    accepted: list[Text] = []
+    items: list[Text] | None = None
+    pairs: list[MatchingPair] | None = None
+
+
+class AssessmentTranslation(Strict):
+    title: Text
+    questions: dict[Slug, QuestionTranslation] = {}
+
+
+class TermTranslation(Strict):
+    slug: Slug
+    term: Text
+    definition: LongText
+
+
+class GlossaryTranslation(Strict):
+    terms: list[TermTranslation]
