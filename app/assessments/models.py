@@ -36,6 +36,9 @@ class Assessment(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     course = relationship("Course")
     questions: Mapped[list[Question]] = relationship(back_populates="assessment", order_by="Question.position")
@@ -61,6 +64,9 @@ class Question(db.Model):
     spec: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     assessment: Mapped[Assessment] = relationship(back_populates="questions")
 

@@ -29,6 +29,9 @@ class Track(db.Model):
     summary: Mapped[str] = mapped_column(sa.Text)
     #: Order in the catalogue.
     position: Mapped[int] = mapped_column(default=0)
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
 
 class Tier(db.Model):
@@ -41,6 +44,9 @@ class Tier(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     #: 0 for the first tier; the order of catalogue.yml.
     rank: Mapped[int] = mapped_column(default=0)
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
 
 class Course(db.Model):
@@ -69,6 +75,9 @@ class Course(db.Model):
     #: Set when the course disappeared from content/: kept for its learners' history.
     retired_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     track: Mapped[Track] = relationship()
     tier: Mapped[Tier] = relationship()
@@ -90,6 +99,9 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(sa.String(300))
     position: Mapped[int] = mapped_column(default=0)
     retired_at: Mapped[datetime | None]
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
     course: Mapped[Course] = relationship(back_populates="modules")
 
@@ -120,6 +132,9 @@ class Lesson(db.Model):
     #: The lesson's words, for search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
     source_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     retired_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -156,6 +171,9 @@ class GlossaryTerm(db.Model):
     term: Mapped[str] = mapped_column(sa.String(300))
     definition_html: Mapped[str] = mapped_column(sa.Text)
     see_also: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: Learner-visible texts in other languages, {"fr": {...}}, filled by `content sync` from the
+    #: translations beside the source (content/README.md, "Translations").
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
 
 
 class Reference(db.Model):
