@@ -51,12 +51,18 @@ def import_assessments(course: Course, source) -> None:
     """Create or update a course's assessments and banks from its content (a sync hook)."""
     existing = {a.slug: a for a in db.session.scalars(sa.select(Assessment).where(Assessment.course_id == course.id))}
     seen = set()
-    for position, (_path, spec) in enumerate(source.assessments):
+    for position, (path, spec) in enumerate(source.assessments):
         assessment = existing.get(spec.slug) or Assessment(course_id=course.id, slug=spec.slug)
         for name in ASSESSMENT_SETTINGS:
             if name != "slug":
                 setattr(assessment, name, getattr(spec, name))
         assessment.position, assessment.retired_at = position, None
+        translated = {
+            language: texts.assessments[path]
+            for language, texts in source.translations.items()
+            if path in texts.assessments
+        }
+        assessment.translations = {language: {"title": texts.title} for language, texts in translated.items()}
         db.session.add(assessment)
         db.session.flush()
         seen.add(spec.slug)
@@ -70,6 +76,11 @@ def import_assessments(course: Course, source) -> None:
             question.text_html = render.markdown_to_html(item.text)
             question.explanation_html = render.markdown_to_html(item.explanation) if item.explanation else ""
             question.spec = TYPES[item.type].spec(item, render.markdown_to_html)
+            question.translations = {
+                language: _translated_question(item, texts.questions[item.id], language)
+                for language, texts in translated.items()
+                if item.id in texts.questions
+            }
             question.retired_at = None
             db.session.add(question)
             keys.add(item.id)
@@ -79,6 +90,37 @@ def import_assessments(course: Course, source) -> None:
     for slug, assessment in existing.items():
         if slug not in seen:
             assessment.retired_at = utcnow()
+
+
+def _translated_question(item, texts, language: str) -> dict:
+    """A question's stored form in another language: the same ids and key, the translated words.
+
+    Choices, items and pairs keep their positions (content check holds the translation to it),
+    so answers stored as bank ids grade the same whichever language the page was in; a
+    short_text question accepts the translation's answers besides the source's.
+    """
+    update = {"text": texts.text, "explanation": texts.explanation or item.explanation}
+    if texts.choices is not None:
+        update["choices"] = [
+            choice.model_copy(update={"text": mine.text, "feedback": mine.feedback or choice.feedback})
+            for choice, mine in zip(item.choices, texts.choices, strict=True)
+        ]
+    if texts.items is not None:
+        update["items"] = list(texts.items)
+    if texts.pairs is not None:
+        update["pairs"] = list(texts.pairs)
+    if texts.accepted:
+        update["accepted"] = [*item.accepted, *texts.accepted]
+    translated = item.model_copy(update=update)
+
+    def to_html(text: str) -> str:
+        return render.markdown_to_html(text, language)
+
+    return {
+        "text_html": to_html(translated.text),
+        "explanation_html": to_html(translated.explanation) if translated.explanation else "",
+        "spec": TYPES[item.type].spec(translated, to_html),
+    }
 
 
 # Reading ------------------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from flask import current_app
 
 from app.auth.models import utcnow
 from app.content import render, schema
-from app.content.check import ContentTree, CourseSource, Problem, Published, check, check_courses
+from app.content.check import (
+    ContentTree,
+    CourseSource,
+    Problem,
+    Published,
+    check,
+    check_courses,
+    translation_path,
+)
 from app.courses.models import (
     Attachment,
     ContentSource,
@@ -245,18 +253,36 @@ def _record_missing_versions(sources: dict[str, CourseSource], existing: dict[st
             record_version(course, source, FILES)
 
 
+def _sources_changed(root: Path, name: str) -> bool:
+    """Whether a top-level file or any of its translations changed since the last import."""
+    names = [name] + [translation_path(Path(name), language).name for language in schema.TRANSLATION_LANGUAGES]
+    changed = [_source_changed(each, (root / each).read_bytes()) for each in names if (root / each).is_file()]
+    return any(changed)
+
+
 def _sync_catalogue(root: Path, tree: ContentTree, report: SyncReport) -> bool:
-    if not _source_changed("catalogue.yml", (root / "catalogue.yml").read_bytes()):
+    if not _sources_changed(root, "catalogue.yml"):
         return False
+    translated = tree.catalogue_translations
     tiers = {t.slug: t for t in db.session.scalars(sa.select(Tier))}
     for rank, spec in enumerate(tree.catalogue.tiers):
         tier = tiers.get(spec.slug) or Tier(slug=spec.slug)
         tier.title, tier.rank = spec.title, rank
+        tier.translations = {
+            language: {"title": texts.tiers[spec.slug]}
+            for language, texts in translated.items()
+            if spec.slug in texts.tiers
+        }
         db.session.add(tier)
     tracks = {t.slug: t for t in db.session.scalars(sa.select(Track))}
     for position, spec in enumerate(tree.catalogue.tracks):
         track = tracks.get(spec.slug) or Track(slug=spec.slug)
         track.title, track.summary, track.position = spec.title, spec.summary, position
+        track.translations = {
+            language: texts.tracks[spec.slug].model_dump()
+            for language, texts in translated.items()
+            if spec.slug in texts.tracks
+        }
         db.session.add(track)
     db.session.flush()
     report.changed.append("catalogue")
@@ -265,13 +291,24 @@ def _sync_catalogue(root: Path, tree: ContentTree, report: SyncReport) -> bool:
 
 def _sync_glossary(root: Path, tree: ContentTree, report: SyncReport) -> None:
     path = root / "glossary.yml"
-    if tree.glossary is None or not _source_changed("glossary.yml", path.read_bytes()):
+    if tree.glossary is None or not _sources_changed(root, path.name):
         return
+    translated = {
+        language: {term.slug: term for term in texts.terms} for language, texts in tree.glossary_translations.items()
+    }
     terms = {t.slug: t for t in db.session.scalars(sa.select(GlossaryTerm))}
     for spec in tree.glossary.terms:
         term = terms.pop(spec.slug, None) or GlossaryTerm(slug=spec.slug)
         term.term = spec.term
         term.definition_html = render.markdown_to_html(spec.definition)
+        term.translations = {
+            language: {
+                "term": texts[spec.slug].term,
+                "definition_html": render.markdown_to_html(texts[spec.slug].definition),
+            }
+            for language, texts in translated.items()
+            if spec.slug in texts
+        }
         term.see_also = list(spec.see_also)
         db.session.add(term)
     for gone in terms.values():
@@ -303,6 +340,17 @@ def _sync_course(course: Course, source: CourseSource, tracks: dict, tiers: dict
     course.estimated_hours, course.language, course.version = spec.estimated_hours, spec.language, spec.version
     course.track, course.tier = tracks[spec.track], tiers[spec.tier]
     course.retired_at = None
+    course.translations = {
+        language: {
+            "title": texts.course.title,
+            "summary": texts.course.summary,
+            "description_html": render.markdown_to_html(texts.course.description, language)
+            if texts.course.description
+            else "",
+            "objectives": list(texts.course.objectives),
+        }
+        for language, texts in source.translations.items()
+    }
     db.session.flush()
 
     modules = {m.slug: m for m in db.session.scalars(sa.select(Module).where(Module.course_id == course.id))}
@@ -313,12 +361,18 @@ def _sync_course(course: Course, source: CourseSource, tracks: dict, tiers: dict
     for module_position, module_spec in enumerate(spec.modules):
         module = modules.get(module_spec.slug) or Module(course_id=course.id, slug=module_spec.slug)
         module.title, module.position, module.retired_at = module_spec.title, module_position, None
+        module.translations = {
+            language: {"title": texts.course.modules[module.slug].title}
+            for language, texts in source.translations.items()
+            if module.slug in texts.course.modules
+        }
         db.session.add(module)
         db.session.flush()
         seen_modules.add(module.slug)
         for lesson_spec in module_spec.lessons:
             lesson = lessons.get(lesson_spec.slug) or Lesson(course_id=course.id, slug=lesson_spec.slug)
             _sync_lesson(lesson, lesson_spec, module, position, source.folder)
+            _sync_lesson_translations(lesson, module, source)
             db.session.add(lesson)
             seen_lessons.add(lesson.slug)
             position += 1
@@ -367,6 +421,32 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
         lesson.attachments.append(
             Attachment(title=title, filename=path.name, media_type=media_type, size=size, sha256=digest, position=index)
         )
+
+
+def _sync_lesson_translations(lesson: Lesson, module: Module, source: CourseSource) -> None:
+    """The lesson's title and HTML in each language it is translated into, rendered as the source's.
+
+    A lesson without a translated file keeps its translated title only: its page shows the
+    source's HTML, in the source's language. A file is rendered again only when it changed.
+    """
+    translations = {}
+    for language, texts in source.translations.items():
+        titles = texts.course.modules.get(module.slug)
+        entry = {"title": titles.lessons[lesson.slug]} if titles and lesson.slug in titles.lessons else {}
+        path = texts.lessons.get(lesson.slug)
+        if path is not None:
+            data = path.read_bytes()
+            digest = _sha256(data)
+            kept = (lesson.translations or {}).get(language, {})
+            if kept.get("source_hash") == digest and kept.get("html"):
+                html = kept["html"]
+            else:
+                to_html = render.notebook_to_html if lesson.kind == "notebook" else render.markdown_to_html
+                html = render.extract_images(to_html(data.decode("utf-8"), language), store_bytes)
+            entry.update(html=html, search_text=render.plain_text(html), source_hash=digest)
+        if entry:
+            translations[language] = entry
+    lesson.translations = translations
 
 
 #: Types a download may keep; anything else (HTML, SVG, scripts) is sent as opaque bytes.
