@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    from app import database  # noqa: F401  (SQLite pragmas on every connection)
+    from app.common import database  # noqa: F401  (SQLite pragmas on every connection)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

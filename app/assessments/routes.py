@@ -14,9 +14,9 @@ from app.assessments.models import Attempt
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
 from app.authoring import drafts
+from app.common.database import write_transaction
 from app.courses import services as courses
 from app.courses import structure
-from app.database import write_transaction
 from app.extensions import db
 from app.reports.tables import safe_cell
 

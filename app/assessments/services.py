@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 
 from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
-from app.auth.models import User, utcnow
+from app.auth.models import User
+from app.common.time import utcnow
 from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
 from app.courses import services as courses

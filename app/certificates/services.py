@@ -12,16 +12,17 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth import names
-from app.auth.models import User, utcnow
+from app.auth.models import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
+from app.common.database import write_transaction
+from app.common.storage import write_atomically
+from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses import structure
 from app.courses.models import Course, Enrolment
 from app.courses.structure import CourseView
-from app.database import write_transaction
 from app.extensions import db
-from app.storage import write_atomically
 
 ISSUER = "Customs Data Academy"
 VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"

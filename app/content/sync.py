@@ -11,7 +11,8 @@ import sqlalchemy as sa
 import yaml
 from flask import current_app
 
-from app.auth.models import utcnow
+from app.common.storage import write_atomically
+from app.common.time import utcnow
 from app.content import render, schema
 from app.content.check import ContentTree, CourseSource, Problem, Published, check, check_courses
 from app.courses.models import (
@@ -30,7 +31,6 @@ from app.courses.models import (
     course_prerequisites,
 )
 from app.extensions import db
-from app.storage import write_atomically
 
 
 class ContentError(Exception):

@@ -12,12 +12,12 @@ from app import policy
 from app.assessments import standing as assessments
 from app.auth.forms import ConfirmForm
 from app.authoring import drafts
+from app.common.database import write_transaction
 from app.content import render
 from app.content.sync import download_type, stored_path
 from app.core.pages import kept_page
 from app.courses import lesson_page, services, structure
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
-from app.database import write_transaction
 from app.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")

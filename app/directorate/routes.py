@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy, storage
+from app import policy
 from app.audit import services as audit
 from app.auth.models import Administration, Region, Role, User
+from app.common import storage
 from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses.models import Course, Tier, Track

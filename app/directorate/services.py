@@ -12,14 +12,15 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import policy, storage
+from app import policy
 from app.audit.services import record, snapshot
 from app.auth import names
 from app.auth import services as accounts
 from app.auth.models import Administration, Role, User
+from app.common import storage
+from app.common.csvfiles import Problem, read_rows
 from app.courses import services as courses
 from app.courses.models import Course
-from app.csvfiles import Problem, read_rows
 from app.directorate.models import (
     INDICATORS,
     MILESTONE_STATUSES,

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy, storage
+from app import policy
 from app.auth.forms import ConfirmForm
 from app.auth.models import Administration, Role, User
 from app.auth.services import find_user
+from app.common import storage
 from app.core.security import bounded_int
 from app.courses.models import Course
 from app.directorate.models import Project

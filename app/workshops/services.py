@@ -10,12 +10,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from app import policy, storage
-from app.auth.models import Administration, Role, User, utcnow
+from app import policy
+from app.auth.models import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
+from app.common import storage
+from app.common.csvfiles import Problem, read_rows
+from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses.models import Course
-from app.csvfiles import Problem, read_rows
 from app.extensions import db
 from app.workshops.models import KINDS, Attendance, Facilitator, Material, Registration, Workshop, WorkshopSession
 
