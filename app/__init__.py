@@ -56,8 +56,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)
     app.register_blueprint(core_bp)
 
-    from app.auth.people_routes import bp as people_bp
     from app.auth.routes import bp as auth_bp
+    from app.people.routes import bp as people_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)

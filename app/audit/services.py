@@ -83,7 +83,7 @@ def entries(
 
 def authors() -> list[tuple[int, str]]:
     """Everyone who changed something, as (user id, full name) by name: the audit page's "who" choices."""
-    from app.auth.models import User
+    from app.auth.api import User
 
     return [
         tuple(row)

@@ -22,13 +22,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from ruamel.yaml import YAML, YAMLError
 
-from app.auth.models import Role, User
+from app.auth.api import Role, User
 from app.authoring.models import CourseAuthor, CourseDraft
 from app.common.time import utcnow
 from app.content.check import Problem, check_courses
 from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
 from app.courses import structure
-from app.courses.models import Course, CourseVersion
+from app.courses.api import Course, CourseVersion
 from app.extensions import db
 
 

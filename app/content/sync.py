@@ -15,7 +15,7 @@ from app.common.storage import write_atomically
 from app.common.time import utcnow
 from app.content import render, schema
 from app.content.check import ContentTree, CourseSource, Problem, Published, check, check_courses
-from app.courses.models import (
+from app.courses.api import (
     Attachment,
     ContentSource,
     Course,

@@ -54,8 +54,8 @@ def overview_report_command(fmt, output, start, end, region, administration_code
     """The directorate overview, narrowed as on the page: every table as XLSX, or the projects table as CSV."""
     import sqlalchemy as sa
 
-    from app.auth.models import Administration, Region
-    from app.courses.models import Track
+    from app.auth.api import Administration, Region
+    from app.courses.api import Track
     from app.directorate import figures, reports
     from app.extensions import db
     from app.reports.tables import to_csv, to_xlsx

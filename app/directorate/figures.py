@@ -19,9 +19,9 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Administration, Region, User
-from app.certificates.models import Certificate
-from app.courses.models import Course, Enrolment, Tier, Track
+from app.auth.api import Administration, Region, User
+from app.certificates.api import Certificate
+from app.courses.api import Course, Enrolment, Tier, Track
 from app.directorate import definitions
 from app.directorate.models import Milestone, Project, Target, project_administrations, project_courses
 from app.extensions import db
@@ -141,7 +141,7 @@ def _officers_per_target(target_ids: list[int], indicator: str) -> dict[int, int
 
 def _workshops_per_target(target_ids: list[int]) -> dict[int, int]:
     """{target id: workshops held} for "workshops held" targets: not cancelled, ended in the year, before today."""
-    from app.workshops.models import Workshop
+    from app.workshops.api import Workshop
 
     return dict(
         db.session.execute(
@@ -423,7 +423,7 @@ def cohort_progress(cohort_ids: list[int]) -> dict[int, tuple[int, int, int]]:
 
 def workshop_rows(project_id: int) -> list[tuple]:
     """(workshop, registered, attended, certificates of attendance) for a project's workshops: four queries."""
-    from app.workshops.models import Attendance, Registration, Workshop, WorkshopSession
+    from app.workshops.api import Attendance, Registration, Workshop, WorkshopSession
 
     workshops = list(
         db.session.scalars(sa.select(Workshop).where(Workshop.project_id == project_id).order_by(Workshop.start_date))

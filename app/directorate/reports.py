@@ -14,9 +14,9 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import current_app
 
-from app.audit.models import AuditEntry
-from app.certificates.models import Certificate
-from app.courses.models import Enrolment
+from app.audit.api import AuditEntry
+from app.certificates.api import Certificate
+from app.courses.api import Enrolment
 from app.directorate import definitions, figures
 from app.extensions import db
 from app.reports.tables import Table

@@ -10,11 +10,11 @@ from wtforms import SelectChoice
 
 from app import policy
 from app.audit import services as audit
-from app.auth.models import Administration, Region, Role, User
+from app.auth.api import Administration, Region, Role, User
 from app.common import storage
 from app.core.pages import kept_page
 from app.core.security import bounded_int
-from app.courses.models import Course, Tier, Track
+from app.courses.api import Course, Tier, Track
 from app.directorate import audit_view, definitions, exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
 from app.directorate.models import Cohort, Milestone, Target
