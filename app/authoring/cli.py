@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask.cli import with_appcontext
 
 from app.authoring.transfer import ExportError, export_files, write_folder, zip_bytes
 from app.courses.api import Course
@@ -17,6 +18,7 @@ from app.extensions import db
 
 
 @click.command("export")
+@with_appcontext
 @click.argument("slug")
 @click.argument("path", type=click.Path(path_type=Path))
 def export_command(slug: str, path: Path) -> None:

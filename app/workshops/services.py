@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from app import policy
 from app.auth.api import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
+from app.certificates import services as certificates
 from app.common import storage
 from app.common.csvfiles import Problem, read_rows
 from app.common.time import utcnow
@@ -314,8 +315,6 @@ def record_attendance(actor: User, workshop: Workshop, marks: dict[tuple[int, in
 
 def issue_certificates(workshop: Workshop) -> int:
     """Certificates of attendance for everyone who attended every counting session; returns how many are new."""
-    from app.certificates import services as certificates
-
     counting = [s for s in workshop.sessions if s.counts]
     if not counting:
         return 0
