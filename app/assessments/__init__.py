@@ -16,25 +16,13 @@ def init_app(app: Flask) -> None:
 
     from app.assessments.cli import assessments_cli
     from app.assessments.routes import bp
-    from app.assessments.standing import minutes_left
+    from app.assessments.standing import minutes_left, required_due, standings_in
     from app.courses import signals
 
-    signals.assessment_standings.connect(_standings)
-    signals.assessments_due.connect(_due)
+    # The course pages ask through signals: courses sits below assessments (ARCHITECTURE.md).
+    signals.assessment_standings.connect(standings_in)
+    signals.assessments_due.connect(required_due)
 
     app.register_blueprint(bp)
     app.add_template_filter(minutes_left, "minutes_left")
     app.cli.add_command(assessments_cli)
-
-
-# The course pages ask through app/courses/signals.py: courses sits below assessments.
-def _standings(user_id: int | None, course_id: int) -> list:
-    from app.assessments.standing import standings_in
-
-    return standings_in(user_id, course_id)
-
-
-def _due(user_id: int, course_ids: list[int]) -> dict:
-    from app.assessments.standing import required_due
-
-    return required_due(user_id, course_ids)
