@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
-from flask import current_app
 
-from app.auth.models import utcnow
+from app.common import storage
+from app.common.storage import download_type, write_atomically
+from app.common.time import utcnow
 from app.content import render, schema
 from app.content.check import ContentTree, CourseSource, Problem, Published, check, check_courses
-from app.courses.models import (
+from app.courses.api import (
     Attachment,
     ContentSource,
     Course,
@@ -30,7 +30,6 @@ from app.courses.models import (
     course_prerequisites,
 )
 from app.extensions import db
-from app.storage import write_atomically
 
 
 class ContentError(Exception):
@@ -95,7 +94,7 @@ def store_bytes(data: bytes) -> str:
 
 def stored_path(sha256: str) -> Path:
     """Where content storage keeps the file with this hash."""
-    return Path(current_app.config["STORAGE_DIR"]) / "content" / sha256[:2] / sha256
+    return storage.path_of("content", sha256)
 
 
 def sync(root: Path, take_back: bool = False) -> SyncReport:
@@ -367,30 +366,6 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
         lesson.attachments.append(
             Attachment(title=title, filename=path.name, media_type=media_type, size=size, sha256=digest, position=index)
         )
-
-
-#: Types a download may keep; anything else (HTML, SVG, scripts) is sent as opaque bytes.
-SAFE_DOWNLOAD_TYPES = {
-    "text/csv",
-    "text/plain",
-    "application/json",
-    "application/pdf",
-    "application/zip",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-
-def download_type(path: Path) -> str:
-    """The type an attachment is served with: its own when inert, else application/octet-stream."""
-    if path.suffix == ".ipynb":
-        return "application/x-ipynb+json"
-    guessed = mimetypes.guess_type(path.name)[0]
-    return guessed if guessed in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
 
 
 def _sync_prerequisites(sources: dict[str, CourseSource], courses: dict[str, Course]) -> None:
