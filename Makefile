@@ -4,7 +4,7 @@
 # Each first checks the machine (scripts/check_system.py): Python, venv, Pango, HarfBuzz's subsetter,
 # fonts, chromium for the tests, wrk for the benchmark; it installs what is missing with apt-get
 # when run as root, or stops with the command to run.
-#   make lint   ruff check and format check
+#   make lint   ruff check and format check, and the import contracts (lint-imports; ARCHITECTURE.md)
 #   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; see bench/README.md)
 PYTHON ?= python3
 VENV ?= .venv
@@ -52,6 +52,7 @@ test: check-test $(VENV)/.installed-dev translations
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    from app import database  # noqa: F401  (SQLite pragmas on every connection)
+    from app.common import database  # noqa: F401  (SQLite pragmas on every connection)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
@@ -58,8 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(language_bp)
 
-    from app.auth.people_routes import bp as people_bp
     from app.auth.routes import bp as auth_bp
+    from app.people.routes import bp as people_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(people_bp)

@@ -18,7 +18,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; import nothing.")
 def import_users_command(file: Path, dry_run: bool) -> None:
     """Create accounts from a CSV file (email, full_name, administration, role): all or none."""
-    from app.auth import importing, services
+    from app.auth import services
+    from app.people import importing
 
     result = importing.import_users(file.read_bytes(), dry_run=dry_run)
     if not result.ok:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.auth.models import Administration, Region, Role, User
+from app.auth.api import Administration, Region, Role, User
 from app.auth.services import find_administration, find_user
 from app.extensions import db
 

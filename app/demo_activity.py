@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.api import Role, User
 from app.auth.services import find_administration, find_user
 from app.courses import services as courses
-from app.courses.models import Course, Enrolment
+from app.courses.api import Course, Enrolment
 from app.directorate import services as directorate
-from app.directorate.models import Project
+from app.directorate.api import Project
 from app.extensions import db
 
 OFFICERS = {
@@ -190,7 +190,7 @@ def _graduate(user: User, course: Course, enrolment: Enrolment, lessons) -> None
 def load_workshops(today: date | None = None) -> None:
     """One past data technique workshop with attendance and certificates; one upcoming data policy workshop."""
     from app.workshops import services as workshops
-    from app.workshops.models import Registration, Workshop
+    from app.workshops.api import Registration, Workshop
 
     if db.session.scalar(sa.select(Workshop.id).limit(1)) is not None:
         return

@@ -13,7 +13,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user
 
-from app.auth.models import Administration, Role, User
+from app.auth.api import Administration, Role, User
 from app.extensions import login_manager
 
 Rule = Callable[[User, Any], bool]

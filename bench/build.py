@@ -685,7 +685,7 @@ def fix_sequences(conn) -> None:
 
 
 def build(database_url: str, size: str, seed: int = 2026, spike: int = 500) -> dict:
-    from app import database  # noqa: F401  (the app's SQLite pragmas: WAL, foreign keys)
+    from app.common import database  # noqa: F401  (the app's SQLite pragmas: WAL, foreign keys)
 
     started = time.perf_counter()
     engine = sa.create_engine(database_url)

@@ -129,7 +129,7 @@ def test_a_write_request_waits_for_the_sqlite_write_lock_and_keeps_its_busy_time
     import sqlite3
     import threading
 
-    from app import database
+    from app.common import database
 
     path = tmp_path / "x.sqlite"
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from app.database import write_transaction
+from app.common.database import write_transaction
 from app.extensions import db
 
 

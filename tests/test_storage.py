@@ -2,7 +2,7 @@
 
 import threading
 
-from app.storage import write_atomically
+from app.common.storage import write_atomically
 
 
 def test_parallel_writers_of_one_file_never_fail_nor_leave_half_a_file(tmp_path):

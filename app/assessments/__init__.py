@@ -16,7 +16,12 @@ def init_app(app: Flask) -> None:
 
     from app.assessments.cli import assessments_cli
     from app.assessments.routes import bp
-    from app.assessments.standing import minutes_left
+    from app.assessments.standing import minutes_left, required_due, standings_in
+    from app.courses import signals
+
+    # The course pages ask through signals: courses sits below assessments (ARCHITECTURE.md).
+    signals.assessment_standings.connect(standings_in)
+    signals.assessments_due.connect(required_due)
 
     app.register_blueprint(bp)
     app.add_template_filter(minutes_left, "minutes_left")

@@ -13,10 +13,9 @@ from app.assessments import next_step, services
 from app.assessments.models import Attempt
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
-from app.authoring import drafts
+from app.common.database import write_transaction
 from app.courses import services as courses
 from app.courses import structure
-from app.database import write_transaction
 from app.extensions import db
 from app.reports.tables import safe_cell
 
@@ -202,7 +201,6 @@ def report(slug: str, assessment_slug: str):
         items=services.item_analysis(assessment),
         distribution=services.score_distribution(assessment),
         types=TYPES,
-        authorship=drafts.authorship(course.slug),  # whether the breadcrumb leads back to the course editor
     )
 
 

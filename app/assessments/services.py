@@ -19,11 +19,12 @@ from werkzeug.datastructures import MultiDict
 
 from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
-from app.auth.models import User, utcnow
+from app.auth.api import User
+from app.common.time import utcnow
 from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
 from app.courses import services as courses
-from app.courses.models import Course, Enrolment
+from app.courses.api import Course, Enrolment
 from app.courses.structure import CourseView
 from app.extensions import db
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt
 from app.assessments.services import OPEN, attempts_left
-from app.auth.models import utcnow
+from app.common.time import utcnow
 from app.extensions import db
 
 NOT_STARTED, IN_PROGRESS, TIME_UP, PASSED, NOT_PASSED = "not_started", "in_progress", "time_up", "passed", "not_passed"

@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.auth.api import User
 from app.extensions import db
 
 
@@ -83,8 +84,6 @@ def entries(
 
 def authors() -> list[tuple[int, str]]:
     """Everyone who changed something, as (user id, full name) by name: the audit page's "who" choices."""
-    from app.auth.models import User
-
     return [
         tuple(row)
         for row in db.session.execute(

@@ -16,9 +16,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import names
-from app.auth.models import Administration, Role, User, utcnow
+from app.auth.models import Administration, Role, User
+from app.common.mail import send_mail
+from app.common.time import utcnow
 from app.extensions import db
-from app.mail import send_mail
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"  # noqa: S105 (a token purpose, not a password)

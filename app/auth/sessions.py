@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from flask import session
 from flask_login import login_user, logout_user
 
-from app.auth.models import User, UserSession, utcnow
+from app.auth.models import User, UserSession
+from app.common.time import utcnow
 from app.extensions import db
 
 #: A session row outlives the longest cookie that can name it (Flask-Login's remember-me: 365 days).

@@ -20,14 +20,17 @@ from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_login import current_user
 from ruamel.yaml import YAML, YAMLError
 
-from app.auth.models import Role, User, utcnow
+from app import policy
+from app.auth.api import Role, User
 from app.authoring.models import CourseAuthor, CourseDraft
+from app.common.time import utcnow
 from app.content.check import Problem, check_courses
 from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
 from app.courses import structure
-from app.courses.models import Course, CourseVersion
+from app.courses.api import Course, CourseVersion
 from app.extensions import db
 
 
@@ -69,6 +72,13 @@ class Authorship:
 def authorship(slug: str) -> Authorship:
     ids = db.session.scalars(sa.select(CourseAuthor.user_id).where(CourseAuthor.course_slug == slug))
     return Authorship(slug, frozenset(ids))
+
+
+def may_edit_course(slug: str) -> bool:
+    """May the visitor edit this course in the editor? Pages of other packages ask it from their templates
+    (authoring registers it as a template global: they sit below the editor and do not import it).
+    Asked only of those who may edit courses at all, so a learner's page reads no more."""
+    return policy.can(current_user, "course.create") and policy.can(current_user, "course.edit", authorship(slug))
 
 
 def draft_of(slug: str) -> CourseDraft | None:

@@ -30,7 +30,7 @@ from app.authoring.routes import (
 from app.content import render
 from app.content.check import lesson_problems
 from app.content.sync import stored_path
-from app.courses.models import GlossaryTerm
+from app.courses.api import GlossaryTerm
 from app.extensions import db
 
 # Modules -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from wtforms import SelectChoice
 
 from app import policy
 from app.assessments import services as assessment_services
-from app.auth.models import Role, User
+from app.auth.api import Role, User
 from app.authoring import drafts, editing, questions, transfer
 from app.authoring.drafts import DraftError
 from app.authoring.forms import (
@@ -33,7 +33,7 @@ from app.authoring.forms import (
 from app.authoring.models import CourseAuthor, CourseDraft
 from app.authoring.problems import explain
 from app.content.sync import ContentError
-from app.courses.models import Course, CourseVersion, Tier, Track
+from app.courses.api import Course, CourseVersion, Tier, Track
 from app.extensions import db
 
 bp = Blueprint("authoring", __name__, template_folder="templates", url_prefix="/author")

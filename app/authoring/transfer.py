@@ -24,11 +24,11 @@ import sqlalchemy as sa
 from ruamel.yaml import YAML
 
 from app import policy
-from app.assessments.models import Assessment
+from app.assessments.api import Assessment
 from app.authoring.drafts import authorship, dump_yaml, latest_version
 from app.content.check import MAX_FILE_BYTES, Problem
 from app.content.sync import ContentError, SyncReport, dump_catalogue, import_courses, stored_path
-from app.courses.models import ContentSource, Course
+from app.courses.api import ContentSource, Course
 from app.extensions import db
 
 #: An uploaded export may hold at most this many files and bytes once unpacked.

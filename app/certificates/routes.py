@@ -1,13 +1,9 @@
 """My certificates, downloads, public verification, credentials, and the directorate's actions."""
 
-import io
-import zipfile
-
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -184,19 +180,6 @@ def issue():
     return render_template("certificates/issue.html", form=form)
 
 
-def _zip(certificates: list, name: str) -> Response:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
-        for certificate in certificates:
-            archive.write(services.ensure_pdf(certificate), f"{certificate.code}.pdf")
-    current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
-    return Response(
-        buffer.getvalue(),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f"attachment; filename={name}-certificates.zip"},
-    )
-
-
 @bp.get("/courses/<slug>/certificates.zip")
 @login_required
 def course_zip(slug: str):
@@ -204,17 +187,4 @@ def course_zip(slug: str):
     course = courses.course_by_slug(slug)
     if course is None:
         abort(404)
-    return _zip(services.certificates_for_course(course), slug)
-
-
-@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
-@login_required
-def cohort_zip(cohort_id: int):
-    from app.directorate.models import Cohort
-
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        abort(404)
-    policy.authorize("certificate.issue")
-    policy.authorize("cohort.manage", cohort)
-    return _zip(services.certificates_for_cohort(cohort), f"cohort-{cohort.id}")
+    return services.zip_download(services.certificates_for_course(course), slug)

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import Response, current_app, has_request_context
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
 from app.auth import names
-from app.auth.models import User, utcnow
+from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
+from app.common.database import write_transaction
+from app.common.storage import write_atomically
+from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses import structure
-from app.courses.models import Course, Enrolment
+from app.courses.api import Course, Enrolment
 from app.courses.structure import CourseView
-from app.database import write_transaction
 from app.extensions import db
-from app.storage import write_atomically
 
 ISSUER = "Customs Data Academy"
 VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"
@@ -308,24 +312,35 @@ def certificates_for_course(course: Course) -> list[Certificate]:
     )
 
 
-def certificates_for_cohort(cohort) -> list[Certificate]:
-    """The valid course certificates of a cohort's officers, for the cohort's courses."""
-    from app.directorate.models import CohortMember, cohort_courses
+def valid_certificates_of(user_ids, course_ids) -> list[Certificate]:
+    """The valid course certificates of these people for these courses (lists or SQL selects of ids), one query.
 
+    A cohort's ZIP names its members and courses (the directorate's tables, which this package does not read).
+    """
     return list(
         db.session.scalars(
             sa.select(Certificate)
-            .join(CohortMember, CohortMember.user_id == Certificate.user_id)
-            .join(
-                cohort_courses,
-                sa.and_(
-                    cohort_courses.c.cohort_id == CohortMember.cohort_id,
-                    cohort_courses.c.course_id == Certificate.course_id,
-                ),
+            .where(
+                Certificate.user_id.in_(user_ids),
+                Certificate.course_id.in_(course_ids),
+                Certificate.status == VALID,
             )
-            .where(CohortMember.cohort_id == cohort.id, Certificate.status == VALID)
             .order_by(Certificate.recipient_name)
         )
+    )
+
+
+def zip_download(certificates: list[Certificate], name: str) -> Response:
+    """These certificates' PDFs in one ZIP download (rendering any not yet rendered), each named by its code."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
+        for certificate in certificates:
+            archive.write(ensure_pdf(certificate), f"{certificate.code}.pdf")
+    current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
+    return Response(
+        buffer.getvalue(),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={name}-certificates.zip"},
     )
 
 

@@ -1,4 +1,4 @@
-"""`flask --app wsgi content check|sync [PATH]`."""
+"""`flask --app wsgi content check|sync [PATH]` (the editor adds `content export`: app/authoring/cli.py)."""
 
 from __future__ import annotations
 
@@ -72,32 +72,3 @@ def sync_command(path: Path | None, take_back: bool) -> None:
     for line in report.retired:
         click.echo(f"  retired {line}")
     click.echo(f"Content synchronised in {seconds:.2f} s.")
-
-
-@content_cli.command("export")
-@click.argument("slug")
-@click.argument("path", type=click.Path(path_type=Path))
-def export_command(slug: str, path: Path) -> None:
-    """Write course SLUG as last published (with the courses it requires) as a content folder at PATH.
-
-    A PATH ending in .zip gets a ZIP, the same as the editor's download.
-    """
-    import sqlalchemy as sa
-
-    from app.authoring.transfer import ExportError, export_files, write_folder, zip_bytes
-    from app.courses.models import Course
-
-    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
-    if course is None:
-        raise click.ClickException(f"no course {slug!r}")
-    try:
-        files = export_files(course)
-    except ExportError as error:
-        raise click.ClickException(str(error)) from None
-    if path.suffix == ".zip":
-        path.write_bytes(zip_bytes(files))
-    elif path.exists() and any(path.iterdir()):
-        raise click.ClickException(f"{path} is not empty: export into a new or empty folder")
-    else:
-        write_folder(files, path)
-    click.echo(f"Exported {slug} ({len(files)} files) to {path}.")

@@ -23,6 +23,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from app.common.storage import is_image
 from app.content import images, urls
 from app.content.readable import readable
 
@@ -38,14 +39,6 @@ _GLOSSARY_HREF = re.compile(r'href="glossary:([a-z0-9-]*)"')
 #: embedded: served from this site as a file, its scripts would run if opened on their own.
 _EMBEDDED_IMAGE = re.compile(r'<img\b([^>]*?) src="data:image/(png|jpeg|gif|webp);base64,([A-Za-z0-9+/=\s]+)"([^>]*)>')
 _SIZED = re.compile(r"\s(width|height)=")
-#: How each kind of image file begins; bytes that do not are left embedded (an <img> runs nothing).
-IMAGE_SIGNATURES = {
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-    "webp": (b"RIFF",),
-}
-
 TAGS = {
     "a",
     "abbr",
@@ -264,14 +257,6 @@ def notebook_to_html(text: str, language: str | None = None) -> str:
     body, _resources = _exporter().from_notebook_node(notebook)
     html = _WHITESPACE_SPAN.sub(r"\1", _ANCHOR_LINK.sub("", sanitise(body)))
     return readable(html, language)
-
-
-def is_image(data: bytes, kind: str) -> bool:
-    """Do these bytes begin as an image of this kind (png, jpeg, gif, webp) does?"""
-    signatures = IMAGE_SIGNATURES.get(kind)
-    if not signatures or not data.startswith(signatures):
-        return False
-    return kind != "webp" or data[8:12] == b"WEBP"
 
 
 def extract_images(html: str, store: Callable[[bytes], str]) -> str:

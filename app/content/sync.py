@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 import yaml
-from flask import current_app
 
-from app.auth.models import utcnow
+from app.common import storage
+from app.common.storage import download_type, write_atomically
+from app.common.time import utcnow
 from app.content import render, schema
 from app.content.check import (
     ContentTree,
@@ -22,7 +22,7 @@ from app.content.check import (
     check_courses,
     translation_path,
 )
-from app.courses.models import (
+from app.courses.api import (
     Attachment,
     ContentSource,
     Course,
@@ -38,7 +38,6 @@ from app.courses.models import (
     course_prerequisites,
 )
 from app.extensions import db
-from app.storage import write_atomically
 
 
 class ContentError(Exception):
@@ -103,7 +102,7 @@ def store_bytes(data: bytes) -> str:
 
 def stored_path(sha256: str) -> Path:
     """Where content storage keeps the file with this hash."""
-    return Path(current_app.config["STORAGE_DIR"]) / "content" / sha256[:2] / sha256
+    return storage.path_of("content", sha256)
 
 
 def sync(root: Path, take_back: bool = False) -> SyncReport:
@@ -447,30 +446,6 @@ def _sync_lesson_translations(lesson: Lesson, module: Module, source: CourseSour
         if entry:
             translations[language] = entry
     lesson.translations = translations
-
-
-#: Types a download may keep; anything else (HTML, SVG, scripts) is sent as opaque bytes.
-SAFE_DOWNLOAD_TYPES = {
-    "text/csv",
-    "text/plain",
-    "application/json",
-    "application/pdf",
-    "application/zip",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-
-def download_type(path: Path) -> str:
-    """The type an attachment is served with: its own when inert, else application/octet-stream."""
-    if path.suffix == ".ipynb":
-        return "application/x-ipynb+json"
-    guessed = mimetypes.guess_type(path.name)[0]
-    return guessed if guessed in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
 
 
 def _sync_prerequisites(sources: dict[str, CourseSource], courses: dict[str, Course]) -> None:

@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app import policy
-from app.auth.models import Role
+from app.auth.api import Role
 from app.core.shells import Shell, hole
 
 #: The sections the header links to when the policy allows them (no target: the user's role decides).

@@ -9,15 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import policy
-from app.assessments import standing as assessments
 from app.auth.forms import ConfirmForm
-from app.authoring import drafts
-from app.content import render
-from app.content.sync import download_type, stored_path
+from app.common import storage
+from app.common.database import write_transaction
 from app.core.pages import kept_page
 from app.courses import lesson_page, services, structure
+from app.courses import signals as assessments
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
-from app.database import write_transaction
 from app.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -72,8 +70,6 @@ def course(slug: str):
         due=[item for item in standings if item.required and not item.passed],
         opened=services.courses_opened_by(current_user.id, course) if enrolment and enrolment.completed_at else [],
         form=ConfirmForm(),
-        # Who may edit it, asked only of those who may edit courses at all: a learner's page reads no more.
-        authorship=drafts.authorship(slug) if policy.can(current_user, "course.create") else None,
     )
 
 
@@ -191,11 +187,11 @@ def attachment(attachment_id: int, filename: str):
     course = lesson.course
     if services.enrolment_for(current_user, course) is None and not policy.can(current_user, "course.preview", course):
         abort(403)
-    path = stored_path(item.sha256)
+    path = storage.path_of("content", item.sha256)
     if not path.is_file():
         abort(404)
     # Always a download, never rendered by the browser in our origin.
-    mimetype = download_type(Path(item.filename))  # decided again: a row stored before a fix stays safe
+    mimetype = storage.download_type(Path(item.filename))  # decided again: a row stored before a fix stays safe
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=item.filename, max_age=3600)
 
 
@@ -205,15 +201,15 @@ def lesson_image(sha256: str, kind: str):
     """An image of a lesson, moved out of its page at import (render.extract_images): kept by browsers for good.
 
     Only image files are served here, whatever else content storage holds under a hash."""
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256) or kind not in render.IMAGE_SIGNATURES:
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256) or kind not in storage.IMAGE_SIGNATURES:
         abort(404)
-    path = stored_path(sha256)
+    path = storage.path_of("content", sha256)
     try:
         with path.open("rb") as stored:
             start = stored.read(12)
     except FileNotFoundError:
         abort(404)
-    if not render.is_image(start, kind):
+    if not storage.is_image(start, kind):
         abort(404)
     response = send_file(path, mimetype=f"image/{kind}", max_age=365 * 24 * 3600, conditional=True)
     response.cache_control.public = False  # behind a login: kept by the learner's browser, not by proxies

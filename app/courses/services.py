@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import User, utcnow
+from app.auth.api import User
+from app.common.time import utcnow
 from app.courses import structure
 from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
 from app.courses.structure import CourseView, LessonItem, TierView, TrackView

@@ -7,6 +7,11 @@ def init_app(app: Flask) -> None:
     from app.directorate.cli import projects_cli, reports_cli
     from app.directorate.cohort_routes import bp as cohorts_bp
     from app.directorate.routes import bp as directorate_bp
+    from app.directorate.services import projects
+    from app.workshops import services as workshops
+
+    if projects not in workshops.PROJECT_FINDERS:  # a workshop may belong to a project
+        workshops.PROJECT_FINDERS.append(projects)
 
     app.register_blueprint(directorate_bp)
     app.register_blueprint(cohorts_bp)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.audit.models import AuditEntry
-from app.auth.models import Administration, User
-from app.courses.models import Tier, Track
+from app.audit.api import AuditEntry
+from app.auth.api import Administration, User
+from app.courses.api import Tier, Track
 from app.directorate.models import Project
 from app.extensions import db
 

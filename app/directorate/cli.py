@@ -4,7 +4,14 @@ from datetime import date
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
+
+from app.auth.api import Administration, Region
+from app.courses.api import Track
+from app.directorate import exports, figures, reports, services
+from app.extensions import db
+from app.reports.tables import to_csv, to_xlsx
 
 reports_cli = AppGroup("reports", help="Write dashboard reports to files (for monthly reports by a scheduler).")
 projects_cli = AppGroup("projects", help="Assistance projects.")
@@ -22,23 +29,16 @@ def _write(path: Path, data: bytes) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def project_report_command(code: str, fmt: str, output: Path) -> None:
     """A project's report: PDF for partners, XLSX with every table, or CSV of its targets."""
-    from flask import current_app
-
-    from app.directorate import exports, services
-    from app.directorate.routes import _project_context
-    from app.reports.tables import to_csv, to_xlsx
-
     project = services.project_by_code(code)
     if project is None:
         click.echo(f"No project has the code {code}. See: flask --app wsgi projects list", err=True)
         raise SystemExit(1)
-    with current_app.test_request_context():
-        context = _project_context(project)
-        data = {
-            "pdf": lambda: exports.project_pdf(**context),
-            "xlsx": lambda: to_xlsx(context["tables"]),
-            "csv": lambda: to_csv(context["tables"][0]),
-        }[fmt]()
+    context = reports.project_report(project, date.today())
+    data = {
+        "pdf": lambda: exports.project_pdf(**context),
+        "xlsx": lambda: to_xlsx(context["tables"]),
+        "csv": lambda: to_csv(context["tables"][0]),
+    }[fmt]()
     _write(output, data)
 
 
@@ -52,13 +52,6 @@ def project_report_command(code: str, fmt: str, output: Path) -> None:
 @click.option("--track", "track_slug", help="A track's slug.")
 def overview_report_command(fmt, output, start, end, region, administration_code, track_slug) -> None:
     """The directorate overview, narrowed as on the page: every table as XLSX, or the projects table as CSV."""
-    import sqlalchemy as sa
-
-    from app.auth.models import Administration, Region
-    from app.courses.models import Track
-    from app.directorate import figures, reports
-    from app.extensions import db
-    from app.reports.tables import to_csv, to_xlsx
 
     def one(model, column, value, what):
         found = db.session.scalar(sa.select(model).where(column == value)) if value else None
@@ -86,7 +79,5 @@ def overview_report_command(fmt, output, start, end, region, administration_code
 @projects_cli.command("list")
 def list_projects_command() -> None:
     """Each project's code and title, one per line."""
-    from app.directorate.services import projects
-
-    for project in projects():
+    for project in services.projects():
         click.echo(f"{project.code}\t{project.title}")

@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app import policy
+from app.auth.api import Administration
 from app.auth.forms import ConfirmForm
-from app.auth.models import Administration
 from app.auth.services import AccountError, send_invitation
+from app.certificates import services as certificates
 from app.core.security import bounded_int
-from app.courses.models import Course, Track
+from app.courses.api import Course, Track
 from app.directorate import definitions, exports, figures, progress, reports, services
 from app.directorate.forms import AddMemberForm, CohortForm, ImportMembersForm
 from app.directorate.models import Cohort, Project
@@ -41,6 +42,17 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
         abort(404)
     policy.authorize("cohort.manage", cohort)
     return cohort
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificates.zip")
+@login_required
+def certificates_zip(cohort_id: int):
+    policy.authorize("certificate.issue")
+    cohort = _cohort_or_404(cohort_id)
+    return certificates.zip_download(
+        certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort)),
+        f"cohort-{cohort.id}",
+    )
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})

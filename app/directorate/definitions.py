@@ -24,8 +24,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.certificates.models import Certificate
-from app.courses.models import Enrolment, Lesson, LessonProgress
+from app.certificates.api import Certificate
+from app.courses.api import Enrolment, Lesson, LessonProgress
+from app.workshops.api import Attendance, Workshop, WorkshopSession
 
 #: Without a period, "active" looks this many days back.
 ACTIVE_DAYS = 30
@@ -119,8 +120,6 @@ def rows(key: str) -> sa.Subquery:
             # project at size L); the overview's totals read every certificate either way.
         ).where(Certificate.status.concat("") == "valid", Certificate.kind.concat("") == "course")
     elif key == "trained":
-        from app.workshops.models import Attendance, Workshop, WorkshopSession
-
         query = (
             sa.select(
                 Attendance.user_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template
 
+from app.certificates.rendering import confined_url_fetcher
 from app.reports.tables import Table, to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,8 +33,6 @@ def download(tables: list[Table], key: str | None, fmt: str, name: str) -> Respo
 def project_pdf(**context) -> bytes:
     """The project report for partners, rendered by WeasyPrint; it loads nothing from anywhere."""
     from weasyprint import HTML
-
-    from app.certificates.rendering import confined_url_fetcher
 
     html = render_template("directorate/report_pdf.html", **context)
     return HTML(string=html, url_fetcher=confined_url_fetcher()).write_pdf()

@@ -19,12 +19,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Administration, Region, User
-from app.certificates.models import Certificate
-from app.courses.models import Course, Enrolment, Tier, Track
+from app.auth.api import Administration, Region, User
+from app.certificates.api import Certificate
+from app.courses.api import Course, Enrolment, Tier, Track
 from app.directorate import definitions
 from app.directorate.models import Milestone, Project, Target, project_administrations, project_courses
 from app.extensions import db
+from app.workshops.api import Attendance, Registration, Workshop, WorkshopSession
 
 LATE_DAYS = 60
 LATE_GAP, RISK_GAP = 0.25, 0.10
@@ -141,8 +142,6 @@ def _officers_per_target(target_ids: list[int], indicator: str) -> dict[int, int
 
 def _workshops_per_target(target_ids: list[int]) -> dict[int, int]:
     """{target id: workshops held} for "workshops held" targets: not cancelled, ended in the year, before today."""
-    from app.workshops.models import Workshop
-
     return dict(
         db.session.execute(
             sa.select(Target.id, sa.func.count(Workshop.id))
@@ -423,8 +422,6 @@ def cohort_progress(cohort_ids: list[int]) -> dict[int, tuple[int, int, int]]:
 
 def workshop_rows(project_id: int) -> list[tuple]:
     """(workshop, registered, attended, certificates of attendance) for a project's workshops: four queries."""
-    from app.workshops.models import Attendance, Registration, Workshop, WorkshopSession
-
     workshops = list(
         db.session.scalars(sa.select(Workshop).where(Workshop.project_id == project_id).order_by(Workshop.start_date))
     )

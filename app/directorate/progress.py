@@ -11,11 +11,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from app.assessments.models import Assessment, Attempt
-from app.auth.models import User
-from app.certificates.models import Certificate
+from app.assessments.api import Assessment, Attempt
+from app.auth.api import User
+from app.certificates.api import Certificate
 from app.courses import services as courses
-from app.courses.models import Course, Enrolment
+from app.courses.api import Course, Enrolment
 from app.directorate.models import Cohort
 from app.extensions import db
 

@@ -13,12 +13,15 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
-from app.audit.models import AuditEntry
-from app.certificates.models import Certificate
-from app.courses.models import Enrolment
+from app.audit.api import AuditEntry
+from app.certificates.api import Certificate
+from app.courses.api import Enrolment
 from app.directorate import definitions, figures
+from app.directorate.models import Cohort
 from app.extensions import db
+from app.reports import charts
 from app.reports.tables import Table
 
 STATUS_LABELS = {
@@ -317,3 +320,38 @@ def project_tables(
             numeric={4, 5, 6},
         ),
     ]
+
+
+def project_report(project, today: date) -> dict:
+    """Everything a project's report shows: its state, cohorts with their progress, tables and milestone
+    timeline. A plain function (no request): the project page, its PDF and XLSX downloads and
+    `flask reports project` all build the report here."""
+    (state,) = figures.project_states(today, [project.id])
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.project_id == project.id)
+            .options(sa.orm.joinedload(Cohort.administration))
+            .order_by(Cohort.start_date)
+        )
+    )
+    progress = figures.cohort_progress([c.id for c in cohorts])
+    tables = project_tables(state, cohorts, progress, figures.workshop_rows(project.id))
+    timeline = charts.timeline(
+        [charts.TimelineItem(m.title, m.due_date, m.status == "done", m.completed_on) for m in project.milestones],
+        start=project.start_date,
+        end=project.end_date,
+        today=today,
+        title=_("Milestones of %(code)s", code=project.code),
+    )
+    return {
+        "project": project,
+        "state": state,
+        "cohorts": cohorts,
+        "progress": progress,
+        "tables": tables,
+        "timeline": timeline,
+        "today": today,
+        "status_labels": STATUS_LABELS,
+        "target_meanings": definitions.TARGETS,
+    }

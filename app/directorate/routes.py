@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy, storage
+from app import policy
 from app.audit import services as audit
-from app.auth.models import Administration, Region, Role, User
+from app.auth.api import Administration, Region, Role, User
+from app.common import storage
 from app.core.pages import kept_page
 from app.core.security import bounded_int
-from app.courses.models import Course, Tier, Track
+from app.courses.api import Course, Tier, Track
 from app.directorate import audit_view, definitions, exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
-from app.directorate.models import Cohort, Milestone, Target
+from app.directorate.models import Milestone, Target
 from app.extensions import db
 from app.reports import charts
 
@@ -191,39 +192,6 @@ def edit_project(code: str | None):
     return render_template("directorate/project_form.html", form=form, project=project)
 
 
-def _project_context(project):
-    today = date.today()
-    (state,) = figures.project_states(today, [project.id])
-    cohorts = list(
-        db.session.scalars(
-            sa.select(Cohort)
-            .where(Cohort.project_id == project.id)
-            .options(sa.orm.joinedload(Cohort.administration))
-            .order_by(Cohort.start_date)
-        )
-    )
-    progress = figures.cohort_progress([c.id for c in cohorts])
-    tables = reports.project_tables(state, cohorts, progress, figures.workshop_rows(project.id))
-    timeline = charts.timeline(
-        [charts.TimelineItem(m.title, m.due_date, m.status == "done", m.completed_on) for m in project.milestones],
-        start=project.start_date,
-        end=project.end_date,
-        today=today,
-        title=_("Milestones of %(code)s", code=project.code),
-    )
-    return {
-        "project": project,
-        "state": state,
-        "cohorts": cohorts,
-        "progress": progress,
-        "tables": tables,
-        "timeline": timeline,
-        "today": today,
-        "status_labels": reports.STATUS_LABELS,
-        "target_meanings": definitions.TARGETS,
-    }
-
-
 @bp.get("/projects/<code>")
 @login_required
 def project(code: str):
@@ -234,7 +202,7 @@ def project(code: str):
         pages,
         ("project",),
         "directorate/project.html",
-        lambda: {**_project_context(project), "history": audit.entries(20, "project", project.id)},
+        lambda: {**reports.project_report(project, date.today()), "history": audit.entries(20, "project", project.id)},
     )
 
 
@@ -242,7 +210,7 @@ def project(code: str):
 @login_required
 def project_report(code: str, fmt: str):
     project = _project_or_404(code)
-    context = _project_context(project)
+    context = reports.project_report(project, date.today())
     if fmt == "pdf":
         return Response(
             exports.project_pdf(**context),

@@ -12,14 +12,15 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import policy, storage
+from app import policy
 from app.audit.services import record, snapshot
 from app.auth import names
 from app.auth import services as accounts
-from app.auth.models import Administration, Role, User
+from app.auth.api import Administration, Role, User
+from app.common import storage
+from app.common.csvfiles import Problem, read_rows
 from app.courses import services as courses
-from app.courses.models import Course
-from app.csvfiles import Problem, read_rows
+from app.courses.api import Course
 from app.directorate.models import (
     INDICATORS,
     MILESTONE_STATUSES,
@@ -29,6 +30,7 @@ from app.directorate.models import (
     Milestone,
     Project,
     Target,
+    cohort_courses,
 )
 from app.extensions import db
 
@@ -291,6 +293,16 @@ def save_cohort(
         after=snapshot(cohort, COHORT_FIELDS),
     )
     return cohort
+
+
+def member_ids(cohort: Cohort) -> sa.Select:
+    """The ids of a cohort's officers, as a select to use inside another query."""
+    return sa.select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+
+
+def course_ids(cohort: Cohort) -> sa.Select:
+    """The ids of a cohort's courses, as a select to use inside another query."""
+    return sa.select(cohort_courses.c.course_id).where(cohort_courses.c.cohort_id == cohort.id)
 
 
 def members(cohort: Cohort) -> list[CohortMember]:

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy, storage
+from app import policy
+from app.auth.api import Administration, Role, User
 from app.auth.forms import ConfirmForm
-from app.auth.models import Administration, Role, User
 from app.auth.services import find_user
+from app.common import storage
 from app.core.security import bounded_int
-from app.courses.models import Course
-from app.directorate.models import Project
+from app.courses.api import Course
 from app.extensions import db
 from app.workshops import services
 from app.workshops.forms import (
@@ -56,8 +56,7 @@ def _choices(form: WorkshopForm) -> None:
         for a in db.session.scalars(sa.select(Administration).order_by(Administration.name))
     ]
     form.project.choices = [SelectChoice(0, _("— none —"))] + [
-        SelectChoice(p.id, f"{p.code} — {p.title}")
-        for p in db.session.scalars(sa.select(Project).order_by(Project.code))
+        SelectChoice(p.id, f"{p.code} — {p.title}") for p in services.projects()
     ]
     form.required_course.choices = [SelectChoice(0, _("— none —"))] + [
         SelectChoice(c.id, c.title)
@@ -101,7 +100,7 @@ def edit(workshop_id: int | None):
                 registration_opens=form.registration_opens.data,
                 registration_closes=form.registration_closes.data,
                 administrations=[db.session.get(Administration, i) for i in form.administrations.data],
-                project=db.session.get(Project, form.project.data) if form.project.data else None,
+                project=next((p for p in services.projects() if p.id == form.project.data), None),
                 required_course=db.session.get(Course, form.required_course.data)
                 if form.required_course.data
                 else None,

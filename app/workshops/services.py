@@ -5,22 +5,38 @@ Services only flush; the request commits. A WorkshopError's message is shown as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 
-from app import policy, storage
-from app.auth.models import Administration, Role, User, utcnow
+from app import policy
+from app.auth.api import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
+from app.certificates import services as certificates
+from app.common import storage
+from app.common.csvfiles import Problem, read_rows
+from app.common.time import utcnow
 from app.courses import services as courses
-from app.courses.models import Course
-from app.csvfiles import Problem, read_rows
+from app.courses.api import Course
 from app.extensions import db
 from app.workshops.models import KINDS, Attendance, Facilitator, Material, Registration, Workshop, WorkshopSession
 
 REGISTERED, WAITLISTED, CANCELLED = "registered", "waitlisted", "cancelled"
 TRUE_WORDS, FALSE_WORDS = {"1", "yes", "y", "true", "present", "x"}, {"0", "no", "n", "false", "absent", ""}
+
+
+#: Where workshops find the assistance projects a workshop may belong to (each with id, code, title,
+#: start_date, end_date). Projects are the directorate's, a layer above workshops, so it plugs its
+#: query in at start (app/directorate/__init__.py) instead of being imported; without it, none.
+PROJECT_FINDERS: list[Callable[[], list[Any]]] = []
+
+
+def projects() -> list[Any]:
+    """The projects a workshop may belong to, by code."""
+    return sorted((project for find in PROJECT_FINDERS for project in find()), key=lambda project: project.code)
 
 
 class WorkshopError(ValueError):
@@ -299,8 +315,6 @@ def record_attendance(actor: User, workshop: Workshop, marks: dict[tuple[int, in
 
 def issue_certificates(workshop: Workshop) -> int:
     """Certificates of attendance for everyone who attended every counting session; returns how many are new."""
-    from app.certificates import services as certificates
-
     counting = [s for s in workshop.sessions if s.counts]
     if not counting:
         return 0

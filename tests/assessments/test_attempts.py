@@ -6,7 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt, Question, Response
-from app.auth.models import Role, utcnow
+from app.auth.models import Role
+from app.common.time import utcnow
 from app.courses.models import Enrolment
 from app.extensions import db
 from tests.helpers import ASSESSMENT, PRACTICE, StatementCounter, answer_form, csrf_token, post_form

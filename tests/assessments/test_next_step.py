@@ -7,8 +7,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.assessments.models import Attempt
-from app.auth.models import Role, utcnow
+from app.auth.models import Role
 from app.certificates.models import Certificate
+from app.common.time import utcnow
 from app.extensions import db
 from tests.helpers import ASSESSMENT, CSRF_RE, PRACTICE, AuthActions, answer_form, csrf_token, post_form
 

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
-from app.auth.importing import import_users
 from app.auth.models import Role, User
 from app.extensions import db
+from app.people.importing import import_users
 from tests.helpers import csrf_token
 
 

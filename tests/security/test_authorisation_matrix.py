@@ -107,7 +107,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certificates.revoke":                   row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "certificates.reissue":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "certificates.course_zip":               row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
-    "certificates.cohort_zip":               row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    "cohorts.certificates_zip":              row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
     # Cohorts: administration A's cohort, learner A a member; coordinator B stays out
     "cohorts.cohorts":                       row(LOGIN, DENY,  DENY,  OK,    OK,    OK,    OK,    OK),
     "cohorts.cohort":                        row(LOGIN, DENY,  DENY,  OK,    OK,    DENY,  OK,    OK),

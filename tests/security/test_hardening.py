@@ -286,7 +286,7 @@ def test_certificate_pdfs_and_exports_are_downloads(app, world):
 def test_a_database_error_still_shows_the_error_page(app, world, monkeypatch):
     """When a statement fails mid-request (PostgreSQL then refuses every further statement of the transaction), is
     the answer still the application's own 500 page, which itself reads the logged-in user?"""
-    from app.auth import people_routes
+    from app.people import routes as people_routes
 
     def failing_lookup(user_id: int):
         db.session.execute(sa.text("SELECT no_such_column FROM no_such_table"))

@@ -8,13 +8,14 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app import policy
-from app.auth import importing, services
+from app.auth import services
+from app.auth.api import SECRETARIAT_CODE, Administration, Region, Role, User
 from app.auth.forms import AdministrationForm, ConfirmForm, ImportForm, InviteForm
-from app.auth.models import SECRETARIAT_CODE, Administration, Region, Role, User
 from app.core.security import bounded_int
 from app.directorate.progress import record_of
 from app.directorate.services import cohorts_of
 from app.extensions import db
+from app.people import importing
 
 bp = Blueprint("people", __name__, template_folder="templates")
 
@@ -44,7 +45,9 @@ def people():
         query = query.where(sa.or_(sa.func.lower(User.full_name).like(pattern), User.email.like(pattern)))
     number = min(request.args.get("page", 1, type=bounded_int) or 1, 100_000)  # an OFFSET the database can hold
     page = db.paginate(query, page=number, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False)
-    return render_template("auth/people.html", page=page, administrations=administrations, chosen=chosen, search=search)
+    return render_template(
+        "people/people.html", page=page, administrations=administrations, chosen=chosen, search=search
+    )
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -72,7 +75,7 @@ def invite():
             services.send_invitation(user)
             flash(_("Account created; an invitation is on its way to %(email)s.", email=user.email), "success")
             return redirect(url_for("people.person", user_id=user.id))
-    return render_template("auth/invite.html", form=form)
+    return render_template("people/invite.html", form=form)
 
 
 def _person_or_404(user_id: int) -> User:
@@ -87,7 +90,7 @@ def person(user_id: int):
     person = _person_or_404(user_id)
     policy.authorize("user.view", person)
     return render_template(
-        "auth/person.html", person=person, form=ConfirmForm(), record=record_of(person), cohorts=cohorts_of(person)
+        "people/person.html", person=person, form=ConfirmForm(), record=record_of(person), cohorts=cohorts_of(person)
     )
 
 
@@ -135,7 +138,7 @@ def import_people():
             flash(_("%(n)d accounts created; each officer gets an invitation.", n=len(result.created)), "success")
             return redirect(url_for("people.people"))
         db.session.rollback()
-    return render_template("auth/import.html", form=form, result=result, administrations=administrations)
+    return render_template("people/import.html", form=form, result=result, administrations=administrations)
 
 
 @bp.get("/people/import/template.csv")
@@ -160,7 +163,7 @@ def administrations():
         db.session.execute(sa.select(User.administration_id, sa.func.count()).group_by(User.administration_id)).all()
     )
     rows = db.session.scalars(sa.select(Administration).order_by(Administration.region, Administration.name))
-    return render_template("auth/administrations.html", administrations=list(rows), counts=counts)
+    return render_template("people/administrations.html", administrations=list(rows), counts=counts)
 
 
 def _code_problem(code: str, current: Administration | None) -> str | None:
@@ -198,4 +201,4 @@ def edit_administration(administration_id: int | None):
             db.session.commit()
             flash(_("%(name)s is saved.", name=administration.name), "success")
             return redirect(url_for("people.administrations"))
-    return render_template("auth/administration_form.html", form=form, administration=administration)
+    return render_template("people/administration_form.html", form=form, administration=administration)

@@ -114,7 +114,7 @@ def _sqlite_write_without_lock(connection, _cursor, statement, _parameters, cont
         return
     problem = (
         f"{request.method} {request.path} writes in a transaction begun without SQLite's write lock "
-        f"({' '.join(statement.split()[:3])} …): put the write in app.database.write_transaction()"
+        f"({' '.join(statement.split()[:3])} …): put the write in app.common.database.write_transaction()"
     )
     if current_app.testing:
         raise RuntimeError(problem)

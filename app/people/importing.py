@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 
 from app import policy
 from app.auth import names
-from app.auth.models import Administration, Role, User
+from app.auth.api import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
-from app.csvfiles import Problem, read_rows
+from app.common.csvfiles import Problem, read_rows
 from app.extensions import db
 
 COLUMNS = ("email", "full_name", "administration", "role")

@@ -1,9 +1,10 @@
-"""Uploaded files kept in STORAGE_DIR by their SHA-256: written once, served only as downloads."""
+"""Files kept in STORAGE_DIR by kind and SHA-256 (uploads, evidence, lesson files): written once, served safely."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import mimetypes
 import os
 import tempfile
 from pathlib import Path
@@ -61,3 +62,46 @@ def download(kind: str, sha256: str, filename: str):
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype="application/octet-stream", as_attachment=True, download_name=filename)
+
+
+# Serving stored files safely -------------------------------------------------------------
+
+#: Types a download may keep; anything else (HTML, SVG, scripts) is sent as opaque bytes.
+SAFE_DOWNLOAD_TYPES = {
+    "text/csv",
+    "text/plain",
+    "application/json",
+    "application/pdf",
+    "application/zip",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def download_type(path: Path) -> str:
+    """The type an attachment is served with: its own when inert, else application/octet-stream."""
+    if path.suffix == ".ipynb":
+        return "application/x-ipynb+json"
+    guessed = mimetypes.guess_type(path.name)[0]
+    return guessed if guessed in SAFE_DOWNLOAD_TYPES else "application/octet-stream"
+
+
+#: How each kind of image file begins; bytes that do not are left embedded (an <img> runs nothing).
+IMAGE_SIGNATURES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "webp": (b"RIFF",),
+}
+
+
+def is_image(data: bytes, kind: str) -> bool:
+    """Do these bytes begin as an image of this kind (png, jpeg, gif, webp) does?"""
+    signatures = IMAGE_SIGNATURES.get(kind)
+    if not signatures or not data.startswith(signatures):
+        return False
+    return kind != "webp" or data[8:12] == b"WEBP"
