@@ -9,8 +9,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.extensions import db
 
@@ -39,3 +41,12 @@ def choose():
         user.locale = code
         db.session.commit()
     return redirect(_back(), code=303)
+
+
+@bp.app_template_filter("lang_if_other")
+def lang_if_other(language: str | None) -> Markup:
+    """` lang="en"` on an element whose text is in another language than the page (an English lesson
+    in a French page), so screen readers read it with the right rules; nothing when it is the same."""
+    if not language or language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="{}"').format(language)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +16,7 @@ from app.common.database import write_transaction
 from app.core.pages import kept_page
 from app.courses import lesson_page, services, structure
 from app.courses import signals as assessments
-from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
+from app.courses.models import Attachment, Lesson, Reference
 from app.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -236,11 +237,10 @@ def my_learning():
 @bp.get("/glossary")
 def glossary():
     search = request.args.get("q", "").strip()[:100]
-    query = sa.select(GlossaryTerm).order_by(sa.func.lower(GlossaryTerm.term))
-    if search:
-        query = query.where(sa.func.lower(GlossaryTerm.term).like(f"%{search.lower()}%"))
-    terms = list(db.session.scalars(query))
-    names = dict(db.session.execute(sa.select(GlossaryTerm.slug, GlossaryTerm.term)).all())
+    language = str(get_locale())
+    entries = services.glossary(language)
+    names = {entry.slug: entry.term for entry in entries}
+    terms = [entry for entry in entries if search.lower() in entry.term.lower()]
     return render_template("courses/glossary.html", terms=terms, names=names, search=search)
 
 

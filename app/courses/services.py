@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.api import User
 from app.common.time import utcnow
 from app.courses import structure
-from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
+from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress, Module, Tier, Track
 from app.courses.structure import CourseView, LessonItem, TierView, TrackView
 from app.extensions import db
 
@@ -424,3 +424,27 @@ def my_learning(user: User) -> list[LearningEntry]:
                 resume = last
         entries.append(LearningEntry(enrolment=enrolment, course=courses[enrolment.course_id], resume=resume))
     return entries
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A glossary term as the glossary page shows it, in the reader's language where translated."""
+
+    slug: str
+    term: str
+    definition_html: str
+    see_also: list[str]
+    #: The language the term and definition are written in (the page's own, or English).
+    language: str
+
+
+def glossary(language: str) -> list[GlossaryEntry]:
+    """Every glossary term in `language` where translated, else in English, sorted by the name shown."""
+    entries = []
+    for term in db.session.scalars(sa.select(GlossaryTerm)):
+        texts = (term.translations or {}).get(language)
+        if texts:
+            entries.append(GlossaryEntry(term.slug, texts["term"], texts["definition_html"], term.see_also, language))
+        else:
+            entries.append(GlossaryEntry(term.slug, term.term, term.definition_html, term.see_also, "en"))
+    return sorted(entries, key=lambda entry: entry.term.lower())
