@@ -50,3 +50,9 @@ def lang_if_other(language: str | None) -> Markup:
     if not language or language == str(get_locale()):
         return Markup("")
     return Markup(' lang="{}"').format(language)
+
+
+@bp.app_template_filter("language_name")
+def language_name(code: str) -> str:
+    """A language's own name ("Français"), as the switch shows it."""
+    return NAMES.get(code, code)

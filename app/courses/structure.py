@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
 
 from app.core.shells import Shell
 from app.courses.models import Attachment, ContentSource, Course, Lesson, Module, Tier, Track, course_prerequisites
@@ -87,6 +88,8 @@ class LessonView:
     url: str | None
     html: str
     attachments: tuple[AttachmentView, ...]
+    #: The language `html` is written in: the reader's where the lesson is translated, else the course's.
+    text_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ class CourseView:
     retired_at: datetime | None
     prerequisites: tuple[PrerequisiteView, ...]
     outline: tuple[tuple[ModuleView, tuple[LessonItem, ...]], ...]
+    #: The languages the course can be read in (its own first) and the one this view's text is in.
+    languages: tuple[str, ...] = ("en",)
+    text_language: str = "en"
 
     @property
     def lessons(self) -> list[LessonItem]:
@@ -174,28 +180,45 @@ def _fingerprint() -> sa.Select:
     )
 
 
-def current() -> Curriculum:
-    """The curriculum of the current version, built once per process and version."""
+def reader_language() -> str:
+    """The language the curriculum is read in: the request's (flask_babel), else English."""
+    return str(get_locale()) if has_request_context() else "en"
+
+
+def _texts(translations: dict | None, language: str) -> dict:
+    """A row's texts in `language` (its `translations` column), or {} to show the source's."""
+    return (translations or {}).get(language) or {}
+
+
+def current(language: str | None = None) -> Curriculum:
+    """The curriculum of the current version in the reader's language, built once per process, version and language."""
+    language = language or reader_language()
     key = version()
-    cached = current_app.extensions.get("curriculum")
+    kept = current_app.extensions.setdefault("curriculum", {})
+    cached = kept.get(language)
     if cached is not None and cached.version == key:
         return cached
     with _lock:
-        cached = current_app.extensions.get("curriculum")
+        cached = kept.get(language)
         if cached is None or cached.version != key:
-            cached = _build(key)
-            current_app.extensions["curriculum"] = cached
+            cached = _build(key, language)
+            # One version at a time: a new version drops every language's old one.
+            for other in [other for other, built in kept.items() if built.version != key]:
+                del kept[other]
+            kept[language] = cached
     return cached
 
 
-def _build(key: tuple) -> Curriculum:
-    """Read tracks, tiers, courses, prerequisites, modules and lesson titles: six queries."""
-    tracks = {
-        t.id: TrackView(t.id, t.slug, t.title, t.summary, t.position)
-        for t in db.session.scalars(sa.select(Track).order_by(Track.position))
-    }
+def _build(key: tuple, language: str) -> Curriculum:
+    """Read tracks, tiers, courses, prerequisites, modules and lesson titles (six queries), in `language`
+    where translated."""
+    tracks = {}
+    for t in db.session.scalars(sa.select(Track).order_by(Track.position)):
+        texts = _texts(t.translations, language)
+        tracks[t.id] = TrackView(t.id, t.slug, texts.get("title", t.title), texts.get("summary", t.summary), t.position)
     tiers = {
-        t.id: TierView(t.id, t.slug, t.title, t.rank) for t in db.session.scalars(sa.select(Tier).order_by(Tier.rank))
+        t.id: TierView(t.id, t.slug, _texts(t.translations, language).get("title", t.title), t.rank)
+        for t in db.session.scalars(sa.select(Tier).order_by(Tier.rank))
     }
     columns = (
         Course.id,
@@ -207,9 +230,13 @@ def _build(key: tuple) -> Curriculum:
         Course.estimated_hours,
         Course.required_lessons,
         Course.retired_at,
+        Course.language,
+        Course.translations,
     )
     rows = db.session.execute(sa.select(*columns)).all()
-    titles = {row.id: (row.title, row.retired_at) for row in rows}
+    # Each course's texts in the reader's language, when it has them and is not written in it.
+    translated = {row.id: _texts(row.translations, language) if row.language != language else {} for row in rows}
+    titles = {row.id: (translated[row.id].get("title", row.title), row.retired_at) for row in rows}
     prerequisites: dict[int, list[PrerequisiteView]] = {}
     for course_id, prerequisite_id in db.session.execute(
         sa.select(course_prerequisites.c.course_id, course_prerequisites.c.prerequisite_id)
@@ -219,19 +246,22 @@ def _build(key: tuple) -> Curriculum:
     modules: dict[int, list[ModuleView]] = {}
     module_course = {}
     for row in db.session.execute(
-        sa.select(Module.id, Module.course_id, Module.title, Module.position)
+        sa.select(Module.id, Module.course_id, Module.title, Module.position, Module.translations)
         .where(Module.retired_at.is_(None))
         .order_by(Module.course_id, Module.position)
     ):
-        modules.setdefault(row.course_id, []).append(ModuleView(row.id, row.title, row.position))
+        title = _texts(row.translations, language).get("title", row.title) if translated[row.course_id] else row.title
+        modules.setdefault(row.course_id, []).append(ModuleView(row.id, title, row.position))
         module_course[row.id] = row.course_id
     lessons: dict[int, list[LessonItem]] = {}
-    for *item, course_id in db.session.execute(
-        sa.select(*_columns(Lesson, LessonItem), Lesson.course_id)
+    for *item, course_id, translations in db.session.execute(
+        sa.select(*_columns(Lesson, LessonItem), Lesson.course_id, Lesson.translations)
         .where(Lesson.retired_at.is_(None))
         .order_by(Lesson.course_id, Lesson.position)
     ):
-        lessons.setdefault(course_id, []).append(LessonItem(*item))
+        lesson = LessonItem(*item)
+        title = _texts(translations, language).get("title") if translated[course_id] else None
+        lessons.setdefault(course_id, []).append(dataclasses.replace(lesson, title=title) if title else lesson)
     by_id = {}
     for row in rows:
         own = lessons.get(row.id, [])
@@ -239,11 +269,12 @@ def _build(key: tuple) -> Curriculum:
             (module, tuple(lesson for lesson in own if lesson.module_id == module.id))
             for module in modules.get(row.id, [])
         )
+        texts = translated[row.id]
         by_id[row.id] = CourseView(
             id=row.id,
             slug=row.slug,
-            title=row.title,
-            summary=row.summary,
+            title=texts.get("title", row.title),
+            summary=texts.get("summary", row.summary),
             track_id=row.track_id,
             tier_id=row.tier_id,
             track=tracks[row.track_id],
@@ -253,6 +284,8 @@ def _build(key: tuple) -> Curriculum:
             retired_at=row.retired_at,
             prerequisites=tuple(prerequisites.get(row.id, [])),
             outline=outline,
+            languages=(row.language, *sorted(set(row.translations or {}) - {row.language})),
+            text_language=language if texts else row.language,
         )
     live = sorted(
         (course for course in by_id.values() if course.retired_at is None),
@@ -281,12 +314,22 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
     view = curriculum.lessons.get(key)
     if view is None:
         row = db.session.execute(
-            sa.select(*_columns(Lesson, LessonView, without={"attachments"})).where(
-                Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None)
-            )
+            sa.select(
+                *_columns(Lesson, LessonView, without={"attachments", "text_language"}), Lesson.translations
+            ).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
         ).one_or_none()
         if row is None:
             return None
+        fields = row._asdict()
+        translations = fields.pop("translations")
+        fields["text_language"] = course.text_language
+        if course.text_language != course.languages[0]:  # the course is read in a translation
+            texts = _texts(translations, course.text_language)
+            fields["title"] = texts.get("title", fields["title"])
+            if texts.get("html"):
+                fields["html"] = texts["html"]
+            else:
+                fields["text_language"] = course.languages[0]  # no translated file: the source's text
         attachments = tuple(
             AttachmentView(*a)
             for a in db.session.execute(
@@ -295,5 +338,5 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
                 .order_by(Attachment.position)
             )
         )
-        view = curriculum.lessons[key] = LessonView(**row._asdict(), attachments=attachments)
+        view = curriculum.lessons[key] = LessonView(**fields, attachments=attachments)
     return view
