@@ -82,6 +82,11 @@ def import_assessments(course: Course, source) -> None:
                 for language, texts in translated.items()
                 if item.id in texts.questions
             }
+            if item.type == "short_text":
+                # Answers are graded against the stored spec whatever the page's language: a French
+                # answer is right in an English page too.
+                extra = [a for t in question.translations.values() for a in t["spec"]["accepted"]]
+                question.spec = {**question.spec, "accepted": list(dict.fromkeys([*item.accepted, *extra]))}
             question.retired_at = None
             db.session.add(question)
             keys.add(item.id)
