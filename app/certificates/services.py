@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import record
@@ -161,12 +163,15 @@ def issue_attendance(user: User, workshop, *, hours: float | None) -> Certificat
     key = f"workshop/{workshop.id}"
     if current_certificate(user.id, key) is not None:
         return None
+    with force_locale("en"):
+        kind = workshop.kind_label
     return _create(
         user_id=user.id,
         kind="workshop",
         achievement_key=key,
         title=workshop.title,
-        track_title=workshop.kind_label,
+        # Stored in English, like course titles: the certificate is printed from what is stored.
+        track_title=kind,
         tier_title=None,
         recipient_name=names.clean(user.full_name),
         hours=hours or None,
@@ -179,9 +184,9 @@ def issue_manual(
     """A certificate issued by hand (a workshop, a correction) with the reason recorded."""
     title, reason = " ".join(title.split()), reason.strip()
     if not title or not reason:
-        raise CertificateError("A title and a reason are required.")
+        raise CertificateError(_("A title and a reason are required."))
     if hours is not None and not 0 < hours <= 1000:
-        raise CertificateError("Hours must be between 0 and 1000.")
+        raise CertificateError(_("Hours must be between 0 and 1000."))
     certificate = Certificate(
         code=codes.new_code(),
         issuer=ISSUER,
@@ -215,9 +220,9 @@ def find(code: str) -> Certificate | None:
 def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
     """Revoke a certificate: the verification page and the credential say so from now on."""
     if certificate.status != VALID:
-        raise CertificateError("Only a valid certificate can be revoked.")
+        raise CertificateError(_("Only a valid certificate can be revoked."))
     if not reason.strip():
-        raise CertificateError("Give the reason for the revocation.")
+        raise CertificateError(_("Give the reason for the revocation."))
     certificate.status, certificate.revoked_at = REVOKED, utcnow()
     certificate.revoked_reason, certificate.revoked_by_id = reason.strip(), revoked_by.id
     record(
@@ -234,7 +239,7 @@ def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
 def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str | None = None) -> Certificate:
     """Make a corrected certificate (a new code and PDF); the old one is kept, marked replaced."""
     if certificate.status != VALID:
-        raise CertificateError("Only a valid certificate can be reissued.")
+        raise CertificateError(_("Only a valid certificate can be reissued."))
     try:
         name = names.person_name(recipient_name or certificate.user.full_name)
     except names.NameRefused as error:
