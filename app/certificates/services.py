@@ -17,6 +17,7 @@ from app.auth import names
 from app.auth.models import User, utcnow
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
+from app.core.language import in_language_of
 from app.courses import services as courses
 from app.courses import structure
 from app.courses.models import Course, Enrolment
@@ -56,10 +57,12 @@ _PRINTED = (
 )
 
 
-def _write_pdf(printed: SimpleNamespace) -> str:
-    """Render a certificate from what it prints, store the file, return its SHA-256."""
+def _write_pdf(certificate: Certificate) -> str:
+    """Render a certificate from what it prints, in its learner's language; store the file, return its SHA-256."""
+    printed = SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED})
     url = verification_url(printed.code)
-    pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
+    with in_language_of(certificate.user):
+        pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
     write_atomically(Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf", pdf)
     return hashlib.sha256(pdf).hexdigest()
 
@@ -73,14 +76,14 @@ def render_and_store(certificate: Certificate) -> None:
     never download. Outside a request (the command line, the demo) it is rendered at once.
     """
     if not has_request_context():
-        certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED}))
+        certificate.pdf_sha256 = _write_pdf(certificate)
 
 
 def ensure_pdf(certificate: Certificate) -> Path:
     """The stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
     path = storage_path(certificate)
     if not path.is_file() or not certificate.pdf_sha256:
-        sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))
+        sha256 = _write_pdf(certificate)
         with write_transaction():  # a download is a GET that writes: see app/database.py
             certificate.pdf_sha256 = sha256
     return path

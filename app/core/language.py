@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +27,13 @@ def _back() -> str:
     if referrer.netloc == request.host and referrer.path.startswith("/") and not referrer.path.startswith("//"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return url_for("core.home")
+
+
+def in_language_of(user):
+    """Write for this person in their account's language, else the academy's default: their mail, their
+    certificate. A `with` block (flask_babel.force_locale), whoever's request it runs in."""
+    code = getattr(user, "locale", None)
+    return force_locale(code if code in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 @bp.post("/language")
