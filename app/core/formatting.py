@@ -41,8 +41,9 @@ def local_time(value: datetime | None, form: str = "short") -> str:
     """A time of day as the reader writes it: 14:05 in French, 2:05 PM in English (UTC, as stored)."""
     if value is None:
         return ""
-    return dates.format_time(value.replace(tzinfo=None) if isinstance(value, datetime) else value, form,
-                             locale=_locale())  # fmt: skip
+    # Stored times are UTC; Babel would move an aware time to its own zone, so it is given the clock time.
+    clock = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+    return dates.format_time(clock, form, locale=_locale())
 
 
 def number(value: float | int | None, digits: int | None = None) -> str:
