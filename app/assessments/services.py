@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -206,14 +207,16 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
     """Start (or return the open) attempt; draws and orders the questions and stores them."""
     enrolment = courses.enrolment_for(user, assessment.course)
     if enrolment is None:
-        raise AttemptRefused("Enrol in the course to sit its assessments.")
+        raise AttemptRefused(_("Enrol in the course to sit its assessments."))
     previous = attempts_of(user, assessment)
     for attempt in previous:
         if attempt.status == OPEN and not close_if_expired(attempt):
             return attempt  # one attempt at a time: carry on with it
     number = len(previous) + 1
     if assessment.max_attempts is not None and number > assessment.max_attempts:
-        raise AttemptRefused(f"You have used all {assessment.max_attempts} attempts.")
+        raise AttemptRefused(
+            ngettext("You have used your only attempt.", "You have used all %(num)d attempts.", assessment.max_attempts)
+        )
     bank = list(
         db.session.scalars(
             sa.select(Question)
@@ -241,15 +244,15 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
             db.session.flush()
     except IntegrityError:
         # Another request started attempt `number` at the same moment: only one of them wins.
-        raise AttemptRefused("An attempt was started at the same time in another window; reload the page.") from None
+        raise AttemptRefused(_("An attempt was started at the same time in another window; reload the page.")) from None
     return attempt
 
 
 def _check_open(attempt: Attempt) -> None:
     if attempt.status != OPEN:
-        raise BadAnswer("this attempt is closed")
+        raise BadAnswer(_("this attempt is closed"))
     if attempt.deadline is not None and utcnow() > attempt.deadline + GRACE:
-        raise BadAnswer("the time limit of this attempt has passed")
+        raise BadAnswer(_("the time limit of this attempt has passed"))
 
 
 def orders_for(layouts: dict[str, dict]) -> dict:
@@ -284,7 +287,7 @@ def read_answers(attempt: Attempt, form: MultiDict, questions: list[Question]) -
         if key in ("csrf_token", "action", "submit") or key.startswith("csrf"):
             continue
         if key not in fields:
-            raise BadAnswer(f"{key} is not a field of this attempt's page")
+            raise BadAnswer(_("%(key)s is not a field of this attempt's page", key=key))
     answers = {}
     for q in questions:
         try:

@@ -68,7 +68,7 @@ def _bank_id(pairs: Pairs, public: str) -> str:
     for token, bank_id in pairs:
         if token == public:
             return bank_id
-    raise BadAnswer("an answer that is not one of this question's options on this attempt's page")
+    raise BadAnswer(_("an answer that is not one of this question's options on this attempt's page"))
 
 
 def _token(pairs: Pairs, bank_id: str) -> str | None:
@@ -205,7 +205,7 @@ class MultipleChoice(_Choices):
     def read(self, spec, layout, form, field):
         values = form.getlist(field)
         if len(values) != len(set(values)):
-            raise BadAnswer("the same choice posted twice")
+            raise BadAnswer(_("the same choice posted twice"))
         return sorted(_bank_id(layout["choices"], v) for v in values) or None
 
     def grade(self, spec, answer):
@@ -233,7 +233,7 @@ class TrueFalse(QuestionType):
         if not value:
             return None
         if value not in ("true", "false"):
-            raise BadAnswer("true or false only")
+            raise BadAnswer(_("true or false only"))
         return value == "true"
 
     def grade(self, spec, answer):
@@ -359,7 +359,7 @@ class Ordering(QuestionType):
             return None
         allowed = {str(n) for n in range(1, len(positions) + 1)}
         if any(p not in allowed for p in positions.values()):
-            raise BadAnswer("a position that is not on the list")
+            raise BadAnswer(_("a position that is not on the list"))
         # Ties are simply wrong, not refused; the bank id breaks them so a reload shows the same.
         return sorted(positions, key=lambda iid: (int(positions[iid]), iid))
 

@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth import names
 from app.auth.models import Administration, Role, User
+from app.common.language import in_language_of
 from app.common.mail import send_mail
 from app.common.time import utcnow
 from app.extensions import db
@@ -144,17 +145,18 @@ def send_invitation(user: User) -> str:
     """Mail the person a link to set their password; returns the link."""
     link = external_url("auth.accept_invitation", token=make_token(user, INVITATION))
     days = current_app.config["INVITATION_DAYS"]
-    send_mail(
-        user.email,
-        _("Your Customs Data Academy account"),
-        _(
-            "Hello %(name)s,\n\nAn account has been created for you on Customs Data Academy.\n"
-            "Choose your password here (the link works for %(days)d days):\n\n%(link)s\n",
-            name=user.full_name,
-            days=days,
-            link=link,
-        ),
-    )
+    with in_language_of(user):
+        send_mail(
+            user.email,
+            _("Your Customs Data Academy account"),
+            _(
+                "Hello %(name)s,\n\nAn account has been created for you on Customs Data Academy.\n"
+                "Choose your password here (the link works for %(days)d days):\n\n%(link)s\n",
+                name=user.full_name,
+                days=days,
+                link=link,
+            ),
+        )
     return link
 
 
@@ -164,17 +166,18 @@ def send_password_reset(email: str) -> None:
     if user is None or not user.active:
         return
     link = external_url("auth.reset_password", token=make_token(user, PASSWORD_RESET))
-    send_mail(
-        user.email,
-        _("Reset your Customs Data Academy password"),
-        _(
-            "Hello %(name)s,\n\nSomeone (we hope you) asked to reset your password. Choose a new one "
-            "here (the link works for %(hours)d hours):\n\n%(link)s\n\nIf it was not you, ignore this message.\n",
-            name=user.full_name,
-            hours=current_app.config["PASSWORD_RESET_HOURS"],
-            link=link,
-        ),
-    )
+    with in_language_of(user):
+        send_mail(
+            user.email,
+            _("Reset your Customs Data Academy password"),
+            _(
+                "Hello %(name)s,\n\nSomeone (we hope you) asked to reset your password. Choose a new one "
+                "here (the link works for %(hours)d hours):\n\n%(link)s\n\nIf it was not you, ignore this message.\n",
+                name=user.full_name,
+                hours=current_app.config["PASSWORD_RESET_HOURS"],
+                link=link,
+            ),
+        )
 
 
 def find_administration(code: str) -> Administration | None:

@@ -9,23 +9,44 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.authoring.drafts import DraftError
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+#: The refusal for each kind of thing a short name is given to, as whole sentences so that French
+#: can agree them ("du cours", "de la leçon").
+_BAD_SLUG = {
+    "course": _l(
+        "The short name of the course must be lower-case letters, digits and single hyphens "
+        "(like 'data-quality'), at most 80 characters; '%(slug)s' is not."
+    ),
+    "module": _l(
+        "The short name of the module must be lower-case letters, digits and single hyphens "
+        "(like 'data-quality'), at most 80 characters; '%(slug)s' is not."
+    ),
+    "lesson": _l(
+        "The short name of the lesson must be lower-case letters, digits and single hyphens "
+        "(like 'data-quality'), at most 80 characters; '%(slug)s' is not."
+    ),
+    "assessment": _l(
+        "The short name of the assessment must be lower-case letters, digits and single hyphens "
+        "(like 'data-quality'), at most 80 characters; '%(slug)s' is not."
+    ),
+    "question": _l(
+        "The short name of the question must be lower-case letters, digits and single hyphens "
+        "(like 'data-quality'), at most 80 characters; '%(slug)s' is not."
+    ),
+}
+
+
 def check_slug(slug: str, what: str) -> str:
+    """The short name, stripped; DraftError if it is not one (`what`: course, module, lesson, assessment, question)."""
     slug = (slug or "").strip()
     if not SLUG.match(slug) or len(slug) > 80:
-        raise DraftError(
-            _(
-                "The short name of the %(what)s must be lower-case letters, digits and single hyphens "
-                "(like 'data-quality'), at most 80 characters; '%(slug)s' is not.",
-                what=what,
-                slug=slug,
-            )
-        )
+        raise DraftError(str(_BAD_SLUG[what]) % {"slug": slug})
     return slug
 
 

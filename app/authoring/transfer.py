@@ -21,6 +21,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from ruamel.yaml import YAML
 
 from app import policy
@@ -95,14 +96,19 @@ def export_files(course: Course, exporter=None) -> dict[str, bytes]:
         version = latest_version(current)
         if version is None:
             raise ExportError(
-                f"{current.slug} has no stored source yet: run `flask content sync` once so its files are kept."
+                _(
+                    "%(slug)s has no stored source yet: run `flask content sync` once so its files are kept.",
+                    slug=current.slug,
+                )
             )
         course_files = {}
         for path, digest in version.files.items():
             try:
                 course_files[path] = stored_path(digest).read_bytes()
             except FileNotFoundError:
-                raise ExportError(f"{path} of {current.slug} is missing from storage (STORAGE_DIR).") from None
+                raise ExportError(
+                    _("%(path)s of %(slug)s is missing from storage (STORAGE_DIR).", path=path, slug=current.slug)
+                ) from None
         files.update(_without_banks(current.slug, course_files) if current.slug in withheld else course_files)
         todo.extend(current.prerequisites)
     if withheld:

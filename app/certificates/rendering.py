@@ -17,9 +17,11 @@ from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import segno
+from flask_babel import get_locale, get_translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.auth import names
+from app.core import formatting
 
 #: The look of certificates: templates, styles, fonts and artwork.
 CERTIFICATES_DIR = Path(__file__).resolve().parent.parent.parent / "certificates"
@@ -58,9 +60,21 @@ def confined_url_fetcher():
 @cache
 def _templates() -> Environment:
     environment = Environment(
-        loader=FileSystemLoader(CERTIFICATES_DIR), autoescape=select_autoescape(default=True), auto_reload=False
+        loader=FileSystemLoader(CERTIFICATES_DIR),
+        autoescape=select_autoescape(default=True),
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
     )
     environment.filters["name_size"] = name_size
+    environment.filters["local_date"] = formatting.local_date
+    environment.filters["number"] = formatting.number
+    environment.globals["get_locale"] = lambda: str(get_locale() or "en")
+    # The words of the certificate in the language it is rendered in (services.render_for: the learner's).
+    environment.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
     return environment
 
 

@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +21,7 @@ from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
 from app.common.database import write_transaction
+from app.common.language import in_language_of
 from app.common.storage import write_atomically
 from app.common.time import utcnow
 from app.courses import services as courses
@@ -58,10 +61,12 @@ _PRINTED = (
 )
 
 
-def _write_pdf(printed: SimpleNamespace) -> str:
-    """Render a certificate from what it prints, store the file, return its SHA-256."""
+def _write_pdf(certificate: Certificate) -> str:
+    """Render a certificate from what it prints, in its learner's language; store the file, return its SHA-256."""
+    printed = SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED})
     url = verification_url(printed.code)
-    pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
+    with in_language_of(certificate.user):
+        pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
     write_atomically(Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf", pdf)
     return hashlib.sha256(pdf).hexdigest()
 
@@ -75,14 +80,14 @@ def render_and_store(certificate: Certificate) -> None:
     never download. Outside a request (the command line, the demo) it is rendered at once.
     """
     if not has_request_context():
-        certificate.pdf_sha256 = _write_pdf(SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED}))
+        certificate.pdf_sha256 = _write_pdf(certificate)
 
 
 def ensure_pdf(certificate: Certificate) -> Path:
     """The stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
     path = storage_path(certificate)
     if not path.is_file() or not certificate.pdf_sha256:
-        sha256 = _write_pdf(SimpleNamespace(**{n: getattr(certificate, n) for n in _PRINTED}))
+        sha256 = _write_pdf(certificate)
         with write_transaction():  # a download is a GET that writes: see app/database.py
             certificate.pdf_sha256 = sha256
     return path
@@ -165,12 +170,15 @@ def issue_attendance(user: User, workshop, *, hours: float | None) -> Certificat
     key = f"workshop/{workshop.id}"
     if current_certificate(user.id, key) is not None:
         return None
+    with force_locale("en"):
+        kind = workshop.kind_label
     return _create(
         user_id=user.id,
         kind="workshop",
         achievement_key=key,
         title=workshop.title,
-        track_title=workshop.kind_label,
+        # Stored in English, like course titles: the certificate is printed from what is stored.
+        track_title=kind,
         tier_title=None,
         recipient_name=names.clean(user.full_name),
         hours=hours or None,
@@ -183,9 +191,9 @@ def issue_manual(
     """A certificate issued by hand (a workshop, a correction) with the reason recorded."""
     title, reason = " ".join(title.split()), reason.strip()
     if not title or not reason:
-        raise CertificateError("A title and a reason are required.")
+        raise CertificateError(_("A title and a reason are required."))
     if hours is not None and not 0 < hours <= 1000:
-        raise CertificateError("Hours must be between 0 and 1000.")
+        raise CertificateError(_("Hours must be between 0 and 1000."))
     certificate = Certificate(
         code=codes.new_code(),
         issuer=ISSUER,
@@ -219,9 +227,9 @@ def find(code: str) -> Certificate | None:
 def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
     """Revoke a certificate: the verification page and the credential say so from now on."""
     if certificate.status != VALID:
-        raise CertificateError("Only a valid certificate can be revoked.")
+        raise CertificateError(_("Only a valid certificate can be revoked."))
     if not reason.strip():
-        raise CertificateError("Give the reason for the revocation.")
+        raise CertificateError(_("Give the reason for the revocation."))
     certificate.status, certificate.revoked_at = REVOKED, utcnow()
     certificate.revoked_reason, certificate.revoked_by_id = reason.strip(), revoked_by.id
     record(
@@ -238,7 +246,7 @@ def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
 def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str | None = None) -> Certificate:
     """Make a corrected certificate (a new code and PDF); the old one is kept, marked replaced."""
     if certificate.status != VALID:
-        raise CertificateError("Only a valid certificate can be reissued.")
+        raise CertificateError(_("Only a valid certificate can be reissued."))
     try:
         name = names.person_name(recipient_name or certificate.user.full_name)
     except names.NameRefused as error:

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -44,9 +45,9 @@ def path_of(kind: str, sha256: str) -> Path:
 def store(kind: str, filename: str, data: bytes) -> tuple[str, str]:
     """Keep an uploaded file; returns (safe file name, sha256). Refuses empty and oversized files."""
     if not data:
-        raise UploadError("The file is empty.")
+        raise UploadError(_("The file is empty."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"The file is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
+        raise UploadError(_("The file is larger than %(limit)d MB.", limit=MAX_UPLOAD_BYTES // 2**20))
     digest = hashlib.sha256(data).hexdigest()
     target = path_of(kind, digest)
     if not target.exists():

@@ -45,11 +45,12 @@ def choose():
 
 @bp.app_template_filter("lang_if_other")
 def lang_if_other(language: str | None) -> Markup:
-    """` lang="en"` on an element whose text is in another language than the page (an English lesson
-    in a French page), so screen readers read it with the right rules; nothing when it is the same."""
+    """` lang="en" translate="no"` on an element whose text is in another language than the page (an
+    English lesson in a French page), so screen readers read it with the right rules and the
+    untranslated-string check reads around it; nothing when it is the same."""
     if not language or language == str(get_locale()):
         return Markup("")
-    return Markup(' lang="{}"').format(language)
+    return Markup(' lang="{}" translate="no"').format(language)
 
 
 @bp.app_template_filter("language_name")

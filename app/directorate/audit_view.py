@@ -28,6 +28,30 @@ ID_FIELDS = {
     "tier_id": (_l("Tier"), Tier, Tier.title),
 }
 
+#: Each other field an entry may hold, as the forms name it (a field not listed shows its own name).
+FIELD_NAMES = {
+    "code": _l("Code"),
+    "title": _l("Title"),
+    "partner": _l("Partner or donor"),
+    "start_date": _l("Start date"),
+    "end_date": _l("End date"),
+    "status": _l("Status"),
+    "objectives": _l("Objectives"),
+    "due_date": _l("Due date"),
+    "completed_on": _l("Completed on"),
+    "evidence_note": _l("Evidence note"),
+    "evidence_url": _l("Evidence link"),
+    "evidence_filename": _l("Evidence file"),
+    "year": _l("Year"),
+    "indicator": _l("Indicator"),
+    "label": _l("Name"),
+    "target_value": _l("Target"),
+    "manual_value": _l("Actual value"),
+    "name": _l("Name"),
+    "reason": _l("Reason"),
+    "recipient_name": _l("Name on the certificate"),
+}
+
 #: The kinds of object the log holds, as the page names them.
 ENTITY_NAMES = {
     "project": _l("Project"),
@@ -100,6 +124,8 @@ def _shown(value, name: str, names: dict[str, dict[int, str]]) -> str:
 def _label(name: str) -> str:
     if name in ID_FIELDS:
         return str(ID_FIELDS[name][0])
+    if name in FIELD_NAMES:
+        return str(FIELD_NAMES[name])
     return name.replace("_", " ").capitalize()
 
 

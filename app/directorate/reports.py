@@ -14,6 +14,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.audit.api import AuditEntry
 from app.certificates.api import Certificate
@@ -24,14 +25,17 @@ from app.extensions import db
 from app.reports import charts
 from app.reports.tables import Table
 
+# Titles, headers and labels are lazy: the overview's tables are kept by a worker for every
+# language, and each page or export reads them in its own.
 STATUS_LABELS = {
-    "on track": "On track",
-    "at risk": "At risk",
-    "late": "Late",
-    "not started": "Not started",
-    "closed": "Closed",
-    "suspended": "Suspended",
+    "on track": _l("On track"),
+    "at risk": _l("At risk"),
+    "late": _l("Late"),
+    "not started": _l("Not started"),
+    "closed": _l("Closed"),
+    "suspended": _l("Suspended"),
 }
+MILESTONE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "done": _l("Done")}
 
 
 def _pct(value: float | None) -> float | None:
@@ -41,17 +45,17 @@ def _pct(value: float | None) -> float | None:
 def projects_table(states: list[figures.ProjectState]) -> Table:
     return Table(
         key="projects",
-        title="Projects",
+        title=_l("Projects"),
         columns=[
-            "Code",
-            "Title",
-            "Beneficiaries",
-            "Start",
-            "End",
-            "Status",
-            "Time elapsed %",
-            "Targets reached %",
-            "Overdue milestones",
+            _l("Code"),
+            _l("Title"),
+            _l("Beneficiaries"),
+            _l("Start"),
+            _l("End"),
+            _l("Status"),
+            _l("Time elapsed %"),
+            _l("Targets reached %"),
+            _l("Overdue milestones"),
         ],
         rows=[
             [
@@ -72,30 +76,48 @@ def projects_table(states: list[figures.ProjectState]) -> Table:
 
 
 def _headings(keys) -> list[str]:
-    return [str(definitions.FIGURES[key].heading) for key in keys]
+    return [definitions.FIGURES[key].heading for key in keys]
 
 
 def totals_table(totals: dict[str, int]) -> Table:
     """Each figure's total under the filters: what every breakdown and "By month" add up to."""
     return Table(
         key="totals",
-        title="Totals",
-        columns=["Figure", "Total"],
-        rows=[[str(definitions.FIGURES[key].heading), n] for key, n in totals.items()],
+        title=_l("Totals"),
+        columns=[_l("Figure"), _l("Total")],
+        rows=[[definitions.FIGURES[key].heading, n] for key, n in totals.items()],
         numeric={1},
     )
 
 
+DIMENSION_NAMES = {
+    "region": _l("WCO region"),
+    "administration": _l("Administration"),
+    "track": _l("Track"),
+    "tier": _l("Tier"),
+}
+ACTIVITY_TITLES = {
+    "region": _l("Enrolments, completions and certificates by WCO region"),
+    "administration": _l("Enrolments, completions and certificates by administration"),
+    "track": _l("Enrolments, completions and certificates by track"),
+    "tier": _l("Enrolments, completions and certificates by tier"),
+}
+ACTIVITY_SHEETS = {
+    "region": _l("By WCO region"),
+    "administration": _l("By administration"),
+    "track": _l("By track"),
+    "tier": _l("By tier"),
+}
+
+
 def activity_table(dimension: str, filters: figures.Filters, today: date | None = None) -> Table:
-    names = {"region": "WCO region", "administration": "Administration", "track": "Track", "tier": "Tier"}
-    by = {"region": "WCO region", "administration": "administration", "track": "track", "tier": "tier"}
     rows = figures.activity_by(dimension, filters, today)
     keys = figures.shown(filters, dimension)
     return Table(
         key=f"by-{dimension}",
-        title=f"Enrolments, completions and certificates by {by[dimension]}",
-        sheet=f"By {by[dimension]}",
-        columns=[names[dimension], *_headings(keys)],
+        title=ACTIVITY_TITLES[dimension],
+        sheet=ACTIVITY_SHEETS[dimension],
+        columns=[DIMENSION_NAMES[dimension], *_headings(keys)],
         rows=[list(row) for row in rows],
         numeric=set(range(1, len(keys) + 1)),
     )
@@ -105,8 +127,8 @@ def trend_table(filters: figures.Filters, today: date) -> Table:
     keys = figures.shown(filters, "month")
     return Table(
         key="trend",
-        title="By month",
-        columns=["Month", *_headings(keys)],
+        title=_l("By month"),
+        columns=[_l("Month"), *_headings(keys)],
         rows=[list(row) for row in figures.monthly_trend(filters, today)],
         numeric=set(range(1, len(keys) + 1)),
     )
@@ -133,15 +155,15 @@ def coordinator_tables(officers: list[tuple], courses: list[tuple]) -> list[Tabl
     return [
         Table(
             key="officers",
-            title="Officers",
-            columns=["Name", "Email", *_headings(officer_keys)],
+            title=_l("Officers"),
+            columns=[_l("Name"), _l("Email"), *_headings(officer_keys)],
             rows=[[u.full_name, u.email, *counts] for u, *counts in officers],
             numeric=set(range(2, 2 + len(officer_keys))),
         ),
         Table(
             key="courses",
-            title="Courses",
-            columns=["Course", *_headings(definitions.LEARNING)],
+            title=_l("Courses"),
+            columns=[_l("Course"), *_headings(definitions.LEARNING)],
             rows=[[course.title, *counts] for course, *counts in courses],
             numeric=set(range(1, 1 + len(definitions.LEARNING))),
         ),
@@ -259,10 +281,12 @@ def target_label(target) -> str:
         scope = " · ".join(
             filter(None, [target.track.title if target.track else "", target.tier.title if target.tier else ""])
         )
-        return f"Officers certified{f' ({scope})' if scope else ''}"
-    return {"enrolled": "Officers enrolled", "workshops": "Workshops held", "trained": "Officers trained in workshops"}[
-        target.indicator
-    ]
+        return _("Officers certified (%(scope)s)", scope=scope) if scope else _("Officers certified")
+    return {
+        "enrolled": _("Officers enrolled"),
+        "workshops": _("Workshops held"),
+        "trained": _("Officers trained in workshops"),
+    }[target.indicator]
 
 
 def project_tables(
@@ -273,8 +297,8 @@ def project_tables(
     return [
         Table(
             key="targets",
-            title="Targets and actuals by year",
-            columns=["Year", "Indicator", "Target", "Actual", "Reached %"],
+            title=_l("Targets and actuals by year"),
+            columns=[_l("Year"), _l("Indicator"), _l("Target"), _l("Actual"), _l("Reached %")],
             rows=[
                 [
                     t.target.year,
@@ -289,13 +313,13 @@ def project_tables(
         ),
         Table(
             key="milestones",
-            title="Milestones",
-            columns=["Due", "Milestone", "Status", "Completed on", "Evidence"],
+            title=_l("Milestones"),
+            columns=[_l("Due"), _l("Milestone"), _l("Status"), _l("Completed on"), _l("Evidence")],
             rows=[
                 [
                     m.due_date,
                     m.title,
-                    m.status.replace("_", " "),
+                    MILESTONE_LABELS.get(m.status, m.status),
                     m.completed_on,
                     m.evidence_url or m.evidence_filename or (m.evidence_note[:80] if m.evidence_note else None),
                 ]
@@ -304,8 +328,16 @@ def project_tables(
         ),
         Table(
             key="cohorts",
-            title="Cohorts",
-            columns=["Cohort", "Administration", "Start", "End", "Officers", "Enrolments", "Completions"],
+            title=_l("Cohorts"),
+            columns=[
+                _l("Cohort"),
+                _l("Administration"),
+                _l("Start"),
+                _l("End"),
+                _l("Officers"),
+                _l("Enrolments"),
+                _l("Completions"),
+            ],
             rows=[
                 [c.name, c.administration.code, c.start_date, c.end_date, *progress.get(c.id, (0, 0, 0))]
                 for c in cohorts
@@ -314,8 +346,16 @@ def project_tables(
         ),
         Table(
             key="workshops",
-            title="Workshops",
-            columns=["Workshop", "Kind", "From", "To", "Registered", "Attended", "Certificates of attendance"],
+            title=_l("Workshops"),
+            columns=[
+                _l("Workshop"),
+                _l("Kind"),
+                _l("From"),
+                _l("To"),
+                _l("Registered"),
+                _l("Attended"),
+                _l("Certificates of attendance"),
+            ],
             rows=[[w.title, w.kind_label, w.start_date, w.end_date, r, a, c] for w, r, a, c in workshops or []],
             numeric={4, 5, 6},
         ),

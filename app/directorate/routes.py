@@ -101,6 +101,7 @@ def overview():
             administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
             tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
             query=query,
+            status_labels=reports.STATUS_LABELS,
         )
         if not tables:
             return common
@@ -115,12 +116,12 @@ def overview():
             computed_at=figures_now.computed_at,
             trend_chart=charts.line_chart(
                 [r[0] for r in trend.rows],
-                {c: [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
+                {str(c): [r[i] for r in trend.rows] for i, c in enumerate(trend.columns[1:], 1)},
                 title=_("Enrolments, completions and certificates by month"),
             ),
             region_chart=charts.bar_chart(
                 [r[0] for r in region.rows],
-                {c: [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
+                {str(c): [r[i] for r in region.rows] for i, c in enumerate(region.columns[1:], 1)},
                 title=_("By WCO region"),
             ),
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app import policy
@@ -73,23 +74,23 @@ def save_project(
     """Create or update a project after checking its dates, code and milestones."""
     code = code.strip().upper()
     if not code or not title.strip():
-        raise ProjectError("A project needs a code and a title.")
+        raise ProjectError(_("A project needs a code and a title."))
     if end_date < start_date:
-        raise ProjectError("The end date is before the start date.")
+        raise ProjectError(_("The end date is before the start date."))
     if status not in PROJECT_STATUSES:
-        raise ProjectError(f"Unknown status {status!r}.")
+        raise ProjectError(_("Unknown status “%(status)s”.", status=status))
     if not administrations:
-        raise ProjectError("Name at least one beneficiary administration.")
+        raise ProjectError(_("Name at least one beneficiary administration."))
     existing = project_by_code(code)
     if existing is not None and existing is not project:
-        raise ProjectError(f"The code {code} is already used by another project.")
+        raise ProjectError(_("The code %(code)s is already used by another project.", code=code))
     if project is not None:
         outside = [m for m in project.milestones if not start_date <= m.due_date <= end_date]
         if outside:
-            raise ProjectError(f"Milestone “{outside[0].title}” would fall outside the new dates.")
+            raise ProjectError(_("Milestone “%(title)s” would fall outside the new dates.", title=outside[0].title))
         years = [t for t in project.targets if not start_date.year <= t.year <= end_date.year]
         if years:
-            raise ProjectError(f"A target for {years[0].year} would fall outside the new dates.")
+            raise ProjectError(_("A target for %(year)d would fall outside the new dates.", year=years[0].year))
     before = snapshot(project, PROJECT_FIELDS) if project else None
     project = project or Project()
     project.code, project.title, project.partner = code, " ".join(title.split()), partner.strip()
@@ -124,19 +125,24 @@ def save_milestone(
 ) -> Milestone:
     """Create or update a milestone, which must fall within the project."""
     if not title.strip():
-        raise ProjectError("A milestone needs a title.")
+        raise ProjectError(_("A milestone needs a title."))
     if not project.start_date <= due_date <= project.end_date:
         raise ProjectError(
-            f"The due date {due_date} is outside the project ({project.start_date} to {project.end_date})."
+            _(
+                "The due date %(due)s is outside the project (%(start)s to %(end)s).",
+                due=format_date(due_date),
+                start=format_date(project.start_date),
+                end=format_date(project.end_date),
+            )
         )
     if status not in MILESTONE_STATUSES:
-        raise ProjectError(f"Unknown status {status!r}.")
+        raise ProjectError(_("Unknown status “%(status)s”.", status=status))
     if status == "done" and completed_on is None:
         completed_on = date.today()
     if completed_on is not None and completed_on < project.start_date:
-        raise ProjectError("The completion date is before the project starts.")
+        raise ProjectError(_("The completion date is before the project starts."))
     if evidence_url and not evidence_url.startswith(("https://", "http://")):
-        raise ProjectError("The evidence link must start with https:// or http://.")
+        raise ProjectError(_("The evidence link must start with https:// or http://."))
     before = snapshot(milestone, MILESTONE_FIELDS) if milestone else None
     milestone = milestone or Milestone(project=project)
     milestone.title, milestone.due_date, milestone.status = " ".join(title.split()), due_date, status
@@ -161,7 +167,7 @@ def attach_evidence(actor, milestone: Milestone, filename: str, data: bytes) -> 
     try:
         name, digest = storage.store("evidence", filename, data)
     except storage.UploadError as error:
-        raise ProjectError(f"Evidence: {error}") from error
+        raise ProjectError(_("Evidence: %(problem)s", problem=error)) from error
     before = snapshot(milestone, MILESTONE_FIELDS)
     milestone.evidence_filename, milestone.evidence_sha256 = name, digest
     record(
@@ -190,15 +196,22 @@ def save_target(
 ) -> Target:
     """Create or update a yearly target, for a year the project covers."""
     if not project.start_date.year <= year <= project.end_date.year:
-        raise ProjectError(f"{year} is outside the project ({project.start_date.year} to {project.end_date.year}).")
+        raise ProjectError(
+            _(
+                "%(year)d is outside the project (%(start)d to %(end)d).",
+                year=year,
+                start=project.start_date.year,
+                end=project.end_date.year,
+            )
+        )
     if indicator not in INDICATORS:
-        raise ProjectError(f"Unknown indicator {indicator!r}.")
+        raise ProjectError(_("Unknown indicator “%(indicator)s”.", indicator=indicator))
     if indicator == "custom" and not label.strip():
-        raise ProjectError("A custom indicator needs a name.")
+        raise ProjectError(_("A custom indicator needs a name."))
     if target_value is None or target_value <= 0:
-        raise ProjectError("The target must be a number above zero.")
+        raise ProjectError(_("The target must be a number above zero."))
     if manual_value is not None and manual_value < 0:
-        raise ProjectError("The actual value cannot be negative.")
+        raise ProjectError(_("The actual value cannot be negative."))
     before = snapshot(target, TARGET_FIELDS) if target else None
     target = target or Target(project=project)
     target.year, target.indicator, target.target_value = year, indicator, target_value
@@ -268,15 +281,21 @@ def save_cohort(
 ) -> Cohort:
     """Create or update a cohort of one administration."""
     if not name.strip():
-        raise ProjectError("A cohort needs a name.")
+        raise ProjectError(_("A cohort needs a name."))
     if end_date < start_date:
-        raise ProjectError("The end date is before the start date.")
+        raise ProjectError(_("The end date is before the start date."))
     if not course_list:
-        raise ProjectError("Choose at least one course.")
+        raise ProjectError(_("Choose at least one course."))
     if project is not None and administration not in project.administrations:
-        raise ProjectError(f"{administration.name} is not a beneficiary of project {project.code}.")
+        raise ProjectError(
+            _(
+                "%(administration)s is not a beneficiary of project %(code)s.",
+                administration=administration.name,
+                code=project.code,
+            )
+        )
     if cohort is not None and cohort.administration_id != administration.id:
-        raise ProjectError("A cohort stays with its administration.")
+        raise ProjectError(_("A cohort stays with its administration."))
     before = snapshot(cohort, COHORT_FIELDS) if cohort else None
     cohort = cohort or Cohort(created_by_id=actor.id)
     cohort.name, cohort.administration, cohort.project = " ".join(name.split()), administration, project
@@ -327,7 +346,7 @@ def _enrol_member(cohort: Cohort, user: User) -> None:
 def add_member(actor, cohort: Cohort, user: User) -> bool:
     """Add an officer of the cohort's administration; False if already a member."""
     if user.administration_id != cohort.administration_id:
-        raise ProjectError(f"{user.email} belongs to another administration.")
+        raise ProjectError(_("%(email)s belongs to another administration.", email=user.email))
     exists = db.session.scalar(
         sa.select(CohortMember.id).where(CohortMember.cohort_id == cohort.id, CohortMember.user_id == user.id)
     )

@@ -38,6 +38,8 @@ class Table:
     """A titled table of rows: what a dashboard shows, and what it exports."""
 
     key: str  # a slug, used in export URLs and file names, e.g. "enrolments-by-region"
+    #: Title and header labels may be lazy strings (flask_babel.lazy_gettext): read in the language of
+    #: whoever is served the table, when it is shown or exported.
     title: str  # e.g. "Enrolments, completions and certificates by region"
     columns: list[str]  # header labels
     rows: list[list]  # cells: str, int, float, date/datetime, or None
@@ -84,7 +86,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
         workbook.remove(workbook.active)  # a workbook needs a sheet: with no table the empty default stays
     used: set[str] = set()
     for table in tables:
-        _fill_sheet(workbook.create_sheet(_sheet_name(table.sheet or table.title, used)), table)
+        _fill_sheet(workbook.create_sheet(_sheet_name(str(table.sheet or table.title), used)), table)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.time import utcnow
 from app.extensions import db
 
-KINDS = {"data_technique": "Data technique workshop", "data_policy": "Data policy workshop"}
+#: Each kind of workshop, by its stored key, named in the reader's language.
+KINDS = {"data_technique": _l("Data technique workshop"), "data_policy": _l("Data policy workshop")}
 
 workshop_administrations = sa.Table(
     "workshop_administrations",
@@ -58,7 +60,7 @@ class Workshop(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
 
 class WorkshopSession(db.Model):

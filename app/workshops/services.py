@@ -11,6 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from app import policy
 from app.auth.api import Administration, Role, User
@@ -25,7 +27,9 @@ from app.extensions import db
 from app.workshops.models import KINDS, Attendance, Facilitator, Material, Registration, Workshop, WorkshopSession
 
 REGISTERED, WAITLISTED, CANCELLED = "registered", "waitlisted", "cancelled"
-TRUE_WORDS, FALSE_WORDS = {"1", "yes", "y", "true", "present", "x"}, {"0", "no", "n", "false", "absent", ""}
+# French spreadsheets say oui/non, présent/absent.
+TRUE_WORDS = {"1", "yes", "y", "true", "present", "x", "oui", "o", "présent", "présente"}
+FALSE_WORDS = {"0", "no", "n", "false", "absent", "", "non", "absente"}
 
 
 #: Where workshops find the assistance projects a workshop may belong to (each with id, code, title,
@@ -67,30 +71,35 @@ def save_workshop(
 ) -> Workshop:
     """Create or update a workshop after checking its dates, capacity and sessions."""
     if kind not in KINDS:
-        raise WorkshopError(f"Unknown kind of workshop {kind!r}.")
+        raise WorkshopError(_("Unknown kind of workshop “%(kind)s”.", kind=kind))
     if not title.strip():
-        raise WorkshopError("A workshop needs a title.")
+        raise WorkshopError(_("A workshop needs a title."))
     if end_date < start_date:
-        raise WorkshopError("The end date is before the start date.")
+        raise WorkshopError(_("The end date is before the start date."))
     if registration_closes < registration_opens:
-        raise WorkshopError("Registration closes before it opens.")
+        raise WorkshopError(_("Registration closes before it opens."))
     if registration_closes > end_date:
-        raise WorkshopError("Registration must close by the last day of the workshop.")
+        raise WorkshopError(_("Registration must close by the last day of the workshop."))
     if capacity < 1:
-        raise WorkshopError("The capacity must be at least one participant.")
+        raise WorkshopError(_("The capacity must be at least one participant."))
     for name, affiliation in academics or []:
         if len(name.strip()) > 200 or len(affiliation.strip()) > 300:
-            raise WorkshopError("An academic's name has at most 200 characters and the affiliation 300.")
+            raise WorkshopError(_("An academic's name has at most 200 characters and the affiliation 300."))
     if not administrations:
-        raise WorkshopError("Invite at least one administration.")
+        raise WorkshopError(_("Invite at least one administration."))
     if project is not None and not project.start_date <= start_date <= project.end_date:
         raise WorkshopError(
-            f"The workshop starts outside project {project.code} ({project.start_date} to {project.end_date})."
+            _(
+                "The workshop starts outside project %(code)s (%(start)s to %(end)s).",
+                code=project.code,
+                start=format_date(project.start_date),
+                end=format_date(project.end_date),
+            )
         )
     if workshop is not None:
         outside = [s for s in workshop.sessions if not start_date <= s.starts_at.date() <= end_date]
         if outside:
-            raise WorkshopError(f"Session “{outside[0].title}” would fall outside the new dates.")
+            raise WorkshopError(_("Session “%(title)s” would fall outside the new dates.", title=outside[0].title))
     workshop = workshop or Workshop(organiser_id=actor.id)
     workshop.kind, workshop.title = kind, " ".join(title.split())
     workshop.description, workshop.objectives = description.strip(), objectives.strip()
@@ -121,19 +130,23 @@ def add_session(
 ) -> WorkshopSession:
     """Add a session within the workshop's dates."""
     if not title.strip():
-        raise WorkshopError("A session needs a title.")
+        raise WorkshopError(_("A session needs a title."))
     if ends_at <= starts_at:
-        raise WorkshopError("A session must end after it starts.")
+        raise WorkshopError(_("A session must end after it starts."))
     if not workshop.start_date <= starts_at.date() <= workshop.end_date or ends_at.date() > workshop.end_date:
         raise WorkshopError(
-            f"The session is outside the workshop's dates ({workshop.start_date} to {workshop.end_date})."
+            _(
+                "The session is outside the workshop's dates (%(start)s to %(end)s).",
+                start=format_date(workshop.start_date),
+                end=format_date(workshop.end_date),
+            )
         )
     if mode not in ("in_person", "online"):
-        raise WorkshopError("A session is in person or online.")
+        raise WorkshopError(_("A session is in person or online."))
     if mode == "online" and not (link or "").startswith(("https://", "http://")):
-        raise WorkshopError("An online session needs its link (https://…).")
+        raise WorkshopError(_("An online session needs its link (https://…)."))
     if mode == "in_person" and not place.strip():
-        raise WorkshopError("An in-person session needs its place.")
+        raise WorkshopError(_("An in-person session needs its place."))
     session = WorkshopSession(
         workshop=workshop,
         title=" ".join(title.split()),
@@ -166,7 +179,7 @@ def add_material(workshop: Workshop, title: str, filename: str, data: bytes) -> 
 def set_output(workshop: Workshop, note: str, url: str | None, filename: str | None, data: bytes | None) -> None:
     """Record what the workshop produced: a report, guideline or paper, as a file or a link."""
     if url and not url.startswith(("https://", "http://")):
-        raise WorkshopError("The link must start with https:// or http://.")
+        raise WorkshopError(_("The link must start with https:// or http://."))
     if data:
         try:
             workshop.output_filename, workshop.output_sha256 = storage.store("workshops", filename or "output", data)
@@ -204,16 +217,16 @@ def registrations(workshop: Workshop) -> list[Registration]:
 def refusal(workshop: Workshop, user: User, today: date) -> str | None:
     """Why this officer cannot register now, in words; None if they can."""
     if workshop.cancelled:
-        return "This workshop is cancelled."
+        return _("This workshop is cancelled.")
     if user.administration_id not in {a.id for a in workshop.administrations}:
-        return "Your administration is not invited to this workshop."
+        return _("Your administration is not invited to this workshop.")
     if today < workshop.registration_opens:
-        return f"Registration opens on {workshop.registration_opens:%d %B %Y}."
+        return _("Registration opens on %(date)s.", date=format_date(workshop.registration_opens, "long"))
     if today > workshop.registration_closes:
-        return f"Registration closed on {workshop.registration_closes:%d %B %Y}."
+        return _("Registration closed on %(date)s.", date=format_date(workshop.registration_closes, "long"))
     course = workshop.required_course
     if course is not None and course.id not in courses.completed_course_ids(user):
-        return f"Complete the course “{course.title}” first."
+        return _("Complete the course “%(title)s” first.", title=course.title)
     return None
 
 
@@ -221,7 +234,7 @@ def register(actor: User, workshop: Workshop, user: User, today: date | None = N
     """Register an officer (themselves, or by their coordinator): a seat, or the waiting list when full."""
     today = today or date.today()
     if actor.id != user.id and not policy.can(actor, "workshop.register_others", (workshop, user)):
-        raise WorkshopError("You may not register this officer.")
+        raise WorkshopError(_("You may not register this officer."))
     reason = refusal(workshop, user, today)
     if reason:
         raise WorkshopError(reason)
@@ -250,7 +263,7 @@ def cancel(actor: User, workshop: Workshop, user: User) -> Registration | None:
     """Cancel a registration; the first on the waiting list takes the seat. Returns who was promoted."""
     registration = registration_of(workshop, user)
     if registration is None or registration.status == CANCELLED:
-        raise WorkshopError("There is no registration to cancel.")
+        raise WorkshopError(_("There is no registration to cancel."))
     had_seat = registration.status == REGISTERED
     registration.status = CANCELLED
     db.session.flush()
@@ -296,9 +309,9 @@ def record_attendance(actor: User, workshop: Workshop, marks: dict[tuple[int, in
     )
     for session_id, user_id in marks:
         if session_id not in sessions:
-            raise WorkshopError("A session that is not this workshop's.")
+            raise WorkshopError(_("A session that is not this workshop's."))
         if user_id not in seated:
-            raise WorkshopError("Attendance can only be recorded for registered officers.")
+            raise WorkshopError(_("Attendance can only be recorded for registered officers."))
     existing = {
         (a.session_id, a.user_id): a
         for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id.in_(sessions)))
@@ -363,21 +376,30 @@ def parse_attendance(workshop: Workshop, data: bytes) -> AttendanceImport:
             result.problems.append(
                 Problem(
                     line,
-                    f"{email} is not registered for this workshop."
+                    _("%(email)s is not registered for this workshop.", email=email)
                     if known
-                    else f"{email}: no account has this email address.",
+                    else _("%(email)s: no account has this email address.", email=email),
                 )
             )
             continue
         number = values["session"]
         if not number.isdigit() or not 1 <= int(number) <= len(sessions):
             result.problems.append(
-                Problem(line, f"Session {number or '(empty)'} does not exist: use 1 to {len(sessions)}.")
+                Problem(
+                    line,
+                    _(
+                        "Session %(number)s does not exist: use 1 to %(count)d.",
+                        number=number or _("(empty)"),
+                        count=len(sessions),
+                    ),
+                )
             )
             continue
         present = values["present"].lower()
         if present not in TRUE_WORDS | FALSE_WORDS:
-            result.problems.append(Problem(line, f"Present must be yes or no, not {values['present']!r}."))
+            result.problems.append(
+                Problem(line, _("Present must be yes or no, not “%(value)s”.", value=values["present"]))
+            )
             continue
         result.marks[(sessions[int(number) - 1].id, seated[email])] = present in TRUE_WORDS
     result.problems.sort(key=lambda problem: problem.line)
@@ -414,6 +436,11 @@ def calendar(workshop: Workshop, public_url: str) -> str:
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
     ]
+    description = _(
+        "%(kind)s. Programme and materials: %(url)s",
+        kind=workshop.kind_label,
+        url=f"{public_url}/workshops/{workshop.id}",
+    )
     for session in workshop.sessions:
         where = session.place if session.mode == "in_person" else (session.link or "")
         lines += [
@@ -424,7 +451,7 @@ def calendar(workshop: Workshop, public_url: str) -> str:
             f"DTEND:{session.ends_at:%Y%m%dT%H%M%S}Z",
             f"SUMMARY:{_ics_text(f'{workshop.title} — {session.title}')}",
             f"LOCATION:{_ics_text(where)}",
-            f"DESCRIPTION:{_ics_text(workshop.kind_label + '. ' + public_url + '/workshops/' + str(workshop.id))}",
+            f"DESCRIPTION:{_ics_text(description)}",
             f"URL:{public_url}/workshops/{workshop.id}",
             "END:VEVENT",
         ]
