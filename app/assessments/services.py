@@ -134,18 +134,6 @@ def has_passed(user_id: int, assessment_id: int) -> bool:
     )
 
 
-def required_assessments_passed(enrolment: Enrolment) -> bool:
-    """The assessments' part of course completion: every required assessment passed."""
-    required = sa.select(Assessment.id).where(
-        Assessment.course_id == enrolment.course_id, Assessment.required.is_(True), Assessment.retired_at.is_(None)
-    )
-    passed = sa.select(Attempt.assessment_id).where(Attempt.user_id == enrolment.user_id, Attempt.passed.is_(True))
-    missing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(required.where(Assessment.id.not_in(passed)).subquery())
-    )
-    return missing == 0
-
-
 # Attempts -----------------------------------------------------------------------------------
 
 
