@@ -8,6 +8,7 @@ it too (`required_assessments_passed`).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,36 +86,57 @@ def minutes_left(deadline: datetime | None) -> int | None:
     return max(0, math.ceil((deadline - utcnow()).total_seconds() / 60))
 
 
-def _standing_columns(user_id: int | None) -> sa.Select:
-    mine = sa.and_(Attempt.assessment_id == Assessment.id, Attempt.user_id == user_id)
+@functools.cache
+def _standing_columns() -> sa.Select:
+    """Each live assessment with the learner's attempts (`user_id` bound per call), built once.
+
+    Read as plain rows from the tables: the course page, which shows it, needs no ORM objects.
+    """
+    assessment, attempt = Assessment.__table__, Attempt.__table__
+    mine = sa.and_(attempt.c.assessment_id == assessment.c.id, attempt.c.user_id == sa.bindparam("user_id"))
     return (
         sa.select(
-            Assessment.course_id,
-            Assessment.id,
-            Assessment.slug,
-            Assessment.title,
-            Assessment.required,
-            Assessment.pass_mark,
-            Assessment.max_attempts,
-            Assessment.time_limit_minutes,
-            sa.func.count(Attempt.id),
-            sa.func.max(sa.case((Attempt.passed.is_(True), Attempt.percent))),
-            sa.func.max(sa.case((Attempt.status != OPEN, Attempt.percent))),
-            sa.func.max(sa.case((Attempt.status == OPEN, Attempt.id))),
-            sa.func.max(sa.case((Attempt.status == OPEN, Attempt.deadline))),
+            assessment.c.course_id,
+            assessment.c.id,
+            assessment.c.slug,
+            assessment.c.title,
+            assessment.c.required,
+            assessment.c.pass_mark,
+            assessment.c.max_attempts,
+            assessment.c.time_limit_minutes,
+            sa.func.count(attempt.c.id),
+            sa.func.max(sa.case((attempt.c.passed.is_(True), attempt.c.percent))),
+            sa.func.max(sa.case((attempt.c.status != OPEN, attempt.c.percent))),
+            sa.func.max(sa.case((attempt.c.status == OPEN, attempt.c.id))),
+            sa.func.max(sa.case((attempt.c.status == OPEN, attempt.c.deadline))),
         )
-        .select_from(Assessment)
-        .outerjoin(Attempt, mine)
-        .where(Assessment.retired_at.is_(None))
-        .group_by(Assessment.id)
+        .select_from(assessment.outerjoin(attempt, mine))
+        .where(assessment.c.retired_at.is_(None))
+        .group_by(assessment.c.id)
+    )
+
+
+@functools.cache
+def _course_standings() -> sa.Select:
+    assessment = Assessment.__table__
+    return (
+        _standing_columns().where(assessment.c.course_id == sa.bindparam("course_id")).order_by(assessment.c.position)
+    )
+
+
+@functools.cache
+def _required_standings() -> sa.Select:
+    assessment = Assessment.__table__
+    return (
+        _standing_columns()
+        .where(assessment.c.course_id.in_(sa.bindparam("course_ids", expanding=True)), assessment.c.required.is_(True))
+        .order_by(assessment.c.course_id, assessment.c.position)
     )
 
 
 def standings_in(user_id: int | None, course_id: int) -> list[AssessmentStanding]:
     """The live assessments of a course in order, each with the learner's attempts (none for None); one statement."""
-    rows = db.session.execute(
-        _standing_columns(user_id).where(Assessment.course_id == course_id).order_by(Assessment.position)
-    ).all()
+    rows = db.session.execute(_course_standings(), {"user_id": user_id, "course_id": course_id}).all()
     return [AssessmentStanding(*row) for row in rows]
 
 
@@ -127,11 +149,7 @@ def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Assessme
     """For each of the courses, its required assessments the learner has not passed, in order; one statement."""
     if not course_ids:
         return {}
-    rows = db.session.execute(
-        _standing_columns(user_id)
-        .where(Assessment.course_id.in_(course_ids), Assessment.required.is_(True))
-        .order_by(Assessment.course_id, Assessment.position)
-    ).all()
+    rows = db.session.execute(_required_standings(), {"user_id": user_id, "course_ids": list(course_ids)}).all()
     due: dict[int, list[AssessmentStanding]] = {}
     for item in due_of([AssessmentStanding(*row) for row in rows]):
         due.setdefault(item.course_id, []).append(item)

@@ -15,7 +15,7 @@ from app.authoring import drafts
 from app.content import render
 from app.content.sync import download_type, stored_path
 from app.core.pages import kept_page
-from app.courses import lesson_page, services, structure
+from app.courses import course_page, lesson_page, services, structure
 from app.courses.models import Attachment, GlossaryTerm, Lesson, Reference
 from app.database import write_transaction
 from app.extensions import db
@@ -51,26 +51,16 @@ def _course_or_404(slug: str):
 
 @bp.get("/courses/<slug>")
 def course(slug: str):
-    # The course and its outline as kept per process (structure.py); the visitor's rows are read now.
+    # The course as kept per process (structure.py), its page as a shell (course_page.py); the visitor's rows read now.
     course = _course_or_404(slug)
     standing, missing = None, []
     if current_user.is_authenticated:
         standing = services.standing_in(current_user.id, course.id)
         missing = [] if standing else services.requirements_for(current_user, course)
     standings = assessments.standings_in(current_user.id if standing else None, course.id)
-    return render_template(
-        "courses/course.html",
-        course=course,
-        enrolment=standing,
-        missing=missing,
-        assessments=standings,
-        # What stands between the learner and completion once the lessons are done.
-        due=assessments.due_of(standings),
-        opened=services.courses_opened_by(current_user.id, course) if standing and standing.completed else [],
-        form=ConfirmForm(),
-        # Who may edit it, asked only of those who may edit courses at all: a learner's page reads no more.
-        authorship=drafts.authorship(slug) if policy.can(current_user, "course.create") else None,
-    )
+    # Who may edit it, asked only of those who may edit courses at all: a learner's page reads no more.
+    authorship = drafts.authorship(slug) if policy.can(current_user, "course.create") else None
+    return course_page.render(course, standing, missing, standings, authorship)
 
 
 @bp.post("/courses/<slug>/enrol")

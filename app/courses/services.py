@@ -131,17 +131,22 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
+@functools.cache
+def _completions_statement() -> sa.Select:
+    """A learner's enrolments with when each was completed, as plain rows; built once."""
+    enrolment = Enrolment.__table__
+    return sa.select(enrolment.c.course_id, enrolment.c.completed_at).where(
+        enrolment.c.user_id == sa.bindparam("user_id")
+    )
+
+
 def courses_opened_by(user_id: int, course: CourseView) -> list[CourseView]:
     """The courses that completing `course` opened to the learner, not yet enrolled in: what to take next.
 
     One statement (the learner's enrolments); the courses and their locks come from the kept curriculum.
     """
     curriculum = structure.current()
-    mine = dict(
-        db.session.execute(
-            sa.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == user_id)
-        ).all()
-    )
+    mine = dict(db.session.execute(_completions_statement(), {"user_id": user_id}).all())
     completed = {course_id for course_id, completed_at in mine.items() if completed_at is not None}
     following = [
         other
