@@ -95,7 +95,7 @@ def assessments_of(course: Course) -> list[Assessment]:
     )
 
 
-def assessment_by_slug(course: Course | CourseView, slug: str) -> Assessment | None:
+def assessment_by_slug(course: CourseView, slug: str) -> Assessment | None:
     return db.session.scalar(
         sa.select(Assessment).where(
             Assessment.course_id == course.id, Assessment.slug == slug, Assessment.retired_at.is_(None)
@@ -144,7 +144,7 @@ def attempts_left(assessment: Assessment, used: int) -> int | None:
 
 def start_attempt(user: User, assessment: Assessment) -> Attempt:
     """Start (or return the open) attempt; draws and orders the questions and stores them."""
-    enrolment = courses.enrolment_for(user, assessment.course)
+    enrolment = courses.enrolment_for(user, courses.course_by_id(assessment.course_id))
     if enrolment is None:
         raise AttemptRefused("Enrol in the course to sit its assessments.")
     previous = attempts_of(user, assessment)
