@@ -72,6 +72,11 @@ def live_courses() -> list[CourseView]:
     return structure.current().live
 
 
+def live_courses_by_title() -> list[CourseView]:
+    """Courses on offer by title: what a form offers to choose from."""
+    return sorted(structure.current().live, key=lambda course: course.title)
+
+
 def course_by_id(course_id: int) -> CourseView | None:
     """A course by its id, retired ones included (learners keep them), as the kept curriculum holds it."""
     return structure.current().by_id.get(course_id)

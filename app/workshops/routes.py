@@ -13,6 +13,7 @@ from app.auth.forms import ConfirmForm
 from app.auth.models import Administration, Role, User
 from app.auth.services import find_user
 from app.core.security import bounded_int
+from app.courses import services as courses
 from app.courses.models import Course
 from app.directorate.models import Project
 from app.extensions import db
@@ -60,8 +61,7 @@ def _choices(form: WorkshopForm) -> None:
         for p in db.session.scalars(sa.select(Project).order_by(Project.code))
     ]
     form.required_course.choices = [SelectChoice(0, _("— none —"))] + [
-        SelectChoice(c.id, c.title)
-        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
+        SelectChoice(c.id, c.title) for c in courses.live_courses_by_title()
     ]
     form.facilitators.choices = [
         SelectChoice(u.id, f"{u.full_name} ({u.email})")

@@ -195,7 +195,7 @@ def refusal(workshop: Workshop, user: User, today: date) -> str | None:
         return f"Registration opens on {workshop.registration_opens:%d %B %Y}."
     if today > workshop.registration_closes:
         return f"Registration closed on {workshop.registration_closes:%d %B %Y}."
-    course = workshop.required_course
+    course = courses.course_by_id(workshop.required_course_id) if workshop.required_course_id else None
     if course is not None and course.id not in courses.completed_course_ids(user):
         return f"Complete the course “{course.title}” first."
     return None
