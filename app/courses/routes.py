@@ -161,8 +161,7 @@ def attachment(attachment_id: int, filename: str):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.filename != filename:
         abort(404)
-    lesson = db.session.get(Lesson, item.lesson_id)
-    course = lesson.course
+    course = services.course_by_id(db.session.get(Lesson, item.lesson_id).course_id)
     if services.enrolment_for(current_user, course) is None and not policy.can(current_user, "course.preview", course):
         abort(403)
     path = stored_path(item.sha256)
