@@ -92,6 +92,7 @@ class LessonView:
 @dataclass(frozen=True)
 class PrerequisiteView:
     id: int
+    slug: str
     title: str
     retired_at: datetime | None
 
@@ -113,10 +114,23 @@ class CourseView:
     retired_at: datetime | None
     prerequisites: tuple[PrerequisiteView, ...]
     outline: tuple[tuple[ModuleView, tuple[LessonItem, ...]], ...]
+    #: What the course page shows besides the outline.
+    description_html: str = ""
+    objectives: tuple[str, ...] = ()
+    language: str = "en"
+    version: str = "1.0"
 
     @property
     def lessons(self) -> list[LessonItem]:
         return [lesson for _module, lessons in self.outline for lesson in lessons]
+
+    def lesson_by_id(self, lesson_id: int | None) -> LessonItem | None:
+        """A live lesson of the outline, by its id."""
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def lessons_done(self, lessons_completed: int) -> bool:
+        """Whether a learner with this many required lessons completed has done every required lesson."""
+        return lessons_completed >= self.required_lessons
 
 
 @dataclass
@@ -207,15 +221,19 @@ def _build(key: tuple) -> Curriculum:
         Course.estimated_hours,
         Course.required_lessons,
         Course.retired_at,
+        Course.description_html,
+        Course.objectives,
+        Course.language,
+        Course.version,
     )
     rows = db.session.execute(sa.select(*columns)).all()
-    titles = {row.id: (row.title, row.retired_at) for row in rows}
+    titles = {row.id: (row.slug, row.title, row.retired_at) for row in rows}
     prerequisites: dict[int, list[PrerequisiteView]] = {}
     for course_id, prerequisite_id in db.session.execute(
         sa.select(course_prerequisites.c.course_id, course_prerequisites.c.prerequisite_id)
     ):
-        title, retired_at = titles[prerequisite_id]
-        prerequisites.setdefault(course_id, []).append(PrerequisiteView(prerequisite_id, title, retired_at))
+        slug, title, retired_at = titles[prerequisite_id]
+        prerequisites.setdefault(course_id, []).append(PrerequisiteView(prerequisite_id, slug, title, retired_at))
     modules: dict[int, list[ModuleView]] = {}
     module_course = {}
     for row in db.session.execute(
@@ -253,6 +271,10 @@ def _build(key: tuple) -> Curriculum:
             retired_at=row.retired_at,
             prerequisites=tuple(prerequisites.get(row.id, [])),
             outline=outline,
+            description_html=row.description_html or "",
+            objectives=tuple(row.objectives or ()),
+            language=row.language,
+            version=row.version,
         )
     live = sorted(
         (course for course in by_id.values() if course.retired_at is None),
