@@ -14,6 +14,7 @@ from app.auth.api import Role, User
 from app.auth.services import find_administration, find_user
 from app.courses import services as courses
 from app.courses.api import Course, Enrolment
+from app.courses.structure import CourseView
 from app.directorate import services as directorate
 from app.directorate.api import Project
 from app.extensions import db
@@ -170,14 +171,14 @@ def _spread_activity(officers: dict[str, list[User]], rng: random.Random, today:
             enrolment = courses.enrol(user, foundations)
             enrolment.enrolled_at = datetime.combine(today - timedelta(days=rng.randint(20, 330)), datetime.min.time())
             user.last_login_at = datetime.combine(today - timedelta(days=rng.randint(0, 60)), datetime.min.time())
-            lessons = [lesson for _m, items in courses.outline(foundations) for lesson in items]
+            lessons = foundations.lessons
             for lesson in lessons[: rng.randint(0, len(lessons))]:
                 courses.complete_lesson(user, enrolment, lesson)
             if rng.random() < 0.35:
                 _graduate(user, foundations, enrolment, lessons)
 
 
-def _graduate(user: User, course: Course, enrolment: Enrolment, lessons) -> None:
+def _graduate(user: User, course: CourseView, enrolment: Enrolment, lessons) -> None:
     from app.assessments import services as assessments
 
     for lesson in lessons:

@@ -75,6 +75,7 @@ def main() -> None:
 
     learner = app.test_client()
     login(learner, facts["page_learners"][1])
+    count("course page", learner, "GET", f"/courses/{course}", 200)
     count("lesson page (notebook)", learner, "GET", f"/courses/{course}/lessons/{lesson}", 200)
     count("/my-learning", learner, "GET", "/my-learning", 200)
 

@@ -432,6 +432,7 @@ class Bench:
         scenarios = [
             ("/healthz", "/healthz", [], CONNECTIONS, d),
             ("/catalogue (anonymous)", "/catalogue", [], CONNECTIONS, d),
+            ("course page", f"/courses/{facts['course']}", self.learners, CONNECTIONS, d),
             ("lesson page (notebook)", lesson, self.learners, CONNECTIONS, d),
             ("/my-learning", "/my-learning", self.learners, CONNECTIONS, d),
             ("/directorate", "/directorate", [self.director], DIRECTORATE_CONNECTIONS, d),
@@ -751,6 +752,13 @@ class Bench:
                 }
             )
 
+        course = scenarios.get("course page")
+        if course:
+            target(
+                "course page ≥ 40% of /healthz throughput",
+                f"{100 * course['ratio_to_healthz']:.0f}%",
+                course["ratio_to_healthz"] >= 0.4,
+            )
         lesson = scenarios.get("lesson page (notebook)")
         if lesson:
             target(

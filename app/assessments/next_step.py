@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.assessments.models import Attempt
-from app.assessments.standing import AssessmentStanding, standings_in
+from app.assessments.standing import AssessmentStanding, due_of, standings_in
 from app.certificates import services as certificates
 from app.courses import services as courses
 from app.courses import structure
@@ -52,8 +52,8 @@ def after(attempt: Attempt) -> NextStep | None:
         course=course,
         assessment=this,
         course_complete=complete,
-        lessons_left=enrolment is not None and enrolment.lessons_completed < course.required_lessons,
-        other_due=[item for item in standings if item.required and not item.passed and item.id != this.id],
+        lessons_left=enrolment is not None and not course.lessons_done(enrolment.lessons_completed),
+        other_due=[item for item in due_of(standings) if item.id != this.id],
         certificate_code=certificate.code if certificate else None,
         revisit=[(module, lessons[0]) for module, lessons in course.outline if lessons],
         opened=courses.courses_opened_by(attempt.user_id, course) if complete else [],

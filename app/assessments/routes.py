@@ -78,13 +78,20 @@ def _attempt_or_404(attempt_id: int, action: str, lock: bool = False) -> Attempt
     return attempt
 
 
+def _close_if_overdue(attempt: Attempt) -> bool:
+    """Close the attempt when its time is up (a GET that writes: see app/database.py); True when it was."""
+    if not services.overdue(attempt):
+        return False
+    with write_transaction():
+        services.close_if_expired(attempt)
+    return True
+
+
 @bp.get("/attempts/<int:attempt_id>")
 @login_required
 def attempt(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer")
-    if services.overdue(attempt):
-        with write_transaction():  # a GET that writes: see app/database.py
-            services.close_if_expired(attempt)
+    if _close_if_overdue(attempt):
         flash(_("The time limit has passed: your attempt was submitted with the answers you had saved."), "info")
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
@@ -127,9 +134,7 @@ def answer(attempt_id: int):
 @login_required
 def confirm_submit(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer")
-    if services.overdue(attempt):
-        with write_transaction():  # a GET that writes: see app/database.py
-            services.close_if_expired(attempt)
+    _close_if_overdue(attempt)
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
     return render_template(
@@ -180,7 +185,7 @@ def result(attempt_id: int):
         "assessments/result.html",
         attempt=attempt,
         assessment=assessment,
-        course=assessment.course,
+        course=courses.course_by_id(assessment.course_id),
         review=review,
         questions=questions,
         responses=services.responses_of(attempt) if review else {},

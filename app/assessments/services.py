@@ -144,7 +144,7 @@ def assessments_of(course: Course) -> list[Assessment]:
     )
 
 
-def assessment_by_slug(course: Course | CourseView, slug: str) -> Assessment | None:
+def assessment_by_slug(course: CourseView, slug: str) -> Assessment | None:
     return db.session.scalar(
         sa.select(Assessment).where(
             Assessment.course_id == course.id, Assessment.slug == slug, Assessment.retired_at.is_(None)
@@ -183,18 +183,6 @@ def has_passed(user_id: int, assessment_id: int) -> bool:
     )
 
 
-def required_assessments_passed(enrolment: Enrolment) -> bool:
-    """The assessments' part of course completion: every required assessment passed."""
-    required = sa.select(Assessment.id).where(
-        Assessment.course_id == enrolment.course_id, Assessment.required.is_(True), Assessment.retired_at.is_(None)
-    )
-    passed = sa.select(Attempt.assessment_id).where(Attempt.user_id == enrolment.user_id, Attempt.passed.is_(True))
-    missing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(required.where(Assessment.id.not_in(passed)).subquery())
-    )
-    return missing == 0
-
-
 # Attempts -----------------------------------------------------------------------------------
 
 
@@ -205,7 +193,7 @@ def attempts_left(assessment: Assessment, used: int) -> int | None:
 
 def start_attempt(user: User, assessment: Assessment) -> Attempt:
     """Start (or return the open) attempt; draws and orders the questions and stores them."""
-    enrolment = courses.enrolment_for(user, assessment.course)
+    enrolment = courses.enrolment_for(user, courses.course_by_id(assessment.course_id))
     if enrolment is None:
         raise AttemptRefused(_("Enrol in the course to sit its assessments."))
     previous = attempts_of(user, assessment)

@@ -1,11 +1,14 @@
 """Where a learner stands in a course's assessments: what the course page, "Continue" and My learning show.
 
 Each is read in one statement, whatever the number of assessments, attempts or courses, so
-that the pages that show it run the same number of statements at any size.
+that the pages that show it run the same number of statements at any size. The rule "a
+required assessment not passed yet" is `AssessmentStanding.due`, and course completion asks
+it too (`required_assessments_passed`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +27,7 @@ NOT_STARTED, IN_PROGRESS, TIME_UP, PASSED, NOT_PASSED = "not_started", "in_progr
 class AssessmentStanding:
     """One assessment of a course with what the learner has done of it."""
 
+    course_id: int
     id: int
     slug: str
     title: str
@@ -44,6 +48,21 @@ class AssessmentStanding:
     @property
     def passed(self) -> bool:
         return self.best_passed is not None
+
+    @property
+    def due(self) -> bool:
+        """A required assessment not passed yet: it stands between the learner and completing the course."""
+        return self.required and not self.passed
+
+    @property
+    def action(self) -> str:
+        """What the learner's button for it does: continue (an attempt is open), results (no attempt left),
+        retry or take. The course page and My learning word their button from this."""
+        if self.open_attempt_id is not None:
+            return "continue"
+        if self.attempts_used:
+            return "results" if self.attempts_left == 0 else "retry"
+        return "take"
 
     @property
     def attempts_left(self) -> int | None:
@@ -67,74 +86,76 @@ def minutes_left(deadline: datetime | None) -> int | None:
     return max(0, math.ceil((deadline - utcnow()).total_seconds() / 60))
 
 
-def _standing_columns(user_id: int | None) -> sa.Select:
-    mine = sa.and_(Attempt.assessment_id == Assessment.id, Attempt.user_id == user_id)
+@functools.cache
+def _standing_columns() -> sa.Select:
+    """Each live assessment with the learner's attempts (`user_id` bound per call), built once.
+
+    Read as plain rows from the tables: the course page, which shows it, needs no ORM objects.
+    """
+    assessment, attempt = Assessment.__table__, Attempt.__table__
+    mine = sa.and_(attempt.c.assessment_id == assessment.c.id, attempt.c.user_id == sa.bindparam("user_id"))
     return (
         sa.select(
-            Assessment.id,
-            Assessment.slug,
-            Assessment.title,
-            Assessment.required,
-            Assessment.pass_mark,
-            Assessment.max_attempts,
-            Assessment.time_limit_minutes,
-            sa.func.count(Attempt.id),
-            sa.func.max(sa.case((Attempt.passed.is_(True), Attempt.percent))),
-            sa.func.max(sa.case((Attempt.status != OPEN, Attempt.percent))),
-            sa.func.max(sa.case((Attempt.status == OPEN, Attempt.id))),
-            sa.func.max(sa.case((Attempt.status == OPEN, Attempt.deadline))),
+            assessment.c.course_id,
+            assessment.c.id,
+            assessment.c.slug,
+            assessment.c.title,
+            assessment.c.required,
+            assessment.c.pass_mark,
+            assessment.c.max_attempts,
+            assessment.c.time_limit_minutes,
+            sa.func.count(attempt.c.id),
+            sa.func.max(sa.case((attempt.c.passed.is_(True), attempt.c.percent))),
+            sa.func.max(sa.case((attempt.c.status != OPEN, attempt.c.percent))),
+            sa.func.max(sa.case((attempt.c.status == OPEN, attempt.c.id))),
+            sa.func.max(sa.case((attempt.c.status == OPEN, attempt.c.deadline))),
         )
-        .select_from(Assessment)
-        .outerjoin(Attempt, mine)
-        .where(Assessment.retired_at.is_(None))
-        .group_by(Assessment.id)
+        .select_from(assessment.outerjoin(attempt, mine))
+        .where(assessment.c.retired_at.is_(None))
+        .group_by(assessment.c.id)
+    )
+
+
+@functools.cache
+def _course_standings() -> sa.Select:
+    assessment = Assessment.__table__
+    return (
+        _standing_columns().where(assessment.c.course_id == sa.bindparam("course_id")).order_by(assessment.c.position)
+    )
+
+
+@functools.cache
+def _required_standings() -> sa.Select:
+    assessment = Assessment.__table__
+    return (
+        _standing_columns()
+        .where(assessment.c.course_id.in_(sa.bindparam("course_ids", expanding=True)), assessment.c.required.is_(True))
+        .order_by(assessment.c.course_id, assessment.c.position)
     )
 
 
 def standings_in(user_id: int | None, course_id: int) -> list[AssessmentStanding]:
     """The live assessments of a course in order, each with the learner's attempts (none for None); one statement."""
-    rows = db.session.execute(
-        _standing_columns(user_id).where(Assessment.course_id == course_id).order_by(Assessment.position)
-    ).all()
+    rows = db.session.execute(_course_standings(), {"user_id": user_id, "course_id": course_id}).all()
     return [AssessmentStanding(*row) for row in rows]
 
 
-@dataclass(frozen=True)
-class Due:
-    """A required assessment a learner has still to pass."""
-
-    course_id: int
-    slug: str
-    title: str
-    open_attempt_id: int | None
-    attempts_used: int
-    max_attempts: int | None
-
-    @property
-    def attempts_left(self) -> int | None:
-        """Attempts the learner may still start; None when unlimited."""
-        return attempts_left(self, self.attempts_used)
+def due_of(standings: list[AssessmentStanding]) -> list[AssessmentStanding]:
+    """The required assessments of these not passed yet, in their order."""
+    return [item for item in standings if item.due]
 
 
-def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Due]]:
+def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[AssessmentStanding]]:
     """For each of the courses, its required assessments the learner has not passed, in order; one statement."""
     if not course_ids:
         return {}
-    passed = sa.select(Attempt.assessment_id).where(Attempt.user_id == user_id, Attempt.passed.is_(True))
-    mine = sa.and_(Attempt.assessment_id == Assessment.id, Attempt.user_id == user_id)
-    running = sa.select(sa.func.max(Attempt.id)).where(mine, Attempt.status == OPEN).scalar_subquery()
-    used = sa.select(sa.func.count(Attempt.id)).where(mine).scalar_subquery()
-    rows = db.session.execute(
-        sa.select(Assessment.course_id, Assessment.slug, Assessment.title, running, used, Assessment.max_attempts)
-        .where(
-            Assessment.course_id.in_(course_ids),
-            Assessment.required.is_(True),
-            Assessment.retired_at.is_(None),
-            Assessment.id.not_in(passed),
-        )
-        .order_by(Assessment.course_id, Assessment.position)
-    ).all()
-    due: dict[int, list[Due]] = {}
-    for row in rows:
-        due.setdefault(row[0], []).append(Due(*row))
+    rows = db.session.execute(_required_standings(), {"user_id": user_id, "course_ids": list(course_ids)}).all()
+    due: dict[int, list[AssessmentStanding]] = {}
+    for item in due_of([AssessmentStanding(*row) for row in rows]):
+        due.setdefault(item.course_id, []).append(item)
     return due
+
+
+def required_assessments_passed(enrolment) -> bool:
+    """The assessments' part of course completion: no required assessment left to pass (for an enrolment)."""
+    return not required_due(enrolment.user_id, [enrolment.course_id])

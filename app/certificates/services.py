@@ -123,8 +123,7 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
     (courses/structure.py): a submit that passes an exam (500 of them at nine o'clock) reads only
     the learner's own rows.
     """
-    course = enrolment.course
-    view = structure.current().by_id[course.id]
+    course = courses.course_by_id(enrolment.course_id)
     user = db.session.get(User, enrolment.user_id)
     key = f"course/{course.slug}/{course.version}"
     certificate = current_certificate(user.id, key)
@@ -135,13 +134,13 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
             achievement_key=key,
             course_id=course.id,
             title=course.title,
-            track_title=view.track.title,
-            tier_title=view.tier.title,
+            track_title=course.track.title,
+            tier_title=course.tier.title,
             recipient_name=names.clean(user.full_name),  # also names kept before they were cleaned
             hours=course.estimated_hours,
             course_version=course.version,
         )
-    _issue_tier_if_complete(user, view)
+    _issue_tier_if_complete(user, course)
     return certificate
 
 
@@ -309,7 +308,7 @@ def course_certificate(user_id: int, course_id: int) -> Certificate | None:
     )
 
 
-def certificates_for_course(course: Course) -> list[Certificate]:
+def certificates_for_course(course: CourseView) -> list[Certificate]:
     """The valid certificates of a course (for a trainer's ZIP)."""
     return list(
         db.session.scalars(

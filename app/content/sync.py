@@ -30,13 +30,13 @@ from app.courses.api import (
     Enrolment,
     GlossaryTerm,
     Lesson,
-    LessonProgress,
     Module,
     Reference,
     Tier,
     Track,
     course_prerequisites,
 )
+from app.courses.services import required_lessons_completed
 from app.extensions import db
 
 
@@ -468,19 +468,7 @@ def _sync_prerequisites(sources: dict[str, CourseSource], courses: dict[str, Cou
 
 def _recount_progress(course_ids: list[int]) -> None:
     """Keep each enrolment's count of completed required lessons true after lessons changed."""
-    completed = (
-        sa.select(sa.func.count())
-        .select_from(LessonProgress)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(
-            LessonProgress.user_id == Enrolment.user_id,
-            Lesson.course_id == Enrolment.course_id,
-            LessonProgress.completed_at.is_not(None),
-            Lesson.retired_at.is_(None),
-            Lesson.optional.is_(False),
-        )
-        .scalar_subquery()
-    )
+    completed = required_lessons_completed(Enrolment.user_id, Enrolment.course_id)
     db.session.execute(
         sa.update(Enrolment).where(Enrolment.course_id.in_(course_ids)).values(lessons_completed=completed)
     )

@@ -6,18 +6,59 @@ once per lesson and language (app/core/pages.py), kept with the curriculum of it
 (structure.py), so a publish replaces it at the next request. For each request only the holes
 are filled: the header's links, flashed messages, the progress bar, a tick beside each
 completed lesson and the "Mark as complete" form.
+
+`context()` is what the lesson's GET and its "Mark as complete" POST both start from.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
+from app import policy
 from app.core.pages import kept_page, kept_part
 from app.core.shells import hole
-from app.courses import structure
+from app.courses import services, structure
 from app.courses.services import Standing
 from app.courses.structure import CourseView, LessonView
+
+
+@dataclass(frozen=True)
+class LessonContext:
+    """A lesson as one person asks for it: the course, the lesson, where they stand and whether they may open it."""
+
+    course: CourseView
+    lesson: LessonView
+    #: The learner's standing in the course; None when they are not enrolled (a trainer's preview).
+    standing: Standing | None
+    #: Why they may not open it (a sentence for them), or None when they may.
+    refusal: str | None
+
+    @property
+    def may_open(self) -> bool:
+        return self.refusal is None
+
+
+def context(user, slug: str, lesson_slug: str) -> LessonContext | None:
+    """The context of a lesson request, None when the course or the lesson is not on offer; two statements.
+
+    The course and lesson come from the kept curriculum (structure.py); the learner's standing is
+    read now. Enrolment is checked here, on the server, for the page and for "Mark as complete" alike.
+    """
+    course = structure.live_course(slug)
+    if course is None:
+        return None
+    lesson = structure.lesson(course, lesson_slug)
+    if lesson is None:
+        return None
+    standing = services.standing_in(user.id, course.id)
+    refusal = None
+    if standing is None and not policy.can(user, "course.preview", course):
+        refusal = _("Enrol in the course to open its lessons.")
+    return LessonContext(course, lesson, standing, refusal)
 
 
 def render(course: CourseView, lesson: LessonView, standing: Standing | None) -> str:
@@ -41,7 +82,7 @@ def render(course: CourseView, lesson: LessonView, standing: Standing | None) ->
         if standing is None:
             return ""
         counts = (standing.lessons_completed, course.required_lessons)
-        if standing.lessons_completed >= course.required_lessons and not standing.completed:
+        if course.lessons_done(standing.lessons_completed) and not standing.completed:
             # The lessons are done, the course is not: something else is due (an assessment), found by "Continue".
             left = url_for("courses.resume", slug=course.slug)
             return kept_part(kept, ("progress", *counts, course.id), lambda: _parts().progress(*counts, left))

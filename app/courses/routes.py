@@ -14,7 +14,7 @@ from app.auth.forms import ConfirmForm
 from app.common import storage
 from app.common.database import write_transaction
 from app.core.pages import kept_page
-from app.courses import lesson_page, services, structure
+from app.courses import course_page, lesson_page, services, structure
 from app.courses import signals as assessments
 from app.courses.models import Attachment, Lesson, Reference
 from app.extensions import db
@@ -50,28 +50,14 @@ def _course_or_404(slug: str):
 
 @bp.get("/courses/<slug>")
 def course(slug: str):
+    # The course as kept per process (structure.py), its page as a shell (course_page.py); the visitor's rows read now.
     course = _course_or_404(slug)
-    outline = services.outline(course)
-    enrolment = progress = None
-    missing = []
+    standing, missing = None, []
     if current_user.is_authenticated:
-        enrolment = services.enrolment_for(current_user, course)
-        progress = services.progress_in(current_user, course) if enrolment else {}
-        missing = [] if enrolment else services.requirements_for(current_user, course)
-    standings = assessments.standings_in(current_user.id if enrolment else None, course.id)
-    return render_template(
-        "courses/course.html",
-        course=course,
-        outline=outline,
-        enrolment=enrolment,
-        progress=progress or {},
-        missing=missing,
-        assessments=standings,
-        # What stands between the learner and completion once the lessons are done.
-        due=[item for item in standings if item.required and not item.passed],
-        opened=services.courses_opened_by(current_user.id, course) if enrolment and enrolment.completed_at else [],
-        form=ConfirmForm(),
-    )
+        standing = services.standing_in(current_user.id, course.id)
+        missing = [] if standing else services.requirements_for(current_user, course)
+    standings = assessments.standings_in(current_user.id if standing else None, course.id)
+    return course_page.render(course, standing, missing, standings)
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -95,17 +81,14 @@ def enrol(slug: str):
 @login_required
 def resume(slug: str):
     course = _course_or_404(slug)
-    enrolment = services.enrolment_for(current_user, course)
-    if enrolment is None:
+    standing = services.standing_in(current_user.id, course.id)
+    lessons = course.lessons
+    if standing is None or not lessons:
         return redirect(url_for("courses.course", slug=slug))
-    lessons = [lesson for _module, lessons in services.outline(course) for lesson in lessons]
-    if not lessons:
-        return redirect(url_for("courses.course", slug=slug))
-    progress = services.progress_in(current_user, course)
-    last = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
-    target = last if last and not (progress.get(last.id) and progress[last.id].completed_at) else None
-    target = target or services.next_lesson(lessons, progress, after=last)
-    if target is None and enrolment.completed_at is None:
+    last = course.lesson_by_id(standing.last_lesson_id)
+    target = last if last and last.id not in standing.done else None
+    target = target or services.next_lesson(lessons, standing.done, after_id=standing.last_lesson_id)
+    if target is None and not standing.completed:
         # Every required lesson is done: what is left is an assessment to pass.
         due = assessments.required_due(current_user.id, [course.id]).get(course.id)
         if due:
@@ -114,55 +97,46 @@ def resume(slug: str):
     return redirect(url_for("courses.lesson", slug=slug, lesson_slug=target.slug))
 
 
-def _lesson_context(slug: str, lesson_slug: str):
-    """The course, lesson and enrolment of a lesson request; enrolment is checked on the server."""
-    course = _course_or_404(slug)
-    lesson = services.lesson_by_slug(course, lesson_slug)
-    if lesson is None:
+def _lesson_context(slug: str, lesson_slug: str) -> lesson_page.LessonContext:
+    """The lesson's context for this visitor (404 when it is not on offer)."""
+    found = lesson_page.context(current_user, slug, lesson_slug)
+    if found is None:
         abort(404)
-    enrolment = services.enrolment_for(current_user, course)
-    if enrolment is None and not policy.can(current_user, "course.preview", course):
-        flash(_("Enrol in the course to open its lessons."), "info")
-        return course, lesson, None, redirect(url_for("courses.course", slug=slug))
-    return course, lesson, enrolment, None
+    return found
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    # The course and lesson as kept per process (structure.py); the learner's rows are read now.
-    course = structure.live_course(slug)
-    if course is None:
-        abort(404)
-    lesson = structure.lesson(course, lesson_slug)
-    if lesson is None:
-        abort(404)
-    standing = services.standing_in(current_user.id, course.id)
-    if standing is None and not policy.can(current_user, "course.preview", course):
-        flash(_("Enrol in the course to open its lessons."), "info")
+    found = _lesson_context(slug, lesson_slug)
+    if not found.may_open:
+        flash(found.refusal, "info")
         return redirect(url_for("courses.course", slug=slug))
-    page = lesson_page.render(course, lesson, standing)
-    if standing is not None and services.opens_anew(standing, lesson.id):
+    standing = found.standing
+    page = lesson_page.render(found.course, found.lesson, standing)
+    if standing is not None and services.opens_anew(standing, found.lesson.id):
         with write_transaction():  # a GET that writes: see app/database.py
-            services.open_lesson(current_user.id, standing.enrolment_id, lesson.id)
+            services.open_lesson(current_user.id, standing.enrolment_id, found.lesson.id)
     return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")
 @login_required
 def complete(slug: str, lesson_slug: str):
-    course, lesson, enrolment, refusal = _lesson_context(slug, lesson_slug)
-    if refusal:
-        return refusal
-    if enrolment is None or not ConfirmForm().validate_on_submit():
+    found = _lesson_context(slug, lesson_slug)
+    if not found.may_open:
+        flash(found.refusal, "info")
+        return redirect(url_for("courses.course", slug=slug))
+    course, lesson = found.course, found.lesson
+    if found.standing is None or not ConfirmForm().validate_on_submit():
         abort(400)
+    enrolment = services.enrolment_for(current_user, course)
     finished = services.complete_lesson(current_user, enrolment, lesson)
     db.session.commit()
     if finished:
         flash(_("Congratulations: you have completed %(title)s.", title=course.title), "success")
         return redirect(url_for("courses.course", slug=slug))
-    lessons = [item for _module, items in services.outline(course) for item in items]
-    upcoming = services.next_lesson(lessons, services.progress_in(current_user, course), after=lesson)
+    upcoming = services.next_lesson(course.lessons, found.standing.done | {lesson.id}, after_id=lesson.id)
     if upcoming is not None:
         return redirect(url_for("courses.lesson", slug=slug, lesson_slug=upcoming.slug))
     due = [] if enrolment.completed_at else assessments.required_due(current_user.id, [course.id]).get(course.id)
@@ -184,8 +158,7 @@ def attachment(attachment_id: int, filename: str):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.filename != filename:
         abort(404)
-    lesson = db.session.get(Lesson, item.lesson_id)
-    course = lesson.course
+    course = services.course_by_id(db.session.get(Lesson, item.lesson_id).course_id)
     if services.enrolment_for(current_user, course) is None and not policy.can(current_user, "course.preview", course):
         abort(403)
     path = storage.path_of("content", item.sha256)
@@ -227,7 +200,7 @@ def my_learning():
     waiting = [
         entry.course.id
         for entry in entries
-        if entry.enrolment.completed_at is None and entry.enrolment.lessons_completed >= entry.course.required_lessons
+        if entry.enrolment.completed_at is None and entry.course.lessons_done(entry.enrolment.lessons_completed)
     ]
     return render_template(
         "courses/my_learning.html", entries=entries, due=assessments.required_due(current_user.id, waiting)

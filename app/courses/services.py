@@ -8,16 +8,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
 
 from app.auth.api import User
 from app.common.time import utcnow
 from app.courses import structure
-from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress, Module, Tier, Track
-from app.courses.structure import CourseView, LessonItem, TierView, TrackView
+from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress
+from app.courses.structure import CourseView, LessonItem, LessonView, PrerequisiteView, TierView, TrackView
 from app.extensions import db
 
 #: Further conditions for completing a course (the assessments domain adds "required
@@ -30,7 +30,7 @@ ON_COURSE_COMPLETED: list[Callable[[Enrolment], None]] = []
 class CourseLocked(Exception):
     """The learner has not completed what the course requires."""
 
-    def __init__(self, missing: list[Course]) -> None:
+    def __init__(self, missing: list[CourseView]) -> None:
         super().__init__(", ".join(course.title for course in missing))
         self.missing = missing
 
@@ -68,19 +68,19 @@ def _matching(query, search: str):
     )
 
 
-def live_courses(search: str = "") -> list[Course]:
-    """Courses on offer (not retired), with their track, tier and prerequisites, optionally searched."""
-    query = (
-        sa.select(Course)
-        .where(Course.retired_at.is_(None))
-        .join(Course.track)
-        .join(Course.tier)
-        .options(selectinload(Course.prerequisites))
-        .order_by(Track.position, Tier.rank, Course.title)
-    )
-    if search:
-        query = _matching(query, search)
-    return list(db.session.scalars(query).unique())
+def live_courses() -> list[CourseView]:
+    """Courses on offer (not retired) in catalogue order, as the kept curriculum holds them."""
+    return structure.current().live
+
+
+def live_courses_by_title() -> list[CourseView]:
+    """Courses on offer by title: what a form offers to choose from."""
+    return sorted(structure.current().live, key=lambda course: course.title)
+
+
+def course_by_id(course_id: int) -> CourseView | None:
+    """A course by its id, retired ones included (learners keep them), as the kept curriculum holds it."""
+    return structure.current().by_id.get(course_id)
 
 
 def completed_course_ids(user: User | None) -> set[int]:
@@ -94,11 +94,8 @@ def completed_course_ids(user: User | None) -> set[int]:
     )
 
 
-def missing_requirements(course: Course | CourseView, completed: set[int], courses: list) -> list:
-    """What must be completed before `course`: its prerequisites and the tier below in its track.
-
-    Works on stored courses and on the per-process views of them alike.
-    """
+def missing_requirements(course: CourseView, completed: set[int], courses: list[CourseView]) -> list:
+    """What must be completed before `course`: its prerequisites and the tier below in its track."""
     missing = [p for p in course.prerequisites if p.id not in completed and p.retired_at is None]
     below = [
         other
@@ -140,17 +137,22 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
-def courses_opened_by(user_id: int, course: Course | CourseView) -> list[CourseView]:
+@functools.cache
+def _completions_statement() -> sa.Select:
+    """A learner's enrolments with when each was completed, as plain rows; built once."""
+    enrolment = Enrolment.__table__
+    return sa.select(enrolment.c.course_id, enrolment.c.completed_at).where(
+        enrolment.c.user_id == sa.bindparam("user_id")
+    )
+
+
+def courses_opened_by(user_id: int, course: CourseView) -> list[CourseView]:
     """The courses that completing `course` opened to the learner, not yet enrolled in: what to take next.
 
     One statement (the learner's enrolments); the courses and their locks come from the kept curriculum.
     """
     curriculum = structure.current()
-    mine = dict(
-        db.session.execute(
-            sa.select(Enrolment.course_id, Enrolment.completed_at).where(Enrolment.user_id == user_id)
-        ).all()
-    )
+    mine = dict(db.session.execute(_completions_statement(), {"user_id": user_id}).all())
     completed = {course_id for course_id, completed_at in mine.items() if completed_at is not None}
     following = [
         other
@@ -164,26 +166,22 @@ def courses_opened_by(user_id: int, course: Course | CourseView) -> list[CourseV
     return [other for other in following if not missing_requirements(other, completed, curriculum.live)]
 
 
-def course_by_slug(slug: str) -> Course | None:
-    """A course on offer, by its slug."""
-    return db.session.scalar(
-        sa.select(Course)
-        .where(Course.slug == slug, Course.retired_at.is_(None))
-        .options(selectinload(Course.prerequisites), sa.orm.joinedload(Course.track), sa.orm.joinedload(Course.tier))
-    )
+def course_by_slug(slug: str) -> CourseView | None:
+    """A course on offer, by its slug, as the kept curriculum holds it."""
+    return structure.live_course(slug)
 
 
-def requirements_for(user: User, course: Course) -> list[Course]:
+def requirements_for(user: User, course: CourseView) -> list[PrerequisiteView | CourseView]:
     """What `user` must still complete before entering `course`."""
-    return missing_requirements(course, completed_course_ids(user), live_courses())
+    return missing_requirements(course, completed_course_ids(user), structure.current().live)
 
 
-def enrolment_for(user: User, course: Course) -> Enrolment | None:
+def enrolment_for(user: User, course: Course | CourseView) -> Enrolment | None:
     """The user's enrolment in the course, if any."""
     return db.session.scalar(sa.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id))
 
 
-def enrol(user: User, course: Course) -> Enrolment:
+def enrol(user: User, course: CourseView) -> Enrolment:
     """Enrol the user; raises CourseLocked while requirements are missing. Enrolling twice is harmless."""
     existing = enrolment_for(user, course)
     if existing is not None:
@@ -197,56 +195,6 @@ def enrol(user: User, course: Course) -> Enrolment:
     return enrolment
 
 
-def outline(course: Course) -> list[tuple[Module, list[Lesson]]]:
-    """The course's live modules and lessons, in order (two queries)."""
-    modules = list(
-        db.session.scalars(
-            sa.select(Module)
-            .where(Module.course_id == course.id, Module.retired_at.is_(None))
-            .order_by(Module.position)
-        )
-    )
-    lessons = list(
-        db.session.scalars(
-            sa.select(Lesson)
-            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
-            .order_by(Lesson.position)
-            .options(
-                sa.orm.load_only(
-                    Lesson.id,
-                    Lesson.slug,
-                    Lesson.title,
-                    Lesson.kind,
-                    Lesson.minutes,
-                    Lesson.optional,
-                    Lesson.module_id,
-                    Lesson.position,
-                )
-            )
-        )
-    )
-    return [(module, [lesson for lesson in lessons if lesson.module_id == module.id]) for module in modules]
-
-
-def progress_in(user: User, course: Course) -> dict[int, LessonProgress]:
-    """The user's progress rows for the lessons of a course, by lesson id."""
-    rows = db.session.scalars(
-        sa.select(LessonProgress)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user.id, Lesson.course_id == course.id)
-    )
-    return {row.lesson_id: row for row in rows}
-
-
-def lesson_by_slug(course: Course, slug: str) -> Lesson | None:
-    """A live lesson of the course, with its attachments."""
-    return db.session.scalar(
-        sa.select(Lesson)
-        .where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
-        .options(selectinload(Lesson.attachments))
-    )
-
-
 @dataclass(frozen=True)
 class Standing:
     """Where a learner stands in a course they are enrolled in: what a lesson page shows of them."""
@@ -254,9 +202,14 @@ class Standing:
     enrolment_id: int
     lessons_completed: int
     last_lesson_id: int | None
-    completed: bool  # the course is complete (lessons and every other requirement, such as assessments)
+    completed_at: datetime | None  # when the course was completed (lessons and every other requirement)
     opened: frozenset[int]  # lessons the learner has opened (completed ones included)
     done: frozenset[int]  # lessons the learner has completed
+
+    @property
+    def completed(self) -> bool:
+        """The course is complete."""
+        return self.completed_at is not None
 
 
 @functools.cache
@@ -296,7 +249,7 @@ def standing_in(user_id: int, course_id: int) -> Standing | None:
         enrolment_id=first.id,
         lessons_completed=first.lessons_completed,
         last_lesson_id=first.last_lesson_id,
-        completed=first.course_completed_at is not None,
+        completed_at=first.course_completed_at,
         opened=frozenset(row.lesson_id for row in rows if row.lesson_id is not None),
         done=frozenset(row.lesson_id for row in rows if row.completed_at is not None),
     )
@@ -322,7 +275,28 @@ def open_lesson(user_id: int, enrolment_id: int, lesson_id: int) -> None:
     db.session.execute(sa.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
 
 
-def complete_lesson(user: User, enrolment: Enrolment, lesson: Lesson) -> bool:
+def required_lessons_completed(user_id, course_id) -> sa.ScalarSelect:
+    """How many of the course's live required lessons the learner has completed: the one definition.
+
+    Takes values or columns (`Enrolment.user_id`, `Enrolment.course_id`), so that content sync
+    recounts every enrolment of a course in one statement with the same rule.
+    """
+    return (
+        sa.select(sa.func.count())
+        .select_from(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(
+            LessonProgress.user_id == user_id,
+            Lesson.course_id == course_id,
+            LessonProgress.completed_at.is_not(None),
+            Lesson.retired_at.is_(None),
+            Lesson.optional.is_(False),
+        )
+        .scalar_subquery()
+    )
+
+
+def complete_lesson(user: User, enrolment: Enrolment, lesson: LessonItem | LessonView) -> bool:
     """Mark a lesson complete; returns True if this completed the course."""
     progress = db.session.scalar(
         sa.select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
@@ -334,25 +308,14 @@ def complete_lesson(user: User, enrolment: Enrolment, lesson: Lesson) -> bool:
         progress.completed_at = utcnow()
     db.session.flush()
     # Counted by SQL rather than incremented, so a double submit cannot count twice.
-    enrolment.lessons_completed = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(LessonProgress)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(
-            LessonProgress.user_id == user.id,
-            Lesson.course_id == enrolment.course_id,
-            LessonProgress.completed_at.is_not(None),
-            Lesson.retired_at.is_(None),
-            Lesson.optional.is_(False),
-        )
-    )
+    enrolment.lessons_completed = db.session.scalar(sa.select(required_lessons_completed(user.id, enrolment.course_id)))
     return update_completion(enrolment)
 
 
 def is_complete(enrolment: Enrolment) -> bool:
     """The definition of a completed course: all required lessons done, and every other requirement met."""
-    course = enrolment.course
-    return enrolment.lessons_completed >= course.required_lessons and all(
+    course = structure.current().by_id[enrolment.course_id]
+    return course.lessons_done(enrolment.lessons_completed) and all(
         requirement(enrolment) for requirement in COMPLETION_REQUIREMENTS
     )
 
@@ -368,12 +331,11 @@ def update_completion(enrolment: Enrolment) -> bool:
     return True
 
 
-def next_lesson(lessons: list[Lesson], progress: dict[int, LessonProgress], after: Lesson | None = None):
-    """The lesson to open next: the first not completed (after `after` if given), else None."""
-    start = lessons.index(after) + 1 if after in lessons else 0
+def next_lesson(lessons: list[LessonItem], done: frozenset[int] | set[int], after_id: int | None = None):
+    """The lesson to open next: the first required one not completed (after lesson `after_id` if given), else None."""
+    start = next((i + 1 for i, lesson in enumerate(lessons) if lesson.id == after_id), 0)
     for lesson in lessons[start:] + lessons[:start]:
-        record = progress.get(lesson.id)
-        if (record is None or record.completed_at is None) and not lesson.optional:
+        if lesson.id not in done and not lesson.optional:
             return lesson
     return None
 

@@ -95,6 +95,7 @@ class LessonView:
 @dataclass(frozen=True)
 class PrerequisiteView:
     id: int
+    slug: str
     title: str
     retired_at: datetime | None
 
@@ -116,6 +117,11 @@ class CourseView:
     retired_at: datetime | None
     prerequisites: tuple[PrerequisiteView, ...]
     outline: tuple[tuple[ModuleView, tuple[LessonItem, ...]], ...]
+    #: What the course page shows besides the outline.
+    description_html: str = ""
+    objectives: tuple[str, ...] = ()
+    language: str = "en"
+    version: str = "1.0"
     #: The languages the course can be read in (its own first) and the one this view's text is in.
     languages: tuple[str, ...] = ("en",)
     text_language: str = "en"
@@ -123,6 +129,14 @@ class CourseView:
     @property
     def lessons(self) -> list[LessonItem]:
         return [lesson for _module, lessons in self.outline for lesson in lessons]
+
+    def lesson_by_id(self, lesson_id: int | None) -> LessonItem | None:
+        """A live lesson of the outline, by its id."""
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+    def lessons_done(self, lessons_completed: int) -> bool:
+        """Whether a learner with this many required lessons completed has done every required lesson."""
+        return lessons_completed >= self.required_lessons
 
 
 @dataclass
@@ -230,19 +244,22 @@ def _build(key: tuple, language: str) -> Curriculum:
         Course.estimated_hours,
         Course.required_lessons,
         Course.retired_at,
+        Course.description_html,
+        Course.objectives,
         Course.language,
+        Course.version,
         Course.translations,
     )
     rows = db.session.execute(sa.select(*columns)).all()
     # Each course's texts in the reader's language, when it has them and is not written in it.
     translated = {row.id: _texts(row.translations, language) if row.language != language else {} for row in rows}
-    titles = {row.id: (translated[row.id].get("title", row.title), row.retired_at) for row in rows}
+    titles = {row.id: (row.slug, translated[row.id].get("title", row.title), row.retired_at) for row in rows}
     prerequisites: dict[int, list[PrerequisiteView]] = {}
     for course_id, prerequisite_id in db.session.execute(
         sa.select(course_prerequisites.c.course_id, course_prerequisites.c.prerequisite_id)
     ):
-        title, retired_at = titles[prerequisite_id]
-        prerequisites.setdefault(course_id, []).append(PrerequisiteView(prerequisite_id, title, retired_at))
+        slug, title, retired_at = titles[prerequisite_id]
+        prerequisites.setdefault(course_id, []).append(PrerequisiteView(prerequisite_id, slug, title, retired_at))
     modules: dict[int, list[ModuleView]] = {}
     module_course = {}
     for row in db.session.execute(
@@ -284,6 +301,10 @@ def _build(key: tuple, language: str) -> Curriculum:
             retired_at=row.retired_at,
             prerequisites=tuple(prerequisites.get(row.id, [])),
             outline=outline,
+            description_html=texts.get("description_html") or row.description_html or "",
+            objectives=tuple(texts.get("objectives") or row.objectives or ()),
+            language=row.language,
+            version=row.version,
             languages=(row.language, *sorted(set(row.translations or {}) - {row.language})),
             text_language=language if texts else row.language,
         )

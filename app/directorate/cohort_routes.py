@@ -16,6 +16,7 @@ from app.auth.forms import ConfirmForm
 from app.auth.services import AccountError, send_invitation
 from app.certificates import services as certificates
 from app.core.security import bounded_int
+from app.courses import services as courses
 from app.courses.api import Course, Track
 from app.directorate import definitions, exports, figures, progress, reports, services
 from app.directorate.forms import AddMemberForm, CohortForm, ImportMembersForm
@@ -72,10 +73,7 @@ def edit_cohort(cohort_id: int | None):
         SelectChoice(p.id, f"{p.code} — {p.title}")
         for p in db.session.scalars(sa.select(Project).order_by(Project.code))
     ]
-    form.courses.choices = [
-        SelectChoice(c.id, c.title)
-        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
-    ]
+    form.courses.choices = [SelectChoice(c.id, c.title) for c in courses.live_courses_by_title()]
     # Every course in view: a list that scrolls hides courses from someone choosing several.
     form.courses.render_kw = {"size": min(len(form.courses.choices), 15)}
     if request.method == "GET" and cohort:

@@ -15,7 +15,8 @@ from app.assessments.api import Assessment, Attempt
 from app.auth.api import User
 from app.certificates.api import Certificate
 from app.courses import services as courses
-from app.courses.api import Course, Enrolment
+from app.courses.api import Enrolment
+from app.courses.services import CourseView
 from app.directorate.models import Cohort
 from app.extensions import db
 
@@ -24,19 +25,19 @@ from app.extensions import db
 class Standing:
     """One officer in one course: enrolled or not, how far, and what blocks them if they cannot enter."""
 
-    course: Course
+    course: CourseView
     enrolled_at: datetime | None = None
     completed_at: datetime | None = None
     lessons_completed: int = 0
     #: The courses to complete first, when the officer is not enrolled and may not enter yet.
-    missing: list[Course] = field(default_factory=list)
+    missing: list = field(default_factory=list)
 
     @property
     def lessons_required(self) -> int:
         return self.course.required_lessons
 
     @classmethod
-    def of(cls, enrolment: Enrolment, course: Course) -> Standing:
+    def of(cls, enrolment: Enrolment, course: CourseView) -> Standing:
         """The standing an enrolment gives (a completed course counts all its required lessons)."""
         done = course.required_lessons if enrolment.completed_at else enrolment.lessons_completed
         return cls(course, enrolment.enrolled_at, enrolment.completed_at, done)
@@ -54,11 +55,8 @@ class Record:
 
 def record_of(person: User) -> Record:
     """Every course the officer is enrolled in, their submitted attempts and their certificates: three queries."""
-    enrolments = db.session.execute(
-        sa.select(Enrolment, Course)
-        .join(Course, Course.id == Enrolment.course_id)
-        .where(Enrolment.user_id == person.id)
-        .order_by(Enrolment.enrolled_at)
+    enrolments = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.user_id == person.id).order_by(Enrolment.enrolled_at)
     ).all()
     attempts = db.session.scalars(
         sa.select(Attempt)
@@ -70,7 +68,7 @@ def record_of(person: User) -> Record:
     certificates = db.session.scalars(
         sa.select(Certificate).where(Certificate.user_id == person.id).order_by(Certificate.issued_at.desc())
     ).all()
-    standings = [Standing.of(e, course) for e, course in enrolments]
+    standings = [Standing.of(e, courses.course_by_id(e.course_id)) for e in enrolments]
     return Record(person, standings, list(attempts), list(certificates))
 
 
@@ -81,7 +79,8 @@ def cohort_standings(cohort: Cohort, members: list[User]) -> dict[int, list[Stan
     listed here with the courses to complete first, never skipped without a word.
     """
     ids = [m.id for m in members]
-    course_ids = [c.id for c in cohort.courses]
+    cohort_courses = [courses.course_by_id(c.id) for c in cohort.courses]
+    course_ids = [c.id for c in cohort_courses]
     found = (
         {
             (e.user_id, e.course_id): e
@@ -104,7 +103,7 @@ def cohort_standings(cohort: Cohort, members: list[User]) -> dict[int, list[Stan
     result: dict[int, list[Standing]] = {}
     for member in members:
         row = []
-        for course in cohort.courses:
+        for course in cohort_courses:
             enrolment = found.get((member.id, course.id))
             if enrolment is not None:
                 row.append(Standing.of(enrolment, course))

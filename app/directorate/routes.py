@@ -14,6 +14,7 @@ from app.auth.api import Administration, Region, Role, User
 from app.common import storage
 from app.core.pages import kept_page
 from app.core.security import bounded_int
+from app.courses import services as courses
 from app.courses.api import Course, Tier, Track
 from app.directorate import audit_view, definitions, exports, figures, reports, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
@@ -149,10 +150,7 @@ def _project_form(form: ProjectForm) -> None:
         SelectChoice(a.id, f"{a.name} ({a.code})")
         for a in db.session.scalars(sa.select(Administration).order_by(Administration.name))
     ]
-    form.courses.choices = [
-        SelectChoice(c.id, c.title)
-        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
-    ]
+    form.courses.choices = [SelectChoice(c.id, c.title) for c in courses.live_courses_by_title()]
 
 
 @bp.route("/projects/new", methods=["GET", "POST"], defaults={"code": None})

@@ -339,8 +339,9 @@ def members(cohort: Cohort) -> list[CohortMember]:
 def _enrol_member(cohort: Cohort, user: User) -> None:
     """Open the cohort's courses to the officer: enrol where the prerequisites are met."""
     for course in cohort.courses:
-        if courses.enrolment_for(user, course) is None and not courses.requirements_for(user, course):
-            courses.enrol(user, course)
+        view = courses.course_by_id(course.id)
+        if courses.enrolment_for(user, view) is None and not courses.requirements_for(user, view):
+            courses.enrol(user, view)
 
 
 def add_member(actor, cohort: Cohort, user: User) -> bool:

@@ -14,6 +14,7 @@ from app.auth.forms import ConfirmForm
 from app.auth.services import find_user
 from app.common import storage
 from app.core.security import bounded_int
+from app.courses import services as courses
 from app.courses.api import Course
 from app.extensions import db
 from app.workshops import services
@@ -59,8 +60,7 @@ def _choices(form: WorkshopForm) -> None:
         SelectChoice(p.id, f"{p.code} — {p.title}") for p in services.projects()
     ]
     form.required_course.choices = [SelectChoice(0, _("— none —"))] + [
-        SelectChoice(c.id, c.title)
-        for c in db.session.scalars(sa.select(Course).where(Course.retired_at.is_(None)).order_by(Course.title))
+        SelectChoice(c.id, c.title) for c in courses.live_courses_by_title()
     ]
     form.facilitators.choices = [
         SelectChoice(u.id, f"{u.full_name} ({u.email})")

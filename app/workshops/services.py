@@ -224,7 +224,7 @@ def refusal(workshop: Workshop, user: User, today: date) -> str | None:
         return _("Registration opens on %(date)s.", date=format_date(workshop.registration_opens, "long"))
     if today > workshop.registration_closes:
         return _("Registration closed on %(date)s.", date=format_date(workshop.registration_closes, "long"))
-    course = workshop.required_course
+    course = courses.course_by_id(workshop.required_course_id) if workshop.required_course_id else None
     if course is not None and course.id not in courses.completed_course_ids(user):
         return _("Complete the course “%(title)s” first.", title=course.title)
     return None
