@@ -34,7 +34,7 @@ def test_a_course_without_french_says_so_in_english(client, synced):
     """Is a course without French shown to a French reader in English, saying so, marked lang="en"?"""
     page = client.get(INTRO, headers=FRENCH).get_data(as_text=True)
     assert "Ce cours n’existe qu’en anglais." in page
-    assert '<h1 lang="en">Introduction to Customs data</h1>' in page
+    assert '<h1 lang="en" translate="no">Introduction to Customs data</h1>' in page
     french = client.get(PRACTICE, headers=FRENCH).get_data(as_text=True)
     assert "Les données douanières en pratique" in french and "n’existe qu’en anglais" not in french
 
@@ -46,7 +46,7 @@ def test_a_french_lesson_is_served_in_french(client, auth, ready_learner, synced
     page = client.get(f"{PRACTICE}/lessons/indicators").get_data(as_text=True)
     assert "Les indicateurs de risque" in page and "examen plus attentif" in page and "closer look" not in page
     english = client.get(f"{INTRO}/lessons/declarations").get_data(as_text=True)
-    assert re.search(r'<div class="prose[^"]*" lang="en"', english)
+    assert re.search(r'<div class="prose[^"]*" lang="en" translate="no">', english)
 
 
 def test_switching_language_keeps_enrolment_and_progress(app, client, auth, ready_learner, synced):

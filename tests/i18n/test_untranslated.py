@@ -126,8 +126,9 @@ def test_the_checker_finds_english_on_a_page(client):
 def test_a_learner_s_pages_in_french_hold_no_english_interface_string(app, client, ready_learner):
     """Does a French-speaking learner meet only French in the interface, from the catalogue to the certificate?"""
     pages = _learner_pages(app, client, ready_learner)
-    # The lesson is English until French content lands: its page says so, for screen readers too.
-    assert re.search(r'<div class="prose[^"]*" lang="en" translate="no">', pages["lesson"])
+    # The lesson is read in its French translation: nothing of it is marked as English any more.
+    assert "examen plus attentif" in pages["lesson"]
+    assert not re.search(r'<div class="prose[^"]*" lang="en"', pages["lesson"])
     leftovers = {name: found for name, html in pages.items() if (found := _english_in(html))}
     assert not leftovers, leftovers
 
