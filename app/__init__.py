@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from app import config as settings
+from app.core import kept
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -107,7 +107,7 @@ def _select_locale() -> Locale | None:
     return _locale(code or request.accept_languages.best_match(config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"])
 
 
-@functools.lru_cache(maxsize=32)
+@kept.once
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
 

@@ -8,7 +8,6 @@ whatever the cookie's own expiry says.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -18,6 +17,7 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from app.auth.models import User, UserSession, utcnow
+from app.core import kept
 from app.extensions import db
 
 #: A session row outlives the longest cookie that can name it (Flask-Login's remember-me: 365 days).
@@ -82,7 +82,7 @@ def log_out_everywhere(user: User) -> None:
     log_out()
 
 
-@functools.cache
+@kept.once
 def _user_of_open_session():
     """The statement that loads the user of every logged-in request, built once.
 

@@ -11,7 +11,6 @@ import atexit
 import logging
 import unicodedata
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -20,6 +19,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.auth import names
+from app.core import kept
 
 #: The look of certificates: templates, styles, fonts and artwork.
 CERTIFICATES_DIR = Path(__file__).resolve().parent.parent.parent / "certificates"
@@ -55,7 +55,18 @@ def confined_url_fetcher():
     return _confined_fetcher_class()()
 
 
-@cache
+#: The certificate's look, loaded once per process (gunicorn.conf.py loads it when a worker starts).
+LOOK = kept.Store(
+    "certificate look",
+    holds="the certificate's templates, fonts and parsed certificate.css",
+    keyed_by="what is loaded and the certificates folder",
+    stale=(kept.Never("a restart (a release)"),),
+    bound=8,
+    owner="app/certificates/rendering.py",
+)
+
+
+@LOOK.function
 def _templates() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(CERTIFICATES_DIR), autoescape=select_autoescape(default=True), auto_reload=False
@@ -93,7 +104,7 @@ def render_html(context: dict, template: str = "certificate.html") -> str:
     return _templates().get_template(template).render(**context)
 
 
-@cache
+@LOOK.function
 def _styles(directory: Path):
     """One font configuration and one parsed certificate.css per process.
 
@@ -112,7 +123,7 @@ def _styles(directory: Path):
 
 
 # Let the font configuration go while the interpreter is still whole (its destructor needs it).
-atexit.register(lambda: _styles.cache_clear())
+atexit.register(LOOK.clear)
 
 
 #: A certificate that is never issued, rendered once when a web worker starts (see prepare).

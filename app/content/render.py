@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from functools import cache
 from html import escape, unescape
 
 import nbformat
@@ -25,6 +24,7 @@ from pygments.util import ClassNotFound
 
 from app.content import images, urls
 from app.content.readable import readable
+from app.core import kept
 
 #: Shown where a notebook output could only run as JavaScript.
 DROPPED_NOTE = "Interactive output removed: JavaScript and widgets do not run on this site."
@@ -157,7 +157,7 @@ def _highlight(code: str, language: str, _attrs) -> str:
     return '<pre class="highlight"><code>' + spans + "</code></pre>\n"
 
 
-@cache
+@kept.once
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
@@ -239,7 +239,7 @@ def _strip_active_outputs(notebook) -> int:
     return dropped
 
 
-@cache
+@kept.once
 def _exporter():
     from nbconvert import HTMLExporter
 

@@ -35,7 +35,7 @@ def catalogue():
     # The anonymous catalogue is the same page for every visitor: kept until the next publish,
     # with holes for the header and for a message waiting for this visitor (app/core/pages.py).
     return kept_page(
-        structure.current().pages,
+        lesson_page.PAGES,
         ("catalogue",),
         "courses/catalogue.html",
         lambda: {"catalogue": services.catalogue(None), "search": ""},

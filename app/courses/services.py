@@ -5,7 +5,6 @@ Other domains (assessments, certificates, cohorts) call these functions, not the
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User, utcnow
+from app.core import kept
 from app.courses import structure
 from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
 from app.courses.structure import CourseView, LessonItem, TierView, TrackView
@@ -258,7 +258,7 @@ class Standing:
     done: frozenset[int]  # lessons the learner has completed
 
 
-@functools.cache
+@kept.once
 def _standing_statement() -> sa.Select:
     """The enrolment and its progress rows in one statement, built once (its parameters are bound per call).
 
@@ -384,7 +384,7 @@ class LearningEntry:
     resume: LessonItem | None
 
 
-@functools.cache
+@kept.once
 def _enrolments_statement() -> sa.Select:
     """A learner's enrolments as plain rows, unfinished first, built once (My learning reads no ORM objects)."""
     enrolment = Enrolment.__table__
@@ -397,7 +397,7 @@ def _enrolments_statement() -> sa.Select:
     )
 
 
-@functools.cache
+@kept.once
 def _completed_lessons_statement() -> sa.Select:
     progress = LessonProgress.__table__
     return sa.select(progress.c.lesson_id).where(
