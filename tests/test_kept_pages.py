@@ -54,23 +54,28 @@ def visitors(app, make_user, project, monkeypatch):
 
 
 def _walk(app, client, project_code: str) -> list[str]:
-    """Every kept page, as the visitor opens it: each lesson of each course, the directorate's pages, then,
-    logged out, the catalogue. Returns the pages as the visitor got them."""
+    """Every kept page, as the visitor opens it: each course and its lessons, the directorate's pages, then,
+    logged out, the catalogue and the courses. Returns the pages as the visitor got them."""
     from app.courses import structure
 
     with app.test_request_context():
-        lessons = [
-            f"/courses/{course.slug}/lessons/{lesson.slug}"
-            for course in structure.current().live
-            for lesson in course.lessons
+        courses = structure.current().live
+        paths = [
+            path
+            for course in courses
+            for path in (
+                f"/courses/{course.slug}",
+                *(f"/courses/{course.slug}/lessons/{x.slug}" for x in course.lessons),
+            )
         ]
     pages = []
-    for path in [*lessons, "/directorate", f"/projects/{project_code}"]:
+    for path in [*paths, "/directorate", f"/projects/{project_code}"]:
         response = client.get(path)
         assert response.status_code == 200, path
         pages.append(response.get_data(as_text=True))
     AuthActions(client).logout()
-    pages.append(client.get("/catalogue").get_data(as_text=True))
+    for path in ["/catalogue", *(f"/courses/{course.slug}" for course in courses)]:
+        pages.append(client.get(path).get_data(as_text=True))
     return pages
 
 

@@ -80,6 +80,7 @@ class Store:
         self.stale = tuple(stale)
         self._marks = tuple(s for s in self.stale if isinstance(s, Mark))
         self._limit = next((s for s in self.stale if isinstance(s, TimeLimit)), None)
+        self._plain = not self._marks and self._limit is None
         #: For a store of page shells: the pages, the same for every visitor, and the parts, one per value
         #: shown (a progress bar per count), it may hold; each is the first item of its keys.
         self.pages, self.parts = frozenset(pages), frozenset(parts)
@@ -94,7 +95,10 @@ class Store:
     # Reading and keeping ------------------------------------------------------------------
 
     def _current_mark(self) -> Hashable:
-        return tuple(mark.read() for mark in self._marks) if self._marks else None
+        marks = self._marks
+        if not marks:
+            return None
+        return marks[0].read() if len(marks) == 1 else tuple(mark.read() for mark in marks)
 
     def _seconds(self) -> float | None:
         return None if self._limit is None else self._limit.seconds()
@@ -151,6 +155,13 @@ class Store:
         `once`: threads missing the same store at the same time wait for one of them to make it
         (for a value several statements long, such as the curriculum).
         """
+        if self._plain:  # no mark, no time limit: the common case, made short
+            with self._lock:
+                entry = self._entries.get(key)
+                if entry is not None and self._mark is None:
+                    self._entries.move_to_end(key)
+                    self.hits += 1
+                    return entry[1]
         seconds = self._seconds()
         if seconds == 0:  # the store is off: nothing is kept, no mark is read
             with self._lock:
