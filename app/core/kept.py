@@ -164,9 +164,10 @@ class Store:
                     return entry[1]
         seconds = self._seconds()
         if seconds == 0:  # the store is off: nothing is kept, no mark is read
+            self._declared(key)
             with self._lock:
                 self.misses += 1
-            return self._declared(key) and make()
+            return make()
         mark = self._current_mark()
         with self._lock:
             found = self._find(key, mark, seconds)
