@@ -13,15 +13,13 @@ the learner's own rows, read for each request.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import g
 
-from app.core.shells import Shell
+from app.common import kept
 from app.courses.models import Attachment, ContentSource, Course, Lesson, Module, Tier, Track, course_prerequisites
 from app.extensions import db
 
@@ -145,13 +143,6 @@ class Curriculum:
     by_slug: dict[str, CourseView]
     #: Live courses in catalogue order (track, tier rank, title).
     live: list[CourseView]
-    #: Lessons read on first view, by (course id, lesson slug); unknown slugs are not kept.
-    lessons: dict[tuple[int, str], LessonView] = field(default_factory=dict)
-    #: Pages kept as shells for this version (the anonymous catalogue, lesson pages): app/core/pages.py.
-    pages: dict[tuple, Shell] = field(default_factory=dict)
-
-
-_lock = threading.Lock()
 
 
 def _columns(model, view, without: frozenset[str] | set[str] = frozenset()) -> list:
@@ -173,7 +164,7 @@ def version() -> tuple:
     return g.curriculum_version
 
 
-@functools.cache
+@kept.once
 def _fingerprint() -> sa.Select:
     """The fingerprint's statement, built once: it is the same for every request."""
     # The separator is written into the SQL: given as a string, it would be a parameter SQLAlchemy renders
@@ -188,18 +179,29 @@ def _fingerprint() -> sa.Select:
     )
 
 
+#: What every store kept with the published curriculum goes stale by (the course pages' shells too).
+PUBLISHED = kept.Mark("a publish or `content sync` changes the published curriculum's fingerprint", version)
+CURRICULUM = kept.Store(
+    "curriculum",
+    holds="the published curriculum as plain data (tracks, tiers, courses, outlines)",
+    keyed_by="nothing: one version at a time",
+    stale=(PUBLISHED,),
+    bound=1,
+    owner="app/courses/structure.py",
+)
+LESSONS = kept.Store(
+    "lessons",
+    holds="a live lesson's HTML and attachments, read on its first view",
+    keyed_by="course id and lesson slug (unknown slugs are not kept)",
+    stale=(PUBLISHED,),
+    bound=4096,
+    owner="app/courses/structure.py",
+)
+
+
 def current() -> Curriculum:
     """The curriculum of the current version, built once per process and version."""
-    key = version()
-    cached = current_app.extensions.get("curriculum")
-    if cached is not None and cached.version == key:
-        return cached
-    with _lock:
-        cached = current_app.extensions.get("curriculum")
-        if cached is None or cached.version != key:
-            cached = _build(key)
-            current_app.extensions["curriculum"] = cached
-    return cached
+    return CURRICULUM.get_or_make("curriculum", lambda: _build(version()), once=True)
 
 
 def _build(key: tuple) -> Curriculum:
@@ -298,9 +300,8 @@ def live_course(slug: str) -> CourseView | None:
 
 def lesson(course: CourseView, slug: str) -> LessonView | None:
     """A live lesson of the course with its HTML and attachments, read once per version (two queries)."""
-    curriculum = current()
     key = (course.id, slug)
-    view = curriculum.lessons.get(key)
+    view = LESSONS.get(key)
     if view is None:
         row = db.session.execute(
             sa.select(*_columns(Lesson, LessonView, without={"attachments"})).where(
@@ -317,5 +318,5 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
                 .order_by(Attachment.position)
             )
         )
-        view = curriculum.lessons[key] = LessonView(**row._asdict(), attachments=attachments)
+        view = LESSONS.put(key, LessonView(**row._asdict(), attachments=attachments))
     return view
