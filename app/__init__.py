@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 from app import config as settings
+from app.common import kept
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -112,7 +112,7 @@ def _select_locale() -> Locale | None:
     return _locale(chosen)
 
 
-@functools.lru_cache(maxsize=32)
+@kept.once
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
 

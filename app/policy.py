@@ -215,6 +215,15 @@ def _revoke_certificate(user: User, _certificate: Any) -> bool:
     return is_staff(user)
 
 
+# The running site --------------------------------------------------------------------------
+
+
+@rule("health.verbose")
+def _health_verbose(user: User, _target: Any) -> bool:
+    """What each process keeps and its counters (/healthz?verbose): admins only."""
+    return user.role == Role.ADMIN
+
+
 # Directorate and coordinators ----------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ it too (`required_assessments_passed`).
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt
 from app.assessments.services import OPEN, attempts_left
+from app.common import kept
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -86,7 +86,7 @@ def minutes_left(deadline: datetime | None) -> int | None:
     return max(0, math.ceil((deadline - utcnow()).total_seconds() / 60))
 
 
-@functools.cache
+@kept.once
 def _standing_columns() -> sa.Select:
     """Each live assessment with the learner's attempts (`user_id` bound per call), built once.
 
@@ -116,7 +116,7 @@ def _standing_columns() -> sa.Select:
     )
 
 
-@functools.cache
+@kept.once
 def _course_standings() -> sa.Select:
     assessment = Assessment.__table__
     return (
@@ -124,7 +124,7 @@ def _course_standings() -> sa.Select:
     )
 
 
-@functools.cache
+@kept.once
 def _required_standings() -> sa.Select:
     assessment = Assessment.__table__
     return (

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+from app.common import kept
 
 MIN_LENGTH = 8
 MAX_LENGTH = 200
 
 
-@cache
+@kept.once
 def _common_passwords() -> frozenset[str]:
     path = Path(__file__).with_name("common_passwords.txt")
     return frozenset(line.strip() for line in path.read_text().splitlines() if line.strip())

@@ -8,7 +8,6 @@ whatever the cookie's own expiry says.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -18,6 +17,7 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from app.auth.models import User, UserSession
+from app.common import kept
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -90,7 +90,7 @@ def log_out_everywhere(user: User) -> None:
     log_out()
 
 
-@functools.cache
+@kept.once
 def _user_of_open_session():
     """The statement that loads the user of every logged-in request, built once.
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import re
 import tempfile
-import threading
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,6 +24,7 @@ from ruamel.yaml import YAML, YAMLError
 from app import policy
 from app.auth.api import Role, User
 from app.authoring.models import CourseAuthor, CourseDraft
+from app.common import kept
 from app.common.time import utcnow
 from app.content.check import Problem, check_courses
 from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
@@ -302,9 +301,14 @@ def materialised(files: dict[str, str]):
 
 
 #: The last checks of drafts (see problems), in this process: the course page shows them on every view.
-_checked: OrderedDict[tuple, list[Problem]] = OrderedDict()
-_checked_lock = threading.Lock()
-_CHECKS_KEPT = 64
+CHECKS = kept.Store(
+    "draft checks",
+    holds="what publishing a draft would refuse (the editor's course page shows it on every view)",
+    keyed_by="the draft's slug and files",
+    stale=(structure.PUBLISHED,),
+    bound=64,
+    owner="app/authoring/drafts.py",
+)
 
 
 def problems(draft: CourseDraft) -> list[Problem]:
@@ -314,19 +318,15 @@ def problems(draft: CourseDraft) -> list[Problem]:
     its result is kept for the draft's files and the published curriculum it was checked
     against: the editor's course page shows it on every view, and it changes only when either does.
     """
-    key = (draft.slug, tuple(sorted(draft.files.items())), structure.version())
-    found = _checked.get(key)
+    key = (draft.slug, tuple(sorted(draft.files.items())))
+    found = CHECKS.get(key)
     if found is None:
         try:
             published = published_curriculum()
         except ContentError as error:
             return list(error.problems)
         with materialised(draft.files) as root:
-            found = check_courses(root, published).problems
-        with _checked_lock:
-            _checked[key] = found
-            while len(_checked) > _CHECKS_KEPT:
-                _checked.popitem(last=False)
+            found = CHECKS.put(key, check_courses(root, published).problems)
     return list(found)
 
 

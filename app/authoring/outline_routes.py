@@ -6,7 +6,6 @@ its page showed, and a lesson's text or notebook is checked and rendered as the 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -27,6 +26,7 @@ from app.authoring.routes import (
     save_files,
     save_manifest,
 )
+from app.common import kept
 from app.content import render
 from app.content.check import lesson_problems
 from app.content.sync import stored_path
@@ -172,7 +172,17 @@ def new_lesson(slug: str):
     return render_template("authoring/new_lesson.html", form=form, draft=draft, course_title=document.get("title"))
 
 
-@functools.lru_cache(maxsize=64)
+NOTEBOOK_PREVIEWS = kept.Store(
+    "notebook previews",
+    holds="a draft notebook rendered by the import pipeline (the editor's preview)",
+    keyed_by="the notebook file's sha256",
+    stale=(kept.Never("never: a changed notebook has another hash"),),
+    bound=64,
+    owner="app/authoring/outline_routes.py",
+)
+
+
+@NOTEBOOK_PREVIEWS.function
 def _notebook_preview(sha256: str) -> str:
     """A notebook rendered by the import pipeline, once per version of the file (the editor's preview)."""
     return render.notebook_to_html(stored_path(sha256).read_text("utf-8"))

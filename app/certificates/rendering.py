@@ -11,7 +11,6 @@ import atexit
 import logging
 import unicodedata
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
@@ -21,6 +20,7 @@ from flask_babel import get_locale, get_translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.auth import names
+from app.common import kept
 from app.core import formatting
 
 #: The look of certificates: templates, styles, fonts and artwork.
@@ -57,7 +57,18 @@ def confined_url_fetcher():
     return _confined_fetcher_class()()
 
 
-@cache
+#: The certificate's look, loaded once per process (gunicorn.conf.py loads it when a worker starts).
+LOOK = kept.Store(
+    "certificate look",
+    holds="the certificate's templates, fonts and parsed certificate.css",
+    keyed_by="what is loaded and the certificates folder",
+    stale=(kept.Never("a restart (a release)"),),
+    bound=8,
+    owner="app/certificates/rendering.py",
+)
+
+
+@LOOK.function
 def _templates() -> Environment:
     environment = Environment(
         loader=FileSystemLoader(CERTIFICATES_DIR),
@@ -107,7 +118,7 @@ def render_html(context: dict, template: str = "certificate.html") -> str:
     return _templates().get_template(template).render(**context)
 
 
-@cache
+@LOOK.function
 def _styles(directory: Path):
     """One font configuration and one parsed certificate.css per process.
 
@@ -126,7 +137,7 @@ def _styles(directory: Path):
 
 
 # Let the font configuration go while the interpreter is still whole (its destructor needs it).
-atexit.register(lambda: _styles.cache_clear())
+atexit.register(LOOK.clear)
 
 
 #: A certificate that is never issued, rendered once when a web worker starts (see prepare).

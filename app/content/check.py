@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -14,6 +13,7 @@ from typing import Any
 import nbformat
 from pydantic import BaseModel, ValidationError
 
+from app.common import kept
 from app.content import links, schema, yamlfile
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -38,7 +38,17 @@ def file_digest(path: Path) -> bytes:
     return _digest(path, stat.st_size, stat.st_mtime_ns)
 
 
-@functools.lru_cache(maxsize=4096)
+DIGESTS = kept.Store(
+    "file digests",
+    holds="the SHA-256 of a content file (a dataset shared by courses is read once)",
+    keyed_by="the file's path, size and modification time",
+    stale=(kept.Never("never: a changed file has another size or time"),),
+    bound=4096,
+    owner="app/content/check.py",
+)
+
+
+@DIGESTS.function
 def _digest(path: Path, _size: int, _mtime_ns: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 

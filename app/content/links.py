@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
 from html import unescape
 from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 
+from app.common import kept
 from app.content import urls
 
 #: Attributes a browser follows as a link, and those it loads as a resource.
@@ -22,7 +22,7 @@ _LINK_ATTRIBUTES = {"href", "xlink:href"}
 _RESOURCE_ATTRIBUTES = {"src"}
 
 
-@cache
+@kept.once
 def _reader(html: bool) -> MarkdownIt:
     """Markdown parsed as the lesson renderer parses it, but keeping every address as written (decoded)."""
     md = MarkdownIt("commonmark", {"html": html})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
-from functools import cache
 from html import escape, unescape
 
 import nbformat
@@ -23,6 +22,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
+from app.common import kept
 from app.common.storage import is_image
 from app.content import images, urls
 from app.content.readable import readable
@@ -150,7 +150,7 @@ def _highlight(code: str, language: str, _attrs) -> str:
     return '<pre class="highlight"><code>' + spans + "</code></pre>\n"
 
 
-@cache
+@kept.once
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "highlight": _highlight})
     md.enable(["table", "strikethrough"])
@@ -232,7 +232,7 @@ def _strip_active_outputs(notebook) -> int:
     return dropped
 
 
-@cache
+@kept.once
 def _exporter():
     from nbconvert import HTMLExporter
 

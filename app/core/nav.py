@@ -9,7 +9,7 @@ logout form's CSRF token, the one part that differs per visitor, is filled in pe
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -17,10 +17,21 @@ from markupsafe import Markup
 
 from app import policy
 from app.auth.api import Role
+from app.common import kept
 from app.core.shells import Shell, hole
 
 #: The sections the header links to when the policy allows them (no target: the user's role decides).
 SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "administration.list")
+
+HEADERS = kept.Store(
+    "site header",
+    holds="the header's links as a shell (the logout token is a hole)",
+    keyed_by="language and the set of sections the policy allows",
+    stale=(kept.Never("a restart (the links and labels change only with the code)"),),
+    bound=64,
+    owner="app/core/nav.py",
+    pages=("nav",),
+)
 
 
 def allowed_sections() -> dict[str, bool] | None:
@@ -39,8 +50,5 @@ def site_nav() -> Markup:
     """The header's list items for the current user, with their logout token."""
     allowed = allowed_sections()
     key = (str(get_locale()), None if allowed is None else tuple(sorted(allowed.items())))
-    kept = current_app.extensions.setdefault("site_nav", {})
-    shell = kept.get(key)
-    if shell is None:
-        shell = kept[key] = Shell(render_template("_nav.html", allowed=allowed, hole=hole))
+    shell = HEADERS.get_or_make(("nav", *key), lambda: Shell(render_template("_nav.html", allowed=allowed, hole=hole)))
     return Markup(shell.fill({"csrf_token": generate_csrf}))  # noqa: S704 (our template, a token)

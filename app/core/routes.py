@@ -1,9 +1,12 @@
 """The home page, the health check and the error pages."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from app import policy
+from app.common import kept
 from app.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -20,6 +23,9 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
         return jsonify(status="error", database="unreachable"), 503
+    if "verbose" in request.args and policy.can(current_user, "health.verbose"):
+        # What this worker keeps and how it fares (app/common/kept.py): for an admin only.
+        return jsonify(status="ok", database="ok", kept=kept.stats())
     return jsonify(status="ok", database="ok")
 
 

@@ -18,8 +18,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app import policy
+from app.common.kept import Store
 from app.core.pages import kept_page, kept_part
-from app.courses import services, structure
+from app.courses import lesson_page, services
 from app.courses.services import Standing
 from app.courses.structure import CourseView
 
@@ -27,7 +28,7 @@ from app.courses.structure import CourseView
 def render(course: CourseView, standing: Standing | None, missing: list, standings: list) -> str:
     """The page for this visitor: their standing (None when not enrolled), what locks the course for them,
     and the course's assessments with their attempts."""
-    kept = structure.current().pages
+    kept = lesson_page.PAGES
     enrolled = standing is not None
     opens = enrolled or policy.can(current_user, "course.preview", course)
     reports = policy.can(current_user, "assessment.report")
@@ -72,7 +73,7 @@ def render(course: CourseView, standing: Standing | None, missing: list, standin
     )
 
 
-def _standing(kept: dict, assessment) -> str:
+def _standing(kept: Store, assessment) -> str:
     """An assessment's state for the learner; kept per value, except while an attempt is open (its minutes run)."""
     if assessment.open_attempt_id is not None:
         return str(_parts().standing(assessment))

@@ -19,11 +19,24 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from app import policy
+from app.common import kept
 from app.core.pages import kept_page, kept_part
 from app.core.shells import hole
 from app.courses import services, structure
 from app.courses.services import Standing
 from app.courses.structure import CourseView, LessonView
+
+#: The course pages kept as shells: the anonymous catalogue, lesson pages and a learner's parts of them.
+PAGES = kept.Store(
+    "course pages",
+    holds="page shells: the anonymous catalogue, course and lesson pages, and their parts",
+    keyed_by="page, its ids (a part: the values it shows) and language",
+    stale=(structure.PUBLISHED,),
+    bound=2048,
+    owner="app/courses/lesson_page.py",
+    pages=("catalogue", "course", "lesson"),
+    parts=("tick", "progress", "actions", "standing"),
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +76,8 @@ def context(user, slug: str, lesson_slug: str) -> LessonContext | None:
 
 def render(course: CourseView, lesson: LessonView, standing: Standing | None) -> str:
     """The page for this learner: their standing in the course (None for a trainer's preview)."""
-    kept = structure.current().pages
     done = standing.done if standing is not None else frozenset()
-    tick = kept_part(kept, ("tick",), lambda: _parts().tick()) if done else ""
+    tick = kept_part(PAGES, ("tick",), lambda: _parts().tick()) if done else ""
 
     def context() -> dict:
         lessons = course.lessons
@@ -85,22 +97,22 @@ def render(course: CourseView, lesson: LessonView, standing: Standing | None) ->
         if course.lessons_done(standing.lessons_completed) and not standing.completed:
             # The lessons are done, the course is not: something else is due (an assessment), found by "Continue".
             left = url_for("courses.resume", slug=course.slug)
-            return kept_part(kept, ("progress", *counts, course.id), lambda: _parts().progress(*counts, left))
-        return kept_part(kept, ("progress", *counts), lambda: _parts().progress(*counts))
+            return kept_part(PAGES, ("progress", *counts, course.id), lambda: _parts().progress(*counts, left))
+        return kept_part(PAGES, ("progress", *counts), lambda: _parts().progress(*counts))
 
     def actions() -> str:
         if standing is None:
             return ""
         completed = lesson.id in done
         return kept_part(
-            kept,
+            PAGES,
             ("actions", lesson.id, completed),
             lambda: _parts().actions(completed, course, lesson, hole("csrf_token")),
             {"csrf_token": generate_csrf},
         )
 
     return kept_page(
-        kept,
+        PAGES,
         ("lesson", lesson.id),
         "courses/lesson.html",
         context,

@@ -14,7 +14,7 @@ from app.auth.forms import ConfirmForm
 from app.common import storage
 from app.common.database import write_transaction
 from app.core.pages import kept_page
-from app.courses import course_page, lesson_page, services, structure
+from app.courses import course_page, lesson_page, services
 from app.courses import signals as assessments
 from app.courses.models import Attachment, Lesson, Reference
 from app.extensions import db
@@ -34,7 +34,7 @@ def catalogue():
     # The anonymous catalogue is the same page for every visitor: kept until the next publish,
     # with holes for the header and for a message waiting for this visitor (app/core/pages.py).
     return kept_page(
-        structure.current().pages,
+        lesson_page.PAGES,
         ("catalogue",),
         "courses/catalogue.html",
         lambda: {"catalogue": services.catalogue(None), "search": ""},

@@ -5,7 +5,6 @@ Other domains (assessments, certificates, cohorts) call these functions, not the
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.api import User
+from app.common import kept
 from app.common.time import utcnow
 from app.courses import structure
 from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress
@@ -137,7 +137,7 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
-@functools.cache
+@kept.once
 def _completions_statement() -> sa.Select:
     """A learner's enrolments with when each was completed, as plain rows; built once."""
     enrolment = Enrolment.__table__
@@ -212,7 +212,7 @@ class Standing:
         return self.completed_at is not None
 
 
-@functools.cache
+@kept.once
 def _standing_statement() -> sa.Select:
     """The enrolment and its progress rows in one statement, built once (its parameters are bound per call).
 
@@ -347,7 +347,7 @@ class LearningEntry:
     resume: LessonItem | None
 
 
-@functools.cache
+@kept.once
 def _enrolments_statement() -> sa.Select:
     """A learner's enrolments as plain rows, unfinished first, built once (My learning reads no ORM objects)."""
     enrolment = Enrolment.__table__
@@ -360,7 +360,7 @@ def _enrolments_statement() -> sa.Select:
     )
 
 
-@functools.cache
+@kept.once
 def _completed_lessons_statement() -> sa.Select:
     progress = LessonProgress.__table__
     return sa.select(progress.c.lesson_id).where(

@@ -13,16 +13,14 @@ the learner's own rows, read for each request.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from flask_babel import get_locale
 
-from app.core.shells import Shell
+from app.common import kept
 from app.courses.models import Attachment, ContentSource, Course, Lesson, Module, Tier, Track, course_prerequisites
 from app.extensions import db
 
@@ -151,13 +149,6 @@ class Curriculum:
     by_slug: dict[str, CourseView]
     #: Live courses in catalogue order (track, tier rank, title).
     live: list[CourseView]
-    #: Lessons read on first view, by (course id, lesson slug); unknown slugs are not kept.
-    lessons: dict[tuple[int, str], LessonView] = field(default_factory=dict)
-    #: Pages kept as shells for this version (the anonymous catalogue, lesson pages): app/core/pages.py.
-    pages: dict[tuple, Shell] = field(default_factory=dict)
-
-
-_lock = threading.Lock()
 
 
 def _columns(model, view, without: frozenset[str] | set[str] = frozenset()) -> list:
@@ -179,7 +170,7 @@ def version() -> tuple:
     return g.curriculum_version
 
 
-@functools.cache
+@kept.once
 def _fingerprint() -> sa.Select:
     """The fingerprint's statement, built once: it is the same for every request."""
     # The separator is written into the SQL: given as a string, it would be a parameter SQLAlchemy renders
@@ -192,6 +183,26 @@ def _fingerprint() -> sa.Select:
         sa.func.aggregate_strings(Course.content_hash, comma),
         sources,
     )
+
+
+#: What every store kept with the published curriculum goes stale by (the course pages' shells too).
+PUBLISHED = kept.Mark("a publish or `content sync` changes the published curriculum's fingerprint", version)
+CURRICULUM = kept.Store(
+    "curriculum",
+    holds="the published curriculum as plain data (tracks, tiers, courses, outlines) in one language",
+    keyed_by="the reader's language: one version at a time",
+    stale=(PUBLISHED,),
+    bound=2,  # the languages the academy speaks (config LANGUAGES)
+    owner="app/courses/structure.py",
+)
+LESSONS = kept.Store(
+    "lessons",
+    holds="a live lesson's HTML and attachments, read on its first view",
+    keyed_by="course id, lesson slug and the language the course is read in (unknown slugs are not kept)",
+    stale=(PUBLISHED,),
+    bound=4096,
+    owner="app/courses/structure.py",
+)
 
 
 def reader_language() -> str:
@@ -207,20 +218,7 @@ def _texts(translations: dict | None, language: str) -> dict:
 def current(language: str | None = None) -> Curriculum:
     """The curriculum of the current version in the reader's language, built once per process, version and language."""
     language = language or reader_language()
-    key = version()
-    kept = current_app.extensions.setdefault("curriculum", {})
-    cached = kept.get(language)
-    if cached is not None and cached.version == key:
-        return cached
-    with _lock:
-        cached = kept.get(language)
-        if cached is None or cached.version != key:
-            cached = _build(key, language)
-            # One version at a time: a new version drops every language's old one.
-            for other in [other for other, built in kept.items() if built.version != key]:
-                del kept[other]
-            kept[language] = cached
-    return cached
+    return CURRICULUM.get_or_make(language, lambda: _build(version(), language), once=True)
 
 
 def _build(key: tuple, language: str) -> Curriculum:
@@ -330,9 +328,8 @@ def live_course(slug: str) -> CourseView | None:
 
 def lesson(course: CourseView, slug: str) -> LessonView | None:
     """A live lesson of the course with its HTML and attachments, read once per version (two queries)."""
-    curriculum = current()
-    key = (course.id, slug)
-    view = curriculum.lessons.get(key)
+    key = (course.id, slug, course.text_language)
+    view = LESSONS.get(key)
     if view is None:
         row = db.session.execute(
             sa.select(
@@ -359,5 +356,5 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
                 .order_by(Attachment.position)
             )
         )
-        view = curriculum.lessons[key] = LessonView(**fields, attachments=attachments)
+        view = LESSONS.put(key, LessonView(**fields, attachments=attachments))
     return view

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
-from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit.api import AuditEntry
 from app.certificates.api import Certificate
+from app.common import kept
 from app.courses.api import Enrolment
 from app.directorate import definitions, figures
 from app.directorate.models import Cohort
@@ -181,32 +178,52 @@ class Overview:
     states: list[SimpleNamespace]
     active: int
     computed_at: datetime
-    #: The rendered page for these figures, by query string and language (app/core/pages.py).
-    pages: dict = dataclasses.field(default_factory=dict)
-
-
-#: What this process keeps (see kept): (database, key…, change marks) -> (when, value).
-_KEPT_MAX = 64
-T = TypeVar("T")
-_lock = threading.Lock()
 
 
 def _change_marks() -> tuple:
-    """What moves when the figures do: the newest enrolment, certificate and audited edit (one cheap statement).
+    """What moves when the figures do: the newest enrolment, certificate and audited edit (one statement a request).
 
     Projects, milestones, targets, cohorts and certificate revocations are audited; a completion
     issues a certificate. What is left (a login, a completion without a certificate) waits at
     most DIRECTORATE_FIGURES_SECONDS.
     """
-    return tuple(
-        db.session.execute(
-            sa.select(
-                sa.select(sa.func.max(Enrolment.id)).scalar_subquery(),
-                sa.select(sa.func.max(Certificate.id)).scalar_subquery(),
-                sa.select(sa.func.max(AuditEntry.id)).scalar_subquery(),
-            )
-        ).one()
-    )
+    if "directorate_marks" not in g:
+        g.directorate_marks = (
+            str(db.engine.url),
+            *db.session.execute(
+                sa.select(
+                    sa.select(sa.func.max(Enrolment.id)).scalar_subquery(),
+                    sa.select(sa.func.max(Certificate.id)).scalar_subquery(),
+                    sa.select(sa.func.max(AuditEntry.id)).scalar_subquery(),
+                )
+            ).one(),
+        )
+    return g.directorate_marks
+
+
+#: How the directorate's kept figures and pages go stale: something moved, or time passed.
+CHANGED = kept.Mark("an enrolment, a certificate or an audited edit is newer (one cheap statement)", _change_marks)
+IN_TIME = kept.TimeLimit(
+    "DIRECTORATE_FIGURES_SECONDS pass (0 keeps nothing)",
+    lambda: current_app.config.get("DIRECTORATE_FIGURES_SECONDS", 0),
+)
+FIGURES = kept.Store(
+    "directorate figures",
+    holds="the overview's figures (about a second of SQL at size L)",
+    keyed_by="the filters and the day",
+    stale=(CHANGED, IN_TIME),
+    bound=64,
+    owner="app/directorate/reports.py",
+)
+PAGES = kept.Store(
+    "directorate pages",
+    holds="page shells: the overview and project pages, the same for everyone allowed to see them",
+    keyed_by="page, query string and the figures' time (overview) or project and day, language",
+    stale=(CHANGED, IN_TIME),
+    bound=64,
+    owner="app/directorate/reports.py",
+    pages=("overview", "project"),
+)
 
 
 def _compute(filters: figures.Filters, today: date) -> Overview:
@@ -246,32 +263,7 @@ def overview(filters: figures.Filters, today: date) -> Overview:
     At size L they take about a second of SQL (every enrolment and certificate grouped five ways);
     the page is the same for everyone allowed to see it, so a worker keeps the last few, by filters.
     """
-    return kept(("overview", dataclasses.astuple(filters), today), lambda: _compute(filters, today))
-
-
-def kept(key: tuple, compute: Callable[[], T]) -> T:
-    """What `compute` returns, kept by this worker for DIRECTORATE_FIGURES_SECONDS under `key`.
-
-    Dropped at once when an enrolment, a certificate or an audited edit is newer (_change_marks);
-    anything else (a lesson completed) shows within DIRECTORATE_FIGURES_SECONDS. 0 keeps nothing.
-    """
-    seconds = current_app.config.get("DIRECTORATE_FIGURES_SECONDS", 0)
-    if not seconds:
-        return compute()
-    full_key = (str(db.engine.url), *key, _change_marks())
-    store = current_app.extensions.setdefault("directorate_overviews", {})
-    now = time.monotonic()
-    hit = store.get(full_key)
-    if hit is not None and now - hit[0] < seconds:
-        return hit[1]
-    result = compute()
-    with _lock:
-        for old in [k for k, (when, _o) in store.items() if now - when >= seconds]:
-            del store[old]
-        if len(store) >= _KEPT_MAX:
-            store.clear()
-        store[full_key] = (now, result)
-    return result
+    return FIGURES.get_or_make((dataclasses.astuple(filters), today), lambda: _compute(filters, today))
 
 
 def target_label(target) -> str:

@@ -128,7 +128,7 @@ def overview():
         )
 
     # The page is the same for everyone who may see it: kept with the figures it shows.
-    return kept_page(figures_now.pages, (query,), "directorate/overview.html", context, limit=16)
+    return kept_page(reports.PAGES, ("overview", query, figures_now.computed_at), "directorate/overview.html", context)
 
 
 def _project_or_404(code: str):
@@ -195,11 +195,10 @@ def edit_project(code: str | None):
 @login_required
 def project(code: str):
     project = _project_or_404(code)
-    # The same page for everyone allowed to see it: kept as the overview's figures are (reports.kept).
-    pages = reports.kept(("project", project.id, date.today()), dict)
+    # The same page for everyone allowed to see it: kept as the overview's figures are (reports.PAGES).
     return kept_page(
-        pages,
-        ("project",),
+        reports.PAGES,
+        ("project", project.id, date.today()),
         "directorate/project.html",
         lambda: {**reports.project_report(project, date.today()), "history": audit.entries(20, "project", project.id)},
     )

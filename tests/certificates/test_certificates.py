@@ -130,7 +130,7 @@ def test_template_with_a_remote_image_renders_without_a_request(tmp_path, monkey
         '<p>Hello</p><img src="https://tracker.example/pixel.png"><img src="file:///etc/hostname">'
     )
     monkeypatch.setattr(rendering, "CERTIFICATES_DIR", tmp_path)
-    rendering._templates.cache_clear()
+    rendering.LOOK.clear()
 
     def no_network(*_args, **_kwargs):
         raise AssertionError("a connection was attempted")
@@ -140,7 +140,7 @@ def test_template_with_a_remote_image_renders_without_a_request(tmp_path, monkey
     try:
         pdf = rendering.render_pdf({})
     finally:
-        rendering._templates.cache_clear()
+        rendering.LOOK.clear()
     assert "Hello" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
@@ -342,10 +342,12 @@ def test_a_gunicorn_worker_prepares_certificate_rendering_when_it_starts():
     import runpy
     from pathlib import Path
 
-    rendering._styles.cache_clear()
+    rendering.LOOK.clear()
     hooks = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     hooks["post_worker_init"](None)
-    assert rendering._styles.cache_info().currsize == 1
+    assert [key for key, _value in rendering.LOOK.items() if key[0] == "_styles"] == [
+        ("_styles", rendering.CERTIFICATES_DIR)
+    ]
     fonts, stylesheets = rendering._styles(rendering.CERTIFICATES_DIR)
     assert stylesheets, "certificate.css was not parsed"
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.auth.models import Role, User
 from app.courses.models import Course, Enrolment
+from app.directorate import reports
 from app.directorate.models import Project
 from app.extensions import db
 from tests.helpers import StatementCounter
@@ -16,9 +17,9 @@ BY_ADMINISTRATION = "/directorate?table=by-administration&format=csv"
 def kept(app, monkeypatch):
     """The overview cache turned on (the test configuration keeps it off), emptied before and after."""
     monkeypatch.setitem(app.config, "DIRECTORATE_FIGURES_SECONDS", 60)
-    app.extensions.pop("directorate_overviews", None)
+    reports.FIGURES.clear(), reports.PAGES.clear()
     yield
-    app.extensions.pop("directorate_overviews", None)
+    reports.FIGURES.clear(), reports.PAGES.clear()
 
 
 def _kenya_row(client) -> str:
