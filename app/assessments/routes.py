@@ -4,6 +4,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -95,7 +96,7 @@ def attempt(attempt_id: int):
         flash(_("The time limit has passed: your attempt was submitted with the answers you had saved."), "info")
     if attempt.status != services.OPEN:
         return redirect(url_for("assessments.result", attempt_id=attempt.id))
-    questions = services.attempt_questions(attempt)
+    questions = services.shown_in(services.attempt_questions(attempt), str(get_locale()))
     return render_template(
         "assessments/attempt.html",
         attempt=attempt,
@@ -180,7 +181,7 @@ def result(attempt_id: int):
         return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
     assessment = attempt.assessment
     review = services.may_review(attempt)
-    questions = services.attempt_questions(attempt) if review else []
+    questions = services.shown_in(services.attempt_questions(attempt), str(get_locale())) if review else []
     return render_template(
         "assessments/result.html",
         attempt=attempt,

@@ -117,7 +117,7 @@ def _translated_question(item, texts, language: str) -> dict:
     if texts.pairs is not None:
         update["pairs"] = list(texts.pairs)
     if texts.accepted:
-        update["accepted"] = [*item.accepted, *texts.accepted]
+        update["accepted"] = [*texts.accepted, *item.accepted]  # the review shows the first
     translated = item.model_copy(update=update)
 
     def to_html(text: str) -> str:
@@ -161,6 +161,46 @@ def attempts_of(user: User, assessment: Assessment) -> list[Attempt]:
             .order_by(Attempt.number)
         )
     )
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """A question as a page shows it: its texts and spec in the reader's language where translated.
+
+    The spec keeps the bank's choice, item and pair ids, so the views, answers and grades of an
+    attempt are the same in every language.
+    """
+
+    id: int
+    key: str
+    type: str
+    points: float
+    text_html: str
+    explanation_html: str
+    spec: dict
+    #: The language the texts are in.
+    language: str
+
+
+def shown_in(questions: list[Question], language: str) -> list[ShownQuestion]:
+    """The questions with their texts in `language` where the bank is translated, else the source's."""
+    shown = []
+    for question in questions:
+        texts = (question.translations or {}).get(language)
+        source = texts or {"text_html": question.text_html, "explanation_html": question.explanation_html}
+        shown.append(
+            ShownQuestion(
+                id=question.id,
+                key=question.key,
+                type=question.type,
+                points=question.points,
+                text_html=source["text_html"],
+                explanation_html=source["explanation_html"],
+                spec=texts["spec"] if texts else question.spec,
+                language=language if texts else "en",
+            )
+        )
+    return shown
 
 
 def attempt_questions(attempt: Attempt) -> list[Question]:

@@ -57,3 +57,10 @@ def lang_if_other(language: str | None) -> Markup:
 def language_name(code: str) -> str:
     """A language's own name ("Français"), as the switch shows it."""
     return NAMES.get(code, code)
+
+
+@bp.app_template_filter("translated")
+def translated(row, field: str) -> str:
+    """A stored row's `field` in the page's language where its `translations` hold it, else the source's."""
+    texts = (getattr(row, "translations", None) or {}).get(str(get_locale())) or {}
+    return texts.get(field) or getattr(row, field)
