@@ -116,6 +116,10 @@ def current_certificate(user_id: int, achievement_key: str) -> Certificate | Non
     )
 
 
+#: The language a certificate's titles are stored in (the curriculum's source language).
+STORED_LANGUAGE = "en"
+
+
 def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
     """The completion hook: a course certificate, and a tier certificate when the tier is done.
 
@@ -123,7 +127,9 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
     (courses/structure.py): a submit that passes an exam (500 of them at nine o'clock) reads only
     the learner's own rows.
     """
-    course = courses.course_by_id(enrolment.course_id)
+    # Stored in the course's own language (English), whatever the page the course was completed on:
+    # the certificate is printed from what is stored.
+    course = structure.current(STORED_LANGUAGE).by_id[enrolment.course_id]
     user = db.session.get(User, enrolment.user_id)
     key = f"course/{course.slug}/{course.version}"
     certificate = current_certificate(user.id, key)
@@ -146,7 +152,9 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
 
 def _issue_tier_if_complete(user: User, course: CourseView) -> None:
     tier_courses = [
-        c for c in structure.current().live if c.track_id == course.track_id and c.tier_id == course.tier_id
+        c
+        for c in structure.current(STORED_LANGUAGE).live
+        if c.track_id == course.track_id and c.tier_id == course.tier_id
     ]
     if not tier_courses or not {c.id for c in tier_courses} <= courses.completed_course_ids(user):
         return

@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 
 from app.assessments.models import Attempt, Question
+from app.certificates.models import Certificate
 from app.extensions import db
 from tests.helpers import ASSESSMENT, answer_form, csrf_token, post_form
 
@@ -12,12 +13,15 @@ from tests.helpers import ASSESSMENT, answer_form, csrf_token, post_form
 def _french_attempt(client, auth, learner) -> int:
     auth.login(learner.email)
     post_form(client, "/catalogue", "/language", language="fr")
+    lesson = "/courses/data-in-practice/lessons/indicators"
+    post_form(client, lesson, f"{lesson}/complete")
     response = post_form(client, ASSESSMENT, f"{ASSESSMENT}/start")
     return int(re.search(r"/attempts/(\d+)$", response.location).group(1))
 
 
 def test_a_french_reader_sits_the_assessment_in_french_and_is_graded_alike(app, client, auth, ready_learner):
-    """Does a French reader see every drawn question, choice and explanation in French, and score as in English?"""
+    """Does a French reader see every drawn question, choice and explanation in French, score as in English, and
+    get the course's one certificate?"""
     attempt_id = _french_attempt(client, auth, ready_learner)
     page = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "<h1>Évaluation finale</h1>" in page
@@ -37,6 +41,13 @@ def test_a_french_reader_sits_the_assessment_in_french_and_is_graded_alike(app, 
     client.post(f"/attempts/{attempt_id}", data={**form, "csrf_token": csrf_token(client, ASSESSMENT)})
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).percent == 100
+        # The course is complete: its certificate is stored under the course's own (English) title.
+        certificate = db.session.scalar(
+            sa.select(Certificate).where(
+                Certificate.user_id == ready_learner.id, Certificate.achievement_key.startswith("course/data-in")
+            )
+        )
+        assert certificate is not None and certificate.title == "Customs data in practice"
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     # The review (after each submission in the fixture) shows the French texts and explanations too.
     for texts in french.values():
