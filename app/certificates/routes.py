@@ -80,7 +80,7 @@ def verify(code: str):
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         # Open Badges verifiers ask the credential's status address for its revocation list.
         return jsonify(services.revocation_status(certificate))
-    return render_template("certificates/verify.html", certificate=certificate)
+    return render_template("certificates/verify.html", certificate=certificate, titles=services.titles(certificate))
 
 
 @bp.get("/verify/<code>/credential.json")

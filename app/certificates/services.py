@@ -231,6 +231,16 @@ def find(code: str) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == canonical))
 
 
+def titles(certificate: Certificate) -> dict[str, str]:
+    """The achievement's name in each language it has: the stored (English) title, and for a course
+    certificate its course's translated titles, as the verification page shows them."""
+    names = {STORED_LANGUAGE: certificate.title}
+    if certificate.kind == "course" and certificate.course_id is not None:
+        translations = db.session.scalar(sa.select(Course.translations).where(Course.id == certificate.course_id))
+        names.update({language: texts["title"] for language, texts in (translations or {}).items() if "title" in texts})
+    return names
+
+
 def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
     """Revoke a certificate: the verification page and the credential say so from now on."""
     if certificate.status != VALID:

@@ -48,6 +48,11 @@ def test_a_french_reader_sits_the_assessment_in_french_and_is_graded_alike(app, 
             )
         )
         assert certificate is not None and certificate.title == "Customs data in practice"
+        code = certificate.code
+    # Its verification page names the course in both languages.
+    verify = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert '<dd lang="en" translate="no">Customs data in practice</dd>' in verify
+    assert "<dd>Les données douanières en pratique</dd>" in verify
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     # The review (after each submission in the fixture) shows the French texts and explanations too.
     for texts in french.values():
