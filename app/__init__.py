@@ -137,12 +137,13 @@ def _init_templates(app: Flask) -> None:
 
     from app import policy
     from app.core import formatting
-    from app.core.language import NAMES
+    from app.core.language import NAMES, direction
     from app.core.nav import site_nav
 
     formatting.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["site_nav"] = site_nav
+    app.jinja_env.globals["text_direction"] = direction
     app.jinja_env.globals["language_names"] = {code: NAMES[code] for code in app.config["LANGUAGES"]}
 
     def translations():

@@ -308,6 +308,8 @@ def highlight_css() -> str:
     Pygments' default colours include some (comments, operator words) too pale to read on our
     code background; each is darkened just enough to reach WCAG AA contrast."""
     css = HtmlFormatter().get_style_defs(".highlight")
+    # Line numbers' padding on both sides, said once and the same in a right-to-left page.
+    css = css.replace("padding-left: 5px; padding-right: 5px;", "padding-inline: 5px;")
     return re.sub(
         r"(?<![-\w])color: #([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", lambda m: f"color: #{_readable_colour(m.group(1))}", css
     )

@@ -20,6 +20,13 @@ bp = Blueprint("language", __name__)
 
 #: Each language's own name, as the switch shows it to those who read it.
 NAMES = {"en": "English", "fr": "Français"}
+#: Languages written right to left (none is offered yet); the stylesheet mirrors for them.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+
+def direction(locale) -> str:
+    """`rtl` or `ltr`, for `<html dir>`: the way the language of `locale` (a Babel Locale or code) is written."""
+    return "rtl" if str(locale).split("_")[0] in RIGHT_TO_LEFT else "ltr"
 
 
 def _back() -> str:

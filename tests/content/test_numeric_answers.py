@@ -122,8 +122,8 @@ def numeric_questions():
     found = []
     for course in sorted((CONTENT / "courses").iterdir()):
         for path in sorted(course.glob("*.yml")):
-            if path.name == "course.yml" or path.suffixes[-2:-1] == [".fr"]:  # a translation: no answers
-                continue
+            if path.name == "course.yml" or path.suffixes[:1] == [".fr"]:
+                continue  # a translation holds only words: its answers are the source's
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for question in data.get("questions") or []:
                 if question.get("type") == "numeric":

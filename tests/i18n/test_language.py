@@ -56,3 +56,17 @@ def test_an_officer_s_choice_is_kept_on_the_account(app, client, make_user):
     AuthActions(other).login(user.email)
     html = other.get("/my-learning", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert _lang(html) == "fr" and "Mon compte" in html
+
+
+def test_a_page_says_which_way_its_language_is_written(app, client):
+    """Is a page declared left to right in English and French, and would it be right to left in Arabic or Hebrew?"""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    french = client.get("/catalogue", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in french
+    with app.test_request_context("/"):
+        for code, way in {"ar": "rtl", "he": "rtl", "fa_IR": "rtl", "en": "ltr"}.items():
+            with force_locale(code):
+                html = render_template_string('{% extends "base.html" %}')
+            assert f'<html lang="{code}" dir="{way}">' in html
