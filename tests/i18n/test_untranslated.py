@@ -93,7 +93,7 @@ def _get(client, path: str) -> str:
     response = client.get(path, follow_redirects=True)
     assert response.status_code == 200, path
     html = response.get_data(as_text=True)
-    assert '<html lang="fr">' in html, path
+    assert '<html lang="fr" dir="ltr">' in html, path
     return html
 
 
@@ -118,7 +118,7 @@ def _learner_pages(app, client, learner) -> dict[str, str]:
 def test_the_checker_finds_english_on_a_page(client):
     """Would the check see an English interface string, so that its silence on French pages means something?"""
     english = client.get("/catalogue", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert '<html lang="en">' in english
+    assert '<html lang="en" dir="ltr">' in english
     assert _english_in(english), "the checker finds nothing even on an English page"
     assert "Log in" not in _english_in('<p translate="no" lang="en">Log in to open this page.</p>')
 
