@@ -27,6 +27,7 @@ def upgrade():
 
 
 def downgrade():
+    # A plain ALTER TABLE (SQLite 3.35+ and PostgreSQL alike): a batch copy of these tables, which
+    # others reference, would break SQLite's foreign keys.
     for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("translations")
+        op.execute(f"ALTER TABLE {table} DROP COLUMN translations")
