@@ -102,6 +102,15 @@ def jwks():
     return jsonify(services.public_keys())
 
 
+@bp.get("/credentials/keys/<thumbprint>")
+def signing_key(thumbprint: str):
+    """What a credential's ``kid`` dereferences to: the public JWK of the key that signed it."""
+    found = services.public_key(thumbprint)
+    if found is None:
+        abort(404)
+    return jsonify(found)
+
+
 @bp.get("/issuer")
 def issuer():
     return jsonify(services.issuer_profile())

@@ -414,10 +414,12 @@ def credential(certificate: Certificate) -> dict:
 
 
 def signed_credential(certificate: Certificate) -> str:
-    """The credential signed as a VC-JWT with the issuer's key."""
+    """The credential signed as a VC-JWT with the issuer's signing key (app/certificates/signing_keys.py)."""
     from app.certificates.credentials import sign_credential
+    from app.certificates.signing_keys import signing_key
 
-    return sign_credential(credential(certificate), _key_dir())
+    key, kid = signing_key()
+    return sign_credential(credential(certificate), key, kid)
 
 
 def revocation_status(certificate: Certificate) -> dict:
@@ -427,16 +429,18 @@ def revocation_status(certificate: Certificate) -> dict:
     return revocation_list(_subject(certificate), public_url=current_app.config["PUBLIC_URL"])
 
 
-def _key_dir() -> Path:
-    """Where the issuer's signing key lives (CREDENTIAL_KEY_DIR; instance/ by default)."""
-    return Path(current_app.config.get("CREDENTIAL_KEY_DIR") or current_app.instance_path)
-
-
 def public_keys() -> dict:
-    """The issuer's public key(s), for anyone to verify a credential without us."""
-    from app.certificates.credentials import jwks
+    """The issuer's public keys, signing and retired, for anyone to verify a credential without us."""
+    from app.certificates.signing_keys import published_keys
 
-    return jwks(_key_dir())
+    return published_keys()
+
+
+def public_key(thumbprint: str) -> dict | None:
+    """The public JWK a credential's ``kid`` URL names, or None."""
+    from app.certificates.signing_keys import public_key
+
+    return public_key(thumbprint)
 
 
 def issuer_profile() -> dict:
