@@ -37,6 +37,18 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+def check() -> None:
+    """Prove the store takes files now: write, read back and delete a probe (for /readyz). Raises if it cannot."""
+    probe = Path(current_app.config["STORAGE_DIR"]) / ".readyz" / f"probe-{os.getpid()}-{os.urandom(4).hex()}"
+    data = os.urandom(16)
+    try:
+        write_atomically(probe, data)
+        if probe.read_bytes() != data:
+            raise OSError(f"{probe} did not read back what was written")
+    finally:
+        probe.unlink(missing_ok=True)
+
+
 def path_of(kind: str, sha256: str) -> Path:
     """Where a stored file of this kind (evidence, workshops) lives."""
     return Path(current_app.config["STORAGE_DIR"]) / kind / sha256[:2] / sha256
