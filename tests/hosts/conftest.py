@@ -20,3 +20,25 @@ def redis_url() -> str:
     yield url
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="module")
+def start_host(app, tmp_path_factory):
+    """Start another host over the test database (environment: extra settings); all are stopped after the module.
+
+    A host reads everything from the database at each request, so one started for a module serves
+    each of its tests, although the tables are emptied between them (a start takes seconds).
+    """
+    from tests.hosts.hosts import Host
+
+    started: list[Host] = []
+    logs = tmp_path_factory.mktemp("hosts")
+
+    def start(**environment: str) -> Host:
+        host = Host(app.config, logs / f"host-{len(started) + 1}.log", **environment)
+        started.append(host)
+        return host
+
+    yield start
+    for host in started:
+        host.stop()
