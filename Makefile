@@ -6,6 +6,7 @@
 # when run as root, or stops with the command to run.
 #   make lint   ruff check and format check, and the import contracts (lint-imports; ARCHITECTURE.md)
 #   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; see bench/README.md)
+#   make check-deploy  check deploy/ with nginx -t and systemd-analyze verify (README, "Several hosts")
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,7 +14,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db fonts messages translations bench check-run check-test check-bench
+.PHONY: run test lint format setup clean-db fonts messages translations bench check-run check-test check-bench check-deploy
 
 check-run check-test check-bench: check-%:
 	@$(PYTHON) scripts/check_system.py $* --venv $(VENV)
@@ -48,6 +49,9 @@ run: setup
 
 test: check-test $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-deploy:
+	$(PYTHON) scripts/check_deploy.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
