@@ -81,7 +81,7 @@ def _private(encrypted: str) -> RSAKey:
         raise SigningKeyError(
             "The credential signing key cannot be decrypted with this SECRET_KEY. Every host must share the "
             "SECRET_KEY the key was stored with; restore it, or run `flask --app wsgi credentials rotate-key "
-            "--new-secret` to start a new key (credentials signed before will no longer verify)."
+            "--new-secret` to start a new key (the keys before stay published: what they signed still verifies)."
         ) from None
     return RSAKey.import_key(pem)
 
