@@ -20,7 +20,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
-from app.certificates.credentials import KEY_FILE
 from app.extensions import db
 
 
@@ -197,8 +196,5 @@ def backup_command(path: Path, force: bool, with_storage: bool) -> None:
         click.echo(f"Archived {files} stored file(s) of {storage_dir} to {archive} ({_size(archive.stat().st_size)}).")
     else:
         click.echo(f"Back up {storage_dir} too (certificate PDFs, content files, evidence), or add --with-storage.")
-    key = Path(current_app.instance_path) / KEY_FILE
-    if key.exists():
-        click.echo(
-            f"Keep a copy of {key} as well (once): it signs the Open Badges credentials, and is in neither copy."
-        )
+    # The signing keys are rows of the copy, encrypted with a key derived from SECRET_KEY (signing_keys.py).
+    click.echo("Keep SECRET_KEY apart from this copy (once): the Open Badges signing keys in it are encrypted with it.")
