@@ -42,7 +42,7 @@ def _certificates(app) -> list[Certificate]:
 
 def _pdf_bytes(app, code: str) -> bytes:
     with app.app_context():
-        return services.ensure_pdf(services.find(code)).read_bytes()
+        return services.pdf_bytes(services.find(code))
 
 
 def test_completion_issues_a_course_and_a_tier_certificate_once(app, make_user, synced):
