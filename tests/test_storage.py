@@ -59,11 +59,11 @@ def test_put_open_exists_size_delete(store):
     assert store.exists(key) and store.open(key) == b"%PDF-1.7 first" and store.size(key) == 14
     store.put(key, b"%PDF-1.7 second, longer")
     assert store.open(key) == b"%PDF-1.7 second, longer"
-    assert list(store.keys()) == ["certificates/AB12-CD34.pdf", "content/ab/ab" + "0" * 62]
-    assert list(store.keys("certificates/")) == ["certificates/AB12-CD34.pdf"]
+    assert list(store.list_keys()) == ["certificates/AB12-CD34.pdf", "content/ab/ab" + "0" * 62]
+    assert list(store.list_keys("certificates/")) == ["certificates/AB12-CD34.pdf"]
     store.delete(key)
     store.delete(key)  # deleting what is gone is no error
-    assert not store.exists(key) and list(store.keys("certificates/")) == []
+    assert not store.exists(key) and list(store.list_keys("certificates/")) == []
 
 
 @pytest.mark.parametrize("key", ["../outside", "/etc/passwd", "a//b", "a/./b", "", "a/b.part", "a b"])
@@ -196,3 +196,49 @@ def test_the_application_store_follows_its_settings(app, tmp_path):
         storage.store_for({"STORAGE_DIR": str(tmp_path), "STORAGE_URL": "academy/files"})
     with pytest.raises(ValueError, match="STORAGE_REDIRECT"):
         storage.store_for({"STORAGE_DIR": "x", "STORAGE_URL": "s3://a", "STORAGE_REDIRECT": "both"})
+
+
+def test_an_archive_of_the_store_restores_into_an_empty_store(store, tmp_path):
+    """Do a store's files go into an archive and back into an empty store of either kind, byte for byte?"""
+    from app.backup import archive_storage, restore_storage
+
+    files = {"certificates/A.pdf": b"%PDF a", "content/ab/ab12": b"\x00\x01" * 1000, "evidence/cd/cd34": b"report"}
+    for key, data in files.items():
+        store.put(key, data)
+    archive = tmp_path / "backup.storage.tar.gz"
+    assert archive_storage(store, archive) == 3
+    for other in (LocalStore(tmp_path / "restored"), store):
+        if other is store:
+            for key in files:
+                store.delete(key)
+        assert restore_storage(other, archive) == 3
+        assert {key: other.open(key) for key in other.list_keys()} == files
+
+
+def test_a_damaged_archive_restores_nothing(store, tmp_path):
+    """Is a cut-off archive, or one with a file outside storage/, refused with the store left empty?"""
+    import tarfile
+    from io import BytesIO
+
+    from app.backup import BackupError, archive_storage, restore_storage
+
+    source = LocalStore(tmp_path / "source")
+    for n in range(40):
+        source.put(f"content/{n:02d}/file", bytes(range(256)) * 400 + bytes([n]))
+    whole = tmp_path / "whole.tar.gz"
+    archive_storage(source, whole)
+    cut = tmp_path / "cut.tar.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(BackupError, match="cut.tar.gz is not a whole storage archive"):
+        restore_storage(store, cut)
+    assert list(store.list_keys()) == []
+
+    climbing = tmp_path / "climbing.tar.gz"
+    with tarfile.open(climbing, "w:gz") as archive:
+        for name in ("storage/content/aa/ok", "storage/../../etc/evil"):
+            member = tarfile.TarInfo(name)
+            member.size = 2
+            archive.addfile(member, BytesIO(b"ok"))
+    with pytest.raises(BackupError, match=r"storage/\.\./\.\./etc/evil is not a stored file's name"):
+        restore_storage(store, climbing)
+    assert list(store.list_keys()) == []

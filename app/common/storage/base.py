@@ -62,7 +62,7 @@ class Store(Protocol):
     def delete(self, key: str) -> None:
         """Forget `key` (nothing happens if it is not stored)."""
 
-    def keys(self, prefix: str = "") -> Iterator[str]:
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
         """Every stored key starting with `prefix`, in order (backups walk them)."""
 
     def send(
