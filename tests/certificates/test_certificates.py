@@ -19,6 +19,8 @@ from app.courses.models import Course, Lesson
 from app.extensions import db
 from tests.helpers import post_form
 
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
+
 
 def _complete_intro(app, user_id: int) -> None:
     """Complete the fixture's Foundation course (no assessment) through the courses service."""

@@ -1,5 +1,6 @@
 """`content sync`: one transaction, idempotent, progress kept, removed lessons retired, rendered once."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.content import render
@@ -7,6 +8,8 @@ from app.content.sync import ContentError, stored_bytes, sync
 from app.courses.models import Attachment, Course, Enrolment, GlossaryTerm, Lesson, LessonProgress, Reference
 from app.extensions import db
 from tests.helpers import StatementCounter
+
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
 
 def _count(model) -> int:

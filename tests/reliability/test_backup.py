@@ -33,6 +33,8 @@ from app.extensions import db
 from tests.helpers import ASSESSMENT, answer_form, csrf_token, post_form
 from tests.reliability.databases import create_scratch_database, differences, drop_scratch_database, table_rows
 
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
+
 SECRET = "test-secret-key-not-for-production"
 
 #: Tables the activity below must fill, or the comparison proves little.
