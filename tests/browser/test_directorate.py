@@ -5,7 +5,7 @@ import pytest
 from app.auth.models import Role
 from tests.browser.conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
+pytestmark = pytest.mark.browser
 
 
 def test_directorate_walks_a_project(page, project, make_user, tmp_path):

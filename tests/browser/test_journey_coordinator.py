@@ -9,7 +9,7 @@ from app.courses.models import Course, Lesson
 from app.extensions import db
 from tests.browser.conftest import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
+pytestmark = pytest.mark.browser
 
 
 def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, make_user, tmp_path):
