@@ -187,6 +187,23 @@ def test_presigned_redirect_serves_the_file_from_the_object_store(app, object_st
     refused.value.close()
 
 
+def test_a_malformed_storage_url_stops_the_start(tmp_path):
+    """Does an application with STORAGE_URL=academy/files refuse to start, saying what the URL must look like?"""
+    from app import create_app
+
+    with pytest.raises(ValueError, match=r"STORAGE_URL must look like s3://bucket/prefix, not 'academy/files'"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path), "STORAGE_URL": "academy/files"})
+
+
+def test_files_stored_before_the_store_keep_their_place(app, tmp_path):
+    """Is a file a folder held before the Store (STORAGE_DIR/content/ab/<sha256>) read under its key, unmoved?"""
+    old = tmp_path / "content" / "ab" / ("ab" + "1" * 62)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"kept since November")
+    with app.app_context():
+        assert LocalStore(tmp_path).open(storage.key_of("content", "ab" + "1" * 62)) == b"kept since November"
+
+
 def test_the_application_store_follows_its_settings(app, tmp_path):
     """Does STORAGE_URL choose S3, its absence the folder STORAGE_DIR, and a malformed URL a clear error?"""
     assert isinstance(storage.store_for({"STORAGE_DIR": str(tmp_path)}), LocalStore)
