@@ -54,9 +54,12 @@ def test_put_open_exists_size_delete(store):
         store.open(key)
     with pytest.raises(NotStored):
         store.size(key)
+    with pytest.raises(NotStored):
+        store.read_start(key, 12)
     store.put(key, b"%PDF-1.7 first")
     store.put("content/ab/ab" + "0" * 62, b"x")
     assert store.exists(key) and store.open(key) == b"%PDF-1.7 first" and store.size(key) == 14
+    assert store.read_start(key, 4) == b"%PDF" and store.read_start(key, 100) == b"%PDF-1.7 first"
     store.put(key, b"%PDF-1.7 second, longer")
     assert store.open(key) == b"%PDF-1.7 second, longer"
     assert list(store.list_keys()) == ["certificates/AB12-CD34.pdf", "content/ab/ab" + "0" * 62]

@@ -181,7 +181,7 @@ def lesson_image(sha256: str, kind: str):
         abort(404)
     key = storage.key_of("content", sha256)
     try:
-        if not storage.is_image(storage.current_store().open(key)[:12], kind):
+        if not storage.is_image(storage.current_store().read_start(key, 12), kind):
             abort(404)
     except storage.NotStored:
         abort(404)

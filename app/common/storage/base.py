@@ -53,6 +53,9 @@ class Store(Protocol):
     def open(self, key: str) -> bytes:
         """The bytes stored under `key`; NotStored if there are none."""
 
+    def read_start(self, key: str, size: int) -> bytes:
+        """The first `size` bytes stored under `key` (a file's signature), without reading the rest."""
+
     def exists(self, key: str) -> bool:
         """Is a file stored under `key`?"""
 

@@ -49,6 +49,13 @@ class LocalStore:
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise NotStored(key) from None
 
+    def read_start(self, key: str, size: int) -> bytes:
+        try:
+            with self._path(key).open("rb") as stored:
+                return stored.read(size)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NotStored(key) from None
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 

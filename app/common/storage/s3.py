@@ -91,6 +91,13 @@ class S3Store:
         finally:
             body.close()
 
+    def read_start(self, key: str, size: int) -> bytes:
+        body = self._get(key, Range=f"bytes=0-{size - 1}")["Body"]
+        try:
+            return body.read()
+        finally:
+            body.close()
+
     def _head(self, key: str) -> dict:
         from botocore.exceptions import ClientError
 
