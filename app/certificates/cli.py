@@ -22,13 +22,13 @@ def list_command() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def pdf_command(code: str, path: Path) -> None:
     """Write the stored PDF of the certificate CODE to PATH."""
-    from app.certificates.services import ensure_pdf, find
+    from app.certificates.services import find, pdf_bytes
 
     certificate = find(code)
     if certificate is None:
         click.echo(f"No certificate has the code {code}.", err=True)
         raise SystemExit(1)
-    path.write_bytes(ensure_pdf(certificate).read_bytes())
+    path.write_bytes(pdf_bytes(certificate))
     click.echo(f"Wrote {path} ({certificate.recipient_name}, {certificate.title}).")
 
 

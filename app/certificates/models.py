@@ -53,7 +53,7 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
-    #: The rendered PDF in storage (STORAGE_DIR/certificates/<code>.pdf) and its SHA-256.
+    #: The rendered PDF in the Store (key certificates/<code>.pdf) and its SHA-256.
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     user = relationship("User", foreign_keys=[user_id])
