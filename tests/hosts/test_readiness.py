@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -75,15 +78,19 @@ def _previous_revision(migrations_dir, head: str) -> str:
     return ScriptDirectory.from_config(config).get_revision(head).down_revision
 
 
-def test_a_store_that_cannot_be_written_is_not_ready(app, client, monkeypatch, tmp_path):
+def test_a_store_that_cannot_be_written_is_not_ready(app, client):
     """With STORAGE_DIR unusable (a file where the folder should be), is the answer 503 naming the store?"""
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("")
-    monkeypatch.setitem(app.config, "STORAGE_DIR", str(blocker))
-    response = client.get("/readyz")
+    folder = Path(app.config["STORAGE_DIR"])
+    shutil.rmtree(folder)
+    folder.write_text("")
+    try:
+        response = client.get("/readyz")
+    finally:
+        folder.unlink()
+        folder.mkdir()
     assert response.status_code == 503
     assert _statuses(response) == {"database": "ok", "migrations": "ok", "store": "error"}
-    assert str(tmp_path) not in response.get_data(as_text=True)
+    assert str(folder) not in response.get_data(as_text=True)
 
 
 def test_an_unreachable_database_is_not_ready_and_healthz_says_so_too(app, tmp_path):
