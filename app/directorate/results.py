@@ -293,3 +293,45 @@ def project_status(project: Project, on: date, lights: dict[int, Light] | None =
         status = "not_measured"
         reason = _l("Not measured: the project has no indicator to judge by yet.")
     return ProjectLight(status, str(reason), counts, len(overdue))
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator as the project page shows it: the indicator, its current value and its light."""
+
+    indicator: Indicator
+    current: float | None
+    light: Light
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """A result of the chain with its depth (0 impact, 1 outcome, 2 output) and its indicators' rows."""
+
+    result: Result
+    depth: int
+    indicators: list[IndicatorRow]
+
+
+def chain_rows(project: Project, on: date) -> tuple[list[ResultRow], ProjectLight]:
+    """The results chain in reading order (impact, each outcome followed by its outputs) with every light,
+    and the project's status from them: what the project page and the donor report show for `on`."""
+    limits = thresholds()
+    results = chain(project)
+    children: dict[int | None, list[Result]] = {}
+    for result in results:
+        children.setdefault(result.parent_id, []).append(result)
+    lights: dict[int, Light] = {}
+    rows: list[ResultRow] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for result in sorted(children.get(parent_id, []), key=lambda r: (r.position, r.id)):
+            indicator_rows = []
+            for ind in result.indicators:
+                lights[ind.id] = light(ind, on, limits)
+                indicator_rows.append(IndicatorRow(ind, current_value(ind, on), lights[ind.id]))
+            rows.append(ResultRow(result, depth, indicator_rows))
+            walk(result.id, depth + 1)
+
+    walk(None, 0)
+    return rows, project_status(project, on, lights)
