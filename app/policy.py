@@ -306,3 +306,15 @@ def _register_others(user: User, target: Any) -> bool:
 def _record_attendance(user: User, workshop: Any) -> bool:
     """The organiser, the facilitators with an account, and staff."""
     return is_staff(user) or _facilitates(user, workshop)
+
+
+@rule("results.thresholds")
+def _results_thresholds(user: User, _target: Any) -> bool:
+    """The traffic lights' thresholds and reporting period: set by the directorate (and admins)."""
+    return is_staff(user)
+
+
+@rule("user.sex")
+def _record_sex(user: User, person: User) -> bool:
+    """A person's sex: the person and the directorate see and set it; coordinators and other learners do not."""
+    return person.id == user.id or is_staff(user)

@@ -51,7 +51,7 @@ def record(actor, entity: str, entity_id: int, action: str, *, label: str = "", 
 
 
 #: What the log records changes to, in the order the audit page offers them.
-ENTITIES = ("project", "milestone", "target", "cohort", "certificate")
+ENTITIES = ("project", "milestone", "target", "cohort", "certificate", "result", "indicator", "risk", "thresholds")
 
 
 def entries(

@@ -116,6 +116,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
     #: Preferred interface language (en or fr).
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: female, male or prefer_not_to_say; None when not given. Counted only in aggregates of at
+    #: least five people (app/directorate/breakdowns.py) and never shown to other learners.
+    sex: Mapped[str | None] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

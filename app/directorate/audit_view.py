@@ -59,6 +59,10 @@ ENTITY_NAMES = {
     "target": _l("Target"),
     "cohort": _l("Cohort"),
     "certificate": _l("Certificate"),
+    "result": _l("Result"),
+    "indicator": _l("Indicator"),
+    "risk": _l("Risk"),
+    "thresholds": _l("Traffic light thresholds"),
 }
 
 ACTION_NAMES = {
@@ -69,6 +73,8 @@ ACTION_NAMES = {
     "reissue": _l("reissued"),
     "add": _l("member added"),
     "remove": _l("member removed"),
+    "value": _l("value entered"),
+    "close": _l("closed"),
 }
 
 

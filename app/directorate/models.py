@@ -137,3 +137,169 @@ class CohortMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user = relationship("User")
+
+
+# The results framework (issue #21): a project's results chain, its indicators and risks. -----
+
+RESULT_LEVELS = ("impact", "outcome", "output")
+#: The level a result's parent must have: an output serves an outcome, an outcome the impact.
+PARENT_LEVEL = {"impact": None, "outcome": "impact", "output": "outcome"}
+#: Units an indicator is measured in, with the range a value must fall in (None: no bound).
+UNITS = {
+    "number": (0.0, None),
+    "percent": (0.0, 100.0),
+    "officers": (0.0, None),
+    "days": (0.0, None),
+    "score": (None, None),
+}
+DIRECTIONS = ("higher", "lower")
+INDICATOR_SOURCES = ("platform", "manual")
+#: What a platform indicator counts: one of definitions.FIGURES, counted for the beneficiaries.
+PLATFORM_FIGURES = ("enrolled", "completed", "certified", "trained")
+
+
+class Result(db.Model):
+    """One link of a project's results chain: its impact, an outcome or an output, with its statement."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    #: impact, outcome or output (a project has one impact).
+    level: Mapped[str] = mapped_column(sa.String(10))
+    #: The result this one serves: an output's outcome, an outcome's impact; none for the impact.
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    #: Order among the results of the same parent.
+    position: Mapped[int] = mapped_column(default=0)
+    statement: Mapped[str] = mapped_column(sa.Text)
+
+    project = relationship("Project")
+    parent: Mapped[Result | None] = relationship(remote_side="Result.id", back_populates="children")
+    children: Mapped[list[Result]] = relationship(
+        back_populates="parent", order_by="(Result.position, Result.id)", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="result", order_by="(Indicator.position, Indicator.id)", cascade="all, delete-orphan"
+    )
+
+
+class Indicator(db.Model):
+    """What measures a result: a baseline, milestones per year and a target, with a current value."""
+
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(sa.ForeignKey("results.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    #: number, percent, officers, days or score (UNITS gives each one's range).
+    unit: Mapped[str] = mapped_column(sa.String(20), default="number")
+    #: higher or lower: which way is better.
+    direction: Mapped[str] = mapped_column(sa.String(10), default="higher")
+    baseline_value: Mapped[float]
+    baseline_date: Mapped[date]
+    target_value: Mapped[float]
+    target_date: Mapped[date]
+    means_of_verification: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The WCO Performance Measurement Mechanism dimension and outcome it serves, if any.
+    pmm_dimension: Mapped[str | None] = mapped_column(sa.String(200))
+    pmm_outcome: Mapped[str | None] = mapped_column(sa.String(200))
+    #: platform (counted from `figure`) or manual (values entered by people).
+    source: Mapped[str] = mapped_column(sa.String(10), default="manual")
+    #: For a platform indicator: enrolled, completed, certified or trained (definitions.FIGURES).
+    figure: Mapped[str | None] = mapped_column(sa.String(20))
+    #: Optional narrowing of a platform count to one track and/or tier.
+    track_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tracks.id", ondelete="SET NULL"))
+    tier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tiers.id", ondelete="SET NULL"))
+
+    result: Mapped[Result] = relationship(back_populates="indicators")
+    track = relationship("Track")
+    tier = relationship("Tier")
+    milestones: Mapped[list[IndicatorMilestone]] = relationship(
+        back_populates="indicator", order_by="IndicatorMilestone.year", cascade="all, delete-orphan"
+    )
+    values: Mapped[list[IndicatorValue]] = relationship(
+        back_populates="indicator",
+        order_by="(IndicatorValue.measured_on, IndicatorValue.id)",
+        cascade="all, delete-orphan",
+    )
+
+
+class IndicatorMilestone(db.Model):
+    """The value an indicator should have reached by the end of a year."""
+
+    __tablename__ = "indicator_milestones"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int]
+    value: Mapped[float]
+
+    indicator: Mapped[Indicator] = relationship(back_populates="milestones")
+
+
+class IndicatorValue(db.Model):
+    """A measured value of a manual indicator, with its date, source and evidence; every past value is kept."""
+
+    __tablename__ = "indicator_values"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(sa.ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float]
+    #: The day the value was true (not the day it was typed in).
+    measured_on: Mapped[date]
+    #: Where the value comes from, in words: "Customs annual report 2026".
+    source: Mapped[str] = mapped_column(sa.String(300), default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    evidence_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    #: An uploaded file, kept in storage by hash (common/storage.py), served as a download.
+    evidence_filename: Mapped[str | None] = mapped_column(sa.String(255))
+    evidence_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="values")
+    entered_by = relationship("User")
+
+
+class Risk(db.Model):
+    """A risk of a project: how likely, how bad, what is done about it, who watches it and when."""
+
+    __tablename__ = "risks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    #: 1 (rare) to 5 (almost certain).
+    likelihood: Mapped[int]
+    #: 1 (negligible) to 5 (severe).
+    impact: Mapped[int]
+    mitigation: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Who watches the risk, in words (a person or a body).
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The next review; past it and still open, the review is overdue.
+    review_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project = relationship("Project")
+
+    @property
+    def level(self) -> int:
+        return self.likelihood * self.impact
+
+
+class ResultsSettings(db.Model):
+    """The directorate's thresholds for the traffic lights: one row (id 1), edited by the director."""
+
+    __tablename__ = "results_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: On track when progress reaches this share of the progress expected by now (0–1).
+    on_track: Mapped[float] = mapped_column(default=0.9)
+    #: At risk when it reaches this share; below it, off track.
+    at_risk: Mapped[float] = mapped_column(default=0.6)
+    #: A value older than this many days is "no recent value".
+    period_days: Mapped[int] = mapped_column(default=365)
+    updated_at: Mapped[datetime | None]

@@ -16,7 +16,7 @@ from app.audit.api import AuditEntry
 from app.certificates.api import Certificate
 from app.common import kept
 from app.courses.api import Enrolment
-from app.directorate import definitions, figures
+from app.directorate import definitions, figures, results, risks
 from app.directorate.models import Cohort
 from app.extensions import db
 from app.reports import charts
@@ -376,9 +376,17 @@ def project_report(project, today: date) -> dict:
         today=today,
         title=_("Milestones of %(code)s", code=project.code),
     )
+    chain, project_light = results.chain_rows(project, today)
     return {
         "project": project,
         "state": state,
+        # The results framework (results.py): the chain with each indicator's light, the status they give.
+        "chain": chain,
+        "project_light": project_light,
+        "limits": results.thresholds(),
+        "light_labels": results.STATUSES,
+        "open_risks": [r for r in risks.register(project) if r.closed_on is None],
+        "overdue_risks": [risk for _code, risk in risks.overdue_reviews(today, [project.id])],
         "cohorts": cohorts,
         "progress": progress,
         "tables": tables,

@@ -16,7 +16,7 @@ from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses import services as courses
 from app.courses.api import Course, Tier, Track
-from app.directorate import audit_view, definitions, exports, figures, reports, services
+from app.directorate import audit_view, definitions, exports, figures, reports, risks, services
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
 from app.directorate.models import Milestone, Target
 from app.extensions import db
@@ -103,6 +103,7 @@ def overview():
             tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
             query=query,
             status_labels=reports.STATUS_LABELS,
+            overdue_risks=risks.overdue_reviews(today, figures.projects_matching(filters)),
         )
         if not tables:
             return common
