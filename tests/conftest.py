@@ -131,6 +131,7 @@ def site(app):
             runner.stop()
         with site_app.app_context():
             db.session.remove()
+            db.engine.dispose()  # its own connections (PostgreSQL warns of any left open)
 
 
 @pytest.fixture
