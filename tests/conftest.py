@@ -135,6 +135,30 @@ def site(app):
 
 
 @pytest.fixture
+def mail_server():
+    """A real SMTP server on 127.0.0.1: `mail_server(delay=…, hold_first=…, refuse=…)` starts one
+    (tests/smtp.py) and returns (handler, port); stopped after the test."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import MailServer, free_port
+
+    started = []
+
+    def start(**kwargs):
+        handler = MailServer(**kwargs)
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        started.append((controller, handler))
+        return handler, port
+
+    yield start
+    for controller, handler in started:
+        handler.release.set()
+        controller.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -4,19 +4,14 @@ exists, and every message arrives once."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-from email import message_from_bytes
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from app import jobs
@@ -26,63 +21,9 @@ from app.outbox import deliver_due
 from app.outbox.mail import queue_mail
 from app.outbox.models import OutboxItem
 from tests.helpers import post_form
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-#: This engineer's ports (the brief's range); any free one of them.
-PORTS = range(5120, 5140)
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
-class MailServer:
-    """An SMTP server's handler: answers each message after `delay` seconds; with `hold_first`, never
-    answers the first one (as a server whose client vanished mid-message), which is not delivered."""
-
-    def __init__(self, delay: float = 0.0, hold_first: bool = False) -> None:
-        self.delay, self.hold_first = delay, hold_first
-        self.messages: list = []
-        self.first_arrived = threading.Event()
-        self.release = threading.Event()
-
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's name)
-        if self.hold_first and not self.first_arrived.is_set():
-            self.first_arrived.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.05)
-            return "451 Requested action aborted"
-        await asyncio.sleep(self.delay)
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def mail_server(request):
-    """A real SMTP server on 127.0.0.1: `mail_server(delay=…, hold_first=…)` starts one, stopped after the test."""
-    from aiosmtpd.controller import Controller
-
-    started = []
-
-    def start(**kwargs) -> tuple[MailServer, int]:
-        handler = MailServer(**kwargs)
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        started.append((controller, handler))
-        return handler, port
-
-    yield start
-    for controller, handler in started:
-        handler.release.set()
-        controller.stop()
 
 
 def _with_mail(site, port: int):
