@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
@@ -15,6 +16,9 @@ from app.extensions import db
 from app.outbox import services as outbox
 
 bp = Blueprint("admin", __name__, template_folder="templates")
+
+#: What each kind of outbox item is called on the page (a kind not listed shows as it is stored).
+KIND_LABELS = {"mail": _l("Mail"), "xapi": _l("Learning records (xAPI)")}
 
 
 class RetryForm(FlaskForm):
@@ -45,6 +49,7 @@ def jobs_page():
         queue=queue,
         queue_error=queue_error,
         confirm=ConfirmForm(),
+        kind_labels=KIND_LABELS,
     )
 
 

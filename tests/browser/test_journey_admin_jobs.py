@@ -45,7 +45,7 @@ def test_an_admin_finds_a_refused_mail_and_retries_it(app, page, make_user, mail
         page.reload()
         assert page.get_by_text("No item has failed.").is_visible()
         outbox_row = page.locator("table").first.locator("tbody tr").first
-        assert outbox_row.locator("td").nth(0).inner_text() == "mail"
+        assert outbox_row.locator("td").nth(0).inner_text() == "Mail"
         assert outbox_row.locator("td").nth(3).inner_text() == "1"  # delivered
         assert [message["To"] for message in accepting.messages] == [officer.email]
         assert refusing.messages == []
