@@ -129,6 +129,9 @@ def site(app):
         runner = site_app.extensions.get("academy_jobs")
         if runner is not None:
             runner.stop()
+        queue = site_app.extensions.get("academy_rq_queue")
+        if queue is not None:
+            queue.connection.close()
         with site_app.app_context():
             db.session.remove()
             db.engine.dispose()  # its own connections (PostgreSQL warns of any left open)

@@ -84,12 +84,16 @@ def init_app(app: Flask) -> None:
 
 
 def rq_queue(app: Flask | None = None):
-    """The RQ queue in the Redis of REDIS_URL."""
+    """The RQ queue in the Redis of REDIS_URL (one per application: its connection pool is reused)."""
     from redis import Redis
     from rq import Queue
 
     app = app or current_app._get_current_object()
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    found = app.extensions.get("academy_rq_queue")
+    if found is None:
+        connection = Redis.from_url(app.config["REDIS_URL"])
+        found = app.extensions["academy_rq_queue"] = Queue(QUEUE_NAME, connection=connection)
+    return found
 
 
 def rq_counts(app: Flask | None = None) -> dict[str, int]:
