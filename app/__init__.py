@@ -93,6 +93,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     authoring.init_app(app)
 
+    from app import jobs, outbox
+    from app.jobs.cli import worker_command
+    from app.outbox import mail as outbox_mail
+
+    jobs.init_app(app)
+    outbox.init_app(app)
+    outbox.register("mail", outbox_mail.deliver)
+    app.cli.add_command(worker_command)
+
+    from app import admin
+
+    admin.init_app(app)
+
     from app import cli
 
     cli.init_app(app)
@@ -141,12 +154,15 @@ def _init_templates(app: Flask) -> None:
     from flask_babel import get_locale, get_translations
 
     from app import policy
+    from app.common import events
     from app.core import formatting
     from app.core.language import NAMES, direction
     from app.core.nav import site_nav
 
     formatting.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
+    # Whether the visitor may edit a course: the editor answers (app/common/events.py).
+    app.jinja_env.globals["may_edit_course"] = events.may_edit_course
     app.jinja_env.globals["site_nav"] = site_nav
     app.jinja_env.globals["text_direction"] = direction
     app.jinja_env.globals["language_names"] = {code: NAMES[code] for code in app.config["LANGUAGES"]}

@@ -94,6 +94,9 @@ def app(tmp_path_factory, request):
             # test's data; tests/directorate/test_overview_cache.py turns it on for itself.
             "DIRECTORATE_FIGURES_SECONDS": 0,
             "MAIL_SERVER": None,
+            # Jobs wait in the outbox until a test delivers them (tests/test_outbox.py and
+            # tests/test_jobs.py run them on a thread and on RQ).
+            "JOBS_BACKEND": "none",
         }
     )
     with app.app_context():
@@ -125,6 +128,67 @@ def _empty_database(request):
             for table in reversed(tables):
                 db.session.execute(table.delete())
         db.session.commit()
+
+
+@pytest.fixture
+def site(app):
+    """`site(**config)`: the application as a site runs it (its own jobs, on a thread unless told
+    otherwise), on the test database; its job thread is stopped after the test."""
+    made = []
+
+    def make(**config):
+        site_app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": app.config["SECRET_KEY"],
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "STORAGE_DIR": app.config["STORAGE_DIR"],
+                "PUBLIC_URL": app.config["PUBLIC_URL"],
+                "RATELIMIT_ENABLED": False,
+                "MAIL_SERVER": None,
+                "JOBS_BACKEND": "thread",
+                "JOBS_SWEEP_SECONDS": 3600,
+                **config,
+            }
+        )
+        made.append(site_app)
+        return site_app
+
+    yield make
+    for site_app in made:
+        runner = site_app.extensions.get("academy_jobs")
+        if runner is not None:
+            runner.stop()
+        queue = site_app.extensions.get("academy_rq_queue")
+        if queue is not None:
+            queue.connection.close()
+        with site_app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # its own connections (PostgreSQL warns of any left open)
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on 127.0.0.1: `mail_server(delay=…, hold_first=…, refuse=…)` starts one
+    (tests/smtp.py) and returns (handler, port); stopped after the test."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import MailServer, free_port
+
+    started = []
+
+    def start(**kwargs):
+        handler = MailServer(**kwargs)
+        port = free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        started.append((controller, handler))
+        return handler, port
+
+    yield start
+    for controller, handler in started:
+        handler.release.set()
+        controller.stop()
 
 
 @pytest.fixture

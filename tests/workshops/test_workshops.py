@@ -15,7 +15,7 @@ from app.directorate.models import Project
 from app.extensions import db
 from app.workshops import services
 from app.workshops.models import Attendance, Registration, Workshop
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, deliver_outbox, post_form
 
 pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
@@ -85,6 +85,21 @@ def test_register_fill_waitlist_and_promote_on_cancellation(app, client, auth, w
     with app.app_context():
         statuses = dict(db.session.execute(sa.select(Registration.user_id, Registration.status)).all())
     assert statuses == {first.id: "cancelled", second.id: "registered", third.id: "registered"}
+
+
+def test_the_officer_promoted_from_the_waiting_list_is_told_by_mail(app, client, auth, workshop, make_user, caplog):
+    """When a seat frees up, does the first officer waiting get a mail, in their language, saying the seat is theirs?"""
+    first, second = (_officer(make_user, workshop, f"Officer {n}") for n in range(2))
+    waiting = make_user(Role.LEARNER, workshop["kenya"], full_name="Amina Diallo", locale="fr")
+    for officer in (first, second, waiting):
+        _register(client, auth, officer, workshop["id"])
+    assert deliver_outbox(app) == 0  # registering mails nothing
+    auth.login(first.email)
+    post_form(client, f"/workshops/{workshop['id']}", f"/workshops/{workshop['id']}/cancel")
+    caplog.set_level("INFO")
+    assert deliver_outbox(app) == 1
+    assert f"to {waiting.email}: Une place vous est attribuée\u00a0: Risk indicators hands-on" in caplog.text
+    assert "Bonjour Amina Diallo" in caplog.text and f"http://academy.test/workshops/{workshop['id']}" in caplog.text
 
 
 def test_registration_outside_the_window_or_administration_is_refused(
