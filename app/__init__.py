@@ -136,12 +136,15 @@ def _init_templates(app: Flask) -> None:
     from flask_babel import get_locale, get_translations
 
     from app import policy
+    from app.common import events
     from app.core import formatting
     from app.core.language import NAMES, direction
     from app.core.nav import site_nav
 
     formatting.init_app(app)
     app.jinja_env.globals["get_locale"] = get_locale
+    # Whether the visitor may edit a course: the editor answers (app/common/events.py).
+    app.jinja_env.globals["may_edit_course"] = events.may_edit_course
     app.jinja_env.globals["site_nav"] = site_nav
     app.jinja_env.globals["text_direction"] = direction
     app.jinja_env.globals["language_names"] = {code: NAMES[code] for code in app.config["LANGUAGES"]}

@@ -6,13 +6,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Plug assessments into content sync and into the definition of course completion."""
     from app.assessments import services, standing
+    from app.common import events
     from app.content import sync
-    from app.courses import services as courses
 
     if services.import_assessments not in sync.COURSE_IMPORTERS:
         sync.COURSE_IMPORTERS.append(services.import_assessments)
-    if standing.required_assessments_passed not in courses.COMPLETION_REQUIREMENTS:
-        courses.COMPLETION_REQUIREMENTS.append(standing.required_assessments_passed)
+    events.completion_requirements.connect(standing.required_assessments_passed)
 
     from app.assessments.cli import assessments_cli
     from app.assessments.routes import bp

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.api import User
+from app.common import events
 from app.common.time import utcnow
 from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
@@ -273,6 +274,15 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
     except IntegrityError:
         # Another request started attempt `number` at the same moment: only one of them wins.
         raise AttemptRefused(_("An attempt was started at the same time in another window; reload the page.")) from None
+    events.attempt_started.send(
+        "assessments",
+        user_id=user.id,
+        course_id=assessment.course_id,
+        assessment_id=assessment.id,
+        attempt_id=attempt.id,
+        number=number,
+        at=attempt.started_at,
+    )
     return attempt
 
 
@@ -413,6 +423,19 @@ def _grade(attempt: Attempt) -> None:
     attempt.percent = round(100 * score / maximum, 2) if maximum else 0.0
     attempt.passed = attempt.percent >= assessment.pass_mark
     db.session.flush()
+    events.attempt_graded.send(
+        "assessments",
+        user_id=attempt.user_id,
+        course_id=assessment.course_id,
+        assessment_id=assessment.id,
+        attempt_id=attempt.id,
+        score=attempt.score,
+        max_score=attempt.max_score,
+        percent=attempt.percent,
+        passed=attempt.passed,
+        started_at=attempt.started_at,
+        at=attempt.submitted_at,
+    )
     if attempt.passed:
         enrolment = db.session.scalar(
             sa.select(Enrolment).where(

@@ -156,6 +156,7 @@ def required_due(user_id: int, course_ids: list[int]) -> dict[int, list[Assessme
     return due
 
 
-def required_assessments_passed(enrolment) -> bool:
-    """The assessments' part of course completion: no required assessment left to pass (for an enrolment)."""
-    return not required_due(enrolment.user_id, [enrolment.course_id])
+def required_assessments_passed(_sender, *, user_id: int, course_id: int, **_facts) -> bool:
+    """The assessments' part of course completion (`events.completion_requirements`): no required
+    assessment left to pass."""
+    return not required_due(user_id, [course_id])

@@ -8,8 +8,10 @@ def init_app(app: Flask) -> None:
     from app.authoring import drafts, models, outline_routes, question_routes, transfer_routes  # noqa: F401
     from app.authoring.cli import export_command
     from app.authoring.routes import bp
+    from app.common import events
     from app.content.cli import content_cli
 
     app.register_blueprint(bp)
-    app.add_template_global(drafts.may_edit_course, "may_edit_course")
+    # Pages below the editor ask whether the visitor may edit a course (the course page, reports).
+    events.course_editable.connect(drafts.course_editable)
     content_cli.add_command(export_command)

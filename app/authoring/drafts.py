@@ -74,10 +74,15 @@ def authorship(slug: str) -> Authorship:
 
 
 def may_edit_course(slug: str) -> bool:
-    """May the visitor edit this course in the editor? Pages of other packages ask it from their templates
-    (authoring registers it as a template global: they sit below the editor and do not import it).
+    """May the visitor edit this course in the editor? Pages of other packages ask it through
+    `events.course_editable` (they sit below the editor and do not import it).
     Asked only of those who may edit courses at all, so a learner's page reads no more."""
     return policy.can(current_user, "course.create") and policy.can(current_user, "course.edit", authorship(slug))
+
+
+def course_editable(_sender, *, slug: str) -> bool:
+    """The editor's answer to `events.course_editable`."""
+    return may_edit_course(slug)
 
 
 def draft_of(slug: str) -> CourseDraft | None:

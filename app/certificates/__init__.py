@@ -7,9 +7,8 @@ def init_app(app: Flask) -> None:
     from app.certificates import services
     from app.certificates.cli import certificates_cli
     from app.certificates.routes import bp
-    from app.courses import services as courses
+    from app.common import events
 
-    if services.issue_for_completion not in courses.ON_COURSE_COMPLETED:
-        courses.ON_COURSE_COMPLETED.append(services.issue_for_completion)
+    events.course_completed.connect(services.issue_for_completion)
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)

@@ -20,13 +20,14 @@ from app.auth import names
 from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
+from app.common import events
 from app.common.database import write_transaction
 from app.common.language import in_language_of
 from app.common.storage import write_atomically
 from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses import structure
-from app.courses.api import Course, Enrolment
+from app.courses.api import Course
 from app.courses.structure import CourseView
 from app.extensions import db
 
@@ -103,7 +104,21 @@ def _create(**fields) -> Certificate | None:
     except IntegrityError:
         return None  # issued a moment ago by a parallel request
     render_and_store(certificate)
+    _announce_issued(certificate)
     return certificate
+
+
+def _announce_issued(certificate: Certificate) -> None:
+    events.certificate_issued.send(
+        "certificates",
+        certificate_id=certificate.id,
+        user_id=certificate.user_id,
+        kind=certificate.kind,
+        code=certificate.code,
+        course_id=certificate.course_id,
+        achievement_key=certificate.achievement_key,
+        at=certificate.issued_at,
+    )
 
 
 def current_certificate(user_id: int, achievement_key: str) -> Certificate | None:
@@ -120,8 +135,8 @@ def current_certificate(user_id: int, achievement_key: str) -> Certificate | Non
 STORED_LANGUAGE = "en"
 
 
-def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
-    """The completion hook: a course certificate, and a tier certificate when the tier is done.
+def issue_for_completion(_sender, *, user_id: int, course_id: int, **_facts) -> Certificate | None:
+    """Receives `events.course_completed`: a course certificate, and a tier certificate when the tier is done.
 
     Tracks, tiers and the tier's courses come from the curriculum each process keeps
     (courses/structure.py): a submit that passes an exam (500 of them at nine o'clock) reads only
@@ -129,8 +144,8 @@ def issue_for_completion(enrolment: Enrolment) -> Certificate | None:
     """
     # Stored in the course's own language (English), whatever the page the course was completed on:
     # the certificate is printed from what is stored.
-    course = structure.current(STORED_LANGUAGE).by_id[enrolment.course_id]
-    user = db.session.get(User, enrolment.user_id)
+    course = structure.current(STORED_LANGUAGE).by_id[course_id]
+    user = db.session.get(User, user_id)
     key = f"course/{course.slug}/{course.version}"
     certificate = current_certificate(user.id, key)
     if certificate is None:
@@ -220,6 +235,7 @@ def issue_manual(
     db.session.flush()
     certificate.achievement_key = f"manual/{certificate.id}"
     render_and_store(certificate)
+    _announce_issued(certificate)
     return certificate
 
 
@@ -257,6 +273,15 @@ def revoke(certificate: Certificate, *, reason: str, revoked_by: User) -> None:
         label=certificate.code,
         before={"status": VALID},
         after={"status": REVOKED, "reason": certificate.revoked_reason},
+    )
+    events.certificate_revoked.send(
+        "certificates",
+        certificate_id=certificate.id,
+        user_id=certificate.user_id,
+        code=certificate.code,
+        reason=certificate.revoked_reason,
+        revoked_by_id=revoked_by.id,
+        at=certificate.revoked_at,
     )
 
 
@@ -298,6 +323,16 @@ def reissue(certificate: Certificate, *, reissued_by: User, recipient_name: str 
         label=certificate.code,
         before={"code": certificate.code, "recipient_name": certificate.recipient_name},
         after={"code": replacement.code, "recipient_name": replacement.recipient_name},
+    )
+    events.certificate_reissued.send(
+        "certificates",
+        certificate_id=replacement.id,
+        replaces_id=certificate.id,
+        user_id=replacement.user_id,
+        code=replacement.code,
+        course_id=replacement.course_id,
+        reissued_by_id=reissued_by.id,
+        at=replacement.issued_at,
     )
     return replacement
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from app.common import storage
+from app.common import events, storage
 from app.common.storage import download_type, write_atomically
 from app.common.time import utcnow
 from app.content import render, schema
@@ -217,7 +217,18 @@ def _import(changed, sources, hashes, existing, origin, report, source=None, use
         if course.content_hash != hashes[slug] or course.retired_at is not None:
             _sync_course(course, course_source, tracks, tiers)
             course.content_hash = hashes[slug]
-            record_version(course, course_source, source or origin, user=user, note=note)
+            version = record_version(course, course_source, source or origin, user=user, note=note)
+            db.session.flush()
+            events.course_published.send(
+                "content",
+                course_id=course.id,
+                slug=course.slug,
+                version=version.number,
+                label=str(course.version or ""),
+                source=version.source,
+                published_by_id=version.published_by_id,
+                at=version.published_at,
+            )
         course.origin = origin
         existing[slug] = course
         report.changed.append(f"course {slug}")

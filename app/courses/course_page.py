@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app import policy
+from app.common import events
 from app.common.kept import Store
 from app.core.pages import kept_page, kept_part
 from app.courses import lesson_page, services
@@ -55,9 +56,8 @@ def render(course: CourseView, standing: Standing | None, missing: list, standin
         return str(_parts().learner(course, standing, missing, due, opened, token, login_url))
 
     def edit() -> str:
-        # The editor sits above courses: it registers whether the visitor may edit a course (app/authoring).
-        may_edit = current_app.jinja_env.globals["may_edit_course"]
-        return str(_parts().edit(course)) if may_edit(course.slug) else ""
+        # The editor sits above courses: it answers whether the visitor may edit a course (app/common/events.py).
+        return str(_parts().edit(course)) if events.may_edit_course(course.slug) else ""
 
     return kept_page(
         kept,

@@ -116,7 +116,7 @@ def lesson(slug: str, lesson_slug: str):
     page = lesson_page.render(found.course, found.lesson, standing)
     if standing is not None and services.opens_anew(standing, found.lesson.id):
         with write_transaction():  # a GET that writes: see app/database.py
-            services.open_lesson(current_user.id, standing.enrolment_id, found.lesson.id)
+            services.open_lesson(current_user.id, standing.enrolment_id, found.lesson.id, course_id=found.course.id)
     return page
 
 

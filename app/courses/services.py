@@ -5,7 +5,6 @@ Other domains (assessments, certificates, cohorts) call these functions, not the
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,18 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.api import User
-from app.common import kept
+from app.common import events, kept
 from app.common.time import utcnow
 from app.courses import structure
 from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress
 from app.courses.structure import CourseView, LessonItem, LessonView, PrerequisiteView, TierView, TrackView
 from app.extensions import db
-
-#: Further conditions for completing a course (the assessments domain adds "required
-#: assessments passed"): each takes the enrolment and says whether its part is done.
-COMPLETION_REQUIREMENTS: list[Callable[[Enrolment], bool]] = []
-#: Called once when a learner completes a course (certificates plug in here).
-ON_COURSE_COMPLETED: list[Callable[[Enrolment], None]] = []
 
 
 class CourseLocked(Exception):
@@ -192,6 +185,9 @@ def enrol(user: User, course: CourseView) -> Enrolment:
     enrolment = Enrolment(user_id=user.id, course_id=course.id)
     db.session.add(enrolment)
     db.session.flush()
+    events.enrolled.send(
+        "courses", user_id=user.id, course_id=course.id, enrolment_id=enrolment.id, at=enrolment.enrolled_at
+    )
     return enrolment
 
 
@@ -260,7 +256,7 @@ def opens_anew(standing: Standing, lesson_id: int) -> bool:
     return lesson_id not in standing.opened or standing.last_lesson_id != lesson_id
 
 
-def open_lesson(user_id: int, enrolment_id: int, lesson_id: int) -> None:
+def open_lesson(user_id: int, enrolment_id: int, lesson_id: int, *, course_id: int) -> None:
     """Note that the learner opened the lesson (the first time is kept) and resume here next time.
 
     Written whatever the page read a moment ago, so two tabs opening the lesson at once are both
@@ -273,6 +269,9 @@ def open_lesson(user_id: int, enrolment_id: int, lesson_id: int) -> None:
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
     )
     db.session.execute(sa.update(Enrolment).where(Enrolment.id == enrolment_id).values(last_lesson_id=lesson_id))
+    events.lesson_opened.send(
+        "courses", user_id=user_id, course_id=course_id, enrolment_id=enrolment_id, lesson_id=lesson_id, at=utcnow()
+    )
 
 
 def required_lessons_completed(user_id, course_id) -> sa.ScalarSelect:
@@ -304,9 +303,19 @@ def complete_lesson(user: User, enrolment: Enrolment, lesson: LessonItem | Lesso
     if progress is None:
         progress = LessonProgress(user_id=user.id, lesson_id=lesson.id)
         db.session.add(progress)
-    if progress.completed_at is None:
+    newly_completed = progress.completed_at is None
+    if newly_completed:
         progress.completed_at = utcnow()
     db.session.flush()
+    if newly_completed:
+        events.lesson_completed.send(
+            "courses",
+            user_id=user.id,
+            course_id=enrolment.course_id,
+            enrolment_id=enrolment.id,
+            lesson_id=lesson.id,
+            at=progress.completed_at,
+        )
     # Counted by SQL rather than incremented, so a double submit cannot count twice.
     enrolment.lessons_completed = db.session.scalar(sa.select(required_lessons_completed(user.id, enrolment.course_id)))
     return update_completion(enrolment)
@@ -315,8 +324,8 @@ def complete_lesson(user: User, enrolment: Enrolment, lesson: LessonItem | Lesso
 def is_complete(enrolment: Enrolment) -> bool:
     """The definition of a completed course: all required lessons done, and every other requirement met."""
     course = structure.current().by_id[enrolment.course_id]
-    return course.lessons_done(enrolment.lessons_completed) and all(
-        requirement(enrolment) for requirement in COMPLETION_REQUIREMENTS
+    return course.lessons_done(enrolment.lessons_completed) and events.completion_requirements_met(
+        enrolment.user_id, enrolment.course_id, enrolment.id
     )
 
 
@@ -326,8 +335,14 @@ def update_completion(enrolment: Enrolment) -> bool:
         return False
     enrolment.completed_at = utcnow()
     db.session.flush()
-    for hook in ON_COURSE_COMPLETED:
-        hook(enrolment)
+    events.course_completed.send(
+        "courses",
+        user_id=enrolment.user_id,
+        course_id=enrolment.course_id,
+        enrolment_id=enrolment.id,
+        enrolled_at=enrolment.enrolled_at,
+        at=enrolment.completed_at,
+    )
     return True
 
 

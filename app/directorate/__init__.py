@@ -4,14 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.common import events
     from app.directorate.cli import projects_cli, reports_cli
     from app.directorate.cohort_routes import bp as cohorts_bp
     from app.directorate.routes import bp as directorate_bp
-    from app.directorate.services import projects
-    from app.workshops import services as workshops
+    from app.directorate.services import projects_for_workshops
 
-    if projects not in workshops.PROJECT_FINDERS:  # a workshop may belong to a project
-        workshops.PROJECT_FINDERS.append(projects)
+    events.workshop_projects.connect(projects_for_workshops)  # a workshop may belong to a project
 
     app.register_blueprint(directorate_bp)
     app.register_blueprint(cohorts_bp)

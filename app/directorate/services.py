@@ -56,6 +56,11 @@ def projects() -> list[Project]:
     return list(db.session.scalars(sa.select(Project).order_by(Project.start_date, Project.code)))
 
 
+def projects_for_workshops(_sender) -> list[Project]:
+    """The directorate's answer to `events.workshop_projects`: every project."""
+    return projects()
+
+
 def save_project(
     actor,
     project: Project | None,

@@ -5,7 +5,6 @@ Services only flush; the request commits. A WorkshopError's message is shown as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -18,7 +17,7 @@ from app import policy
 from app.auth.api import Administration, Role, User
 from app.auth.services import AccountError, normalise_email
 from app.certificates import services as certificates
-from app.common import storage
+from app.common import events, storage
 from app.common.csvfiles import Problem, read_rows
 from app.common.time import utcnow
 from app.courses import services as courses
@@ -32,15 +31,10 @@ TRUE_WORDS = {"1", "yes", "y", "true", "present", "x", "oui", "o", "présent", "
 FALSE_WORDS = {"0", "no", "n", "false", "absent", "", "non", "absente"}
 
 
-#: Where workshops find the assistance projects a workshop may belong to (each with id, code, title,
-#: start_date, end_date). Projects are the directorate's, a layer above workshops, so it plugs its
-#: query in at start (app/directorate/__init__.py) instead of being imported; without it, none.
-PROJECT_FINDERS: list[Callable[[], list[Any]]] = []
-
-
 def projects() -> list[Any]:
-    """The projects a workshop may belong to, by code."""
-    return sorted((project for find in PROJECT_FINDERS for project in find()), key=lambda project: project.code)
+    """The projects a workshop may belong to, by code. Projects are the directorate's, a layer above
+    workshops: it answers `events.workshop_projects` (app/directorate/__init__.py); without it, none."""
+    return sorted(events.projects_for_workshops(), key=lambda project: project.code)
 
 
 class WorkshopError(ValueError):
@@ -256,6 +250,15 @@ def register(actor: User, workshop: Workshop, user: User, today: date | None = N
     else:
         registration.status, registration.registered_at, registration.registered_by_id = status, utcnow(), actor.id
     db.session.flush()
+    events.workshop_registered.send(
+        "workshops",
+        user_id=user.id,
+        workshop_id=workshop.id,
+        registration_id=registration.id,
+        status=registration.status,
+        registered_by_id=actor.id,
+        at=registration.registered_at,
+    )
     return registration
 
 
@@ -278,6 +281,9 @@ def cancel(actor: User, workshop: Workshop, user: User) -> Registration | None:
     if waiting is not None:
         waiting.status = REGISTERED
         db.session.flush()
+        events.workshop_promoted.send(
+            "workshops", user_id=waiting.user_id, workshop_id=workshop.id, registration_id=waiting.id, at=utcnow()
+        )
     return waiting
 
 
@@ -316,13 +322,28 @@ def record_attendance(actor: User, workshop: Workshop, marks: dict[tuple[int, in
         (a.session_id, a.user_id): a
         for a in db.session.scalars(sa.select(Attendance).where(Attendance.session_id.in_(sessions)))
     }
+    attended = []
     for key, present in marks.items():
         row = existing.get(key)
         if row is None:
             db.session.add(Attendance(session_id=key[0], user_id=key[1], present=present, recorded_by_id=actor.id))
         elif row.present != present:
             row.present, row.recorded_by_id = present, actor.id
+        else:
+            continue
+        if present:
+            attended.append(key)
     db.session.flush()
+    now = utcnow()
+    for session_id, user_id in attended:
+        events.workshop_attended.send(
+            "workshops",
+            user_id=user_id,
+            workshop_id=workshop.id,
+            session_id=session_id,
+            recorded_by_id=actor.id,
+            at=now,
+        )
     return issue_certificates(workshop)
 
 

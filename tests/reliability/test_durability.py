@@ -37,6 +37,8 @@ from app.assessments import services as assessments
 from app.assessments.models import Attempt, Question, Response
 from app.assessments.types import TYPES
 from app.auth.models import Administration, Region, Role, User
+from app.certificates import services as certificates
+from app.common import events
 from app.content.sync import sync
 from app.courses import services as courses
 from app.courses.models import Lesson
@@ -85,7 +87,7 @@ def _settings(url: str, storage: Path) -> dict:
     }
 
 
-def _prepare(url: str, storage: Path, monkeypatch) -> list[Sitting]:
+def _prepare(url: str, storage: Path) -> list[Sitting]:
     """Migrate, import the test curriculum, and seat LEARNERS learners before the final assessment, attempt open."""
     app = create_app(_settings(url, storage))
     with app.app_context():
@@ -111,15 +113,17 @@ def _prepare(url: str, storage: Path, monkeypatch) -> list[Sitting]:
         lessons = db.session.scalars(sa.select(Lesson).where(Lesson.course_id == intro.id, Lesson.optional.is_(False)))
         lessons = list(lessons)
         attempts = []
-        with monkeypatch.context() as patch:
-            # Completing the Foundation course would render 60 certificate PDFs: not what this test is about.
-            patch.setattr(courses, "ON_COURSE_COMPLETED", [])
+        # Completing the Foundation course would render 60 certificate PDFs: not what this test is about.
+        events.course_completed.disconnect(certificates.issue_for_completion)
+        try:
             for user in users:
                 enrolment = courses.enrol(user, intro)
                 for lesson in lessons:
                     courses.complete_lesson(user, enrolment, lesson)
                 courses.enrol(user, practice)
                 attempts.append(assessments.start_attempt(user, final))
+        finally:
+            events.course_completed.connect(certificates.issue_for_completion)
         db.session.commit()
         ids = [(user.email, attempt.id) for user, attempt in zip(users, attempts, strict=True)]
     sittings = []
@@ -376,10 +380,10 @@ def _postgresql_index_problems() -> list[str]:
 # The test -------------------------------------------------------------------------------------
 
 
-def test_a_killed_worker_loses_no_acknowledged_answer(scratch_database, tmp_path, monkeypatch):
+def test_a_killed_worker_loses_no_acknowledged_answer(scratch_database, tmp_path):
     """A worker killed mid-burst: is every acknowledged answer kept, no attempt half graded, the site still up?"""
     storage = tmp_path / "storage"
-    sittings = _prepare(scratch_database, storage, monkeypatch)
+    sittings = _prepare(scratch_database, storage)
     server = Gunicorn(scratch_database, storage, tmp_path / "gunicorn.log")
     outcomes: list[Outcome] = []
     lock = threading.Lock()
