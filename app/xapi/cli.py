@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
-from app.xapi import backfill as backfilling
+from app.xapi import receivers
+from app.xapi.backfill import past_events
 
 
 @click.group("xapi", help="Learning records sent to the learning record store (LRS_URL).")
@@ -24,6 +25,6 @@ def backfill(since: datetime) -> None:
     """Queue the statements of everything officers did since a day; `outbox deliver` sends them."""
     if not current_app.config.get("LRS_URL"):
         raise click.ClickException("LRS_URL is not set: there is no learning record store to send statements to.")
-    queued = backfilling.backfill(since)
+    queued = sum(len(receivers.queue(event, facts)) for event, facts in past_events(since))
     db.session.commit()
     click.echo(f"{queued} statements since {since:%Y-%m-%d} queued in the outbox (kind xapi).")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.common import events, outbox
+from app import outbox
+from app.common import events
 from app.xapi import delivery, statements
 
 KIND = "xapi"
@@ -50,6 +51,8 @@ def deliver(statement: dict) -> None:
     if not config.get("LRS_URL"):
         raise delivery.Unreachable("LRS_URL is not set: the statement waits until it is")
     try:
-        delivery.send(statement, url=config["LRS_URL"], username=config["LRS_USERNAME"], password=config["LRS_PASSWORD"])
+        delivery.send(
+            statement, url=config["LRS_URL"], username=config["LRS_USERNAME"], password=config["LRS_PASSWORD"]
+        )
     except delivery.Refused as refusal:
         raise outbox.Permanent(f"The learning record store refused statement {statement['id']}: {refusal}") from None

@@ -278,9 +278,7 @@ def workshop_promoted(academy: Academy, *, user_id: int, workshop_id: int, regis
     )
 
 
-def workshop_attended(
-    academy: Academy, *, user_id: int, workshop_id: int, session_id: int, at: datetime, **_
-) -> dict:
+def workshop_attended(academy: Academy, *, user_id: int, workshop_id: int, session_id: int, at: datetime, **_) -> dict:
     """Attended: the officer was present at a session of a workshop."""
     return _statement(
         academy, f"workshop-attended:{user_id}:{session_id}", user_id, "attended", activities.session(session_id), at,
