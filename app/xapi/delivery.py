@@ -33,7 +33,9 @@ def send(statement: dict, *, url: str, username: str | None, password: str | Non
     if username:
         token = base64.b64encode(f"{username}:{password or ''}".encode()).decode()
         headers["Authorization"] = f"Basic {token}"
-    request = urllib.request.Request(target, json.dumps(statement).encode(), headers, method="PUT")
+    if not url.startswith(("http://", "https://")):
+        raise Refused(f"LRS_URL must be an http:// or https:// address, not {url!r}")
+    request = urllib.request.Request(target, json.dumps(statement).encode(), headers, method="PUT")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS):  # noqa: S310 (the academy's own setting)
             return
