@@ -1,7 +1,8 @@
 """Ralph, a real learning record store, for the xAPI tests: started once per session on 127.0.0.1.
 
-`ralph runserver -b fs` keeps statements in files under a temporary folder; its credentials are
-made by `ralph auth … -w` in the same folder (RALPH_APP_DIR). Ralph lives in its own virtualenv,
+Ralph's LRS app with its file-system backend (tests/ralph_server.py) keeps statements in files
+under a temporary folder; its credentials are made by `ralph auth … -w` in the same folder
+(RALPH_APP_DIR). Ralph lives in its own virtualenv,
 .venv-ralph (`make test` installs it from requirements-ralph.txt), or wherever RALPH_BIN points.
 If it cannot start, the tests that need it fail in CI (CI=true) and skip, saying why, elsewhere.
 Registered as a plugin by tests/conftest.py.
@@ -26,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 XAPI_VERSION = "2.0.0"
+SERVER = Path(__file__).with_name("ralph_server.py")
 
 
 def ralph_executable() -> Path:
@@ -71,13 +73,14 @@ class Ralph:
         """Start the server and wait until it answers; raise with its log if it does not."""
         data = self.folder / "statements"
         data.mkdir(exist_ok=True)
-        command = [str(ralph_executable()), "runserver", "-b", "fs", "-h", "127.0.0.1", "-p", str(self.port)]
-        command += ["--fs-default-directory-path", str(data)]
+        # Ralph's app with its file-system backend, as `ralph runserver -b fs` serves it, less the
+        # reloader and with the backend appending (tests/ralph_server.py says why).
+        command = [str(ralph_executable().with_name("python")), str(SERVER), "127.0.0.1", str(self.port)]
+        environment = {**self.environment, "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(data)}
         with self.log.open("a") as log:
-            # runserver runs uvicorn with its reloader (a parent and a worker process): a session of
-            # their own, so stop() ends both through the group of the process started here.
+            # A session of its own: stop() ends it and anything it started through its group.
             self.process = subprocess.Popen(
-                command, env=self.environment, cwd=self.folder, stdout=log, stderr=log, start_new_session=True
+                command, env=environment, cwd=self.folder, stdout=log, stderr=log, start_new_session=True
             )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
