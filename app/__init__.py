@@ -88,6 +88,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     authoring.init_app(app)
 
+    from app import jobs, outbox
+    from app.jobs.cli import worker_command
+    from app.outbox import mail as outbox_mail
+
+    jobs.init_app(app)
+    outbox.init_app(app)
+    outbox.register("mail", outbox_mail.deliver)
+    app.cli.add_command(worker_command)
+
     from app import cli
 
     cli.init_app(app)

@@ -31,9 +31,9 @@ def import_users_command(file: Path, dry_run: bool) -> None:
     if dry_run:
         click.echo(f"{len(result.rows)} account(s) would be created (dry run; nothing imported).")
         return
-    db.session.commit()
     for user in result.created:
-        services.send_invitation(user)
+        services.send_invitation(user)  # queued with the accounts: sent once they are committed
+    db.session.commit()
     click.echo(f"{len(result.created)} account(s) created; invitations sent.")
 
 

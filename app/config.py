@@ -80,6 +80,15 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Background jobs (app/jobs): "rq" (RQ workers, `flask --app wsgi worker`), "thread" (a
+        # thread of each web process) or "none" (a scheduler runs `flask --app wsgi outbox deliver`).
+        "JOBS_BACKEND": (os.environ.get("JOBS_BACKEND") or ("rq" if os.environ.get("REDIS_URL") else "thread")).lower(),
+        # How often a worker (or the thread) delivers the outbox's retries that came due.
+        "JOBS_SWEEP_SECONDS": float(os.environ.get("JOBS_SWEEP_SECONDS") or 30),
+        # How long a worker holds an outbox item it is delivering; after that another may take it.
+        "OUTBOX_LEASE_SECONDS": float(os.environ.get("OUTBOX_LEASE_SECONDS") or 300),
+        # After this many faults an item fails (shown on /admin/jobs for an admin to retry).
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS") or 25),
         "STORAGE_DIR": str(storage),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content"),
         # The Open Badges signing key: instance/ by default; several hosts must share one.

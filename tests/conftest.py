@@ -67,6 +67,9 @@ def app(tmp_path_factory):
             # test's data; tests/directorate/test_overview_cache.py turns it on for itself.
             "DIRECTORATE_FIGURES_SECONDS": 0,
             "MAIL_SERVER": None,
+            # Jobs wait in the outbox until a test delivers them (tests/test_outbox.py and
+            # tests/test_jobs.py run them on a thread and on RQ).
+            "JOBS_BACKEND": "none",
         }
     )
     with app.app_context():

@@ -106,3 +106,11 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
 
 PRACTICE = "/courses/data-in-practice"
 ASSESSMENT = f"{PRACTICE}/assessments/final"
+
+
+def deliver_outbox(app) -> int:
+    """Deliver what the outbox holds (mail is logged without a MAIL_SERVER), as a worker would after the commit."""
+    from app.outbox import deliver_due
+
+    with app.app_context():
+        return deliver_due()

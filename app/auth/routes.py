@@ -81,6 +81,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.send_password_reset(form.email.data)
+        db.session.commit()  # the mail, queued in the outbox, leaves after the commit
         # The same answer whether or not the address has an account.
         flash(_("If this address has an account, a link to reset the password is on its way."), "info")
         return redirect(url_for("auth.login"))

@@ -18,9 +18,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.auth import names
 from app.auth.models import Administration, Role, User
 from app.common.language import in_language_of
-from app.common.mail import send_mail
 from app.common.time import utcnow
 from app.extensions import db
+from app.outbox.mail import queue_mail
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password-reset"  # noqa: S105 (a token purpose, not a password)
@@ -141,12 +141,18 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
+def _mail_key(purpose: str, user: User, token: str) -> str:
+    """The outbox key of a mail carrying this token: one message per link made."""
+    return f"{purpose}/{user.id}/{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
 def send_invitation(user: User) -> str:
-    """Mail the person a link to set their password; returns the link."""
-    link = external_url("auth.accept_invitation", token=make_token(user, INVITATION))
+    """Mail the person a link to set their password (queued in the outbox: sent after the commit); returns the link."""
+    token = make_token(user, INVITATION)
+    link = external_url("auth.accept_invitation", token=token)
     days = current_app.config["INVITATION_DAYS"]
     with in_language_of(user):
-        send_mail(
+        queue_mail(
             user.email,
             _("Your Customs Data Academy account"),
             _(
@@ -156,18 +162,23 @@ def send_invitation(user: User) -> str:
                 days=days,
                 link=link,
             ),
+            key=_mail_key(INVITATION, user, token),
         )
     return link
 
 
 def send_password_reset(email: str) -> None:
-    """Mail a reset link if the address belongs to an active account; say nothing otherwise."""
+    """Mail a reset link if the address belongs to an active account; say nothing otherwise.
+
+    The mail is queued in the outbox and sent after the commit, so the answer takes the same time
+    either way, and a mail server that is slow or down changes nothing the person sees."""
     user = find_user(email)
     if user is None or not user.active:
         return
-    link = external_url("auth.reset_password", token=make_token(user, PASSWORD_RESET))
+    token = make_token(user, PASSWORD_RESET)
+    link = external_url("auth.reset_password", token=token)
     with in_language_of(user):
-        send_mail(
+        queue_mail(
             user.email,
             _("Reset your Customs Data Academy password"),
             _(
@@ -177,6 +188,7 @@ def send_password_reset(email: str) -> None:
                 hours=current_app.config["PASSWORD_RESET_HOURS"],
                 link=link,
             ),
+            key=_mail_key(PASSWORD_RESET, user, token),
         )
 
 

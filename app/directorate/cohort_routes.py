@@ -205,9 +205,9 @@ def import_members(cohort_id: int):
             confirm=ConfirmForm(),
             problems=result.problems,
         ), 400
-    db.session.commit()
     for user in result.created:
-        send_invitation(user)
+        send_invitation(user)  # queued with the accounts: sent once they are committed
+    db.session.commit()
     message = ngettext("%(num)d officer added.", "%(num)d officers added.", result.added)
     if result.created:
         invited = len(result.created)

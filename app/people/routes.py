@@ -71,8 +71,8 @@ def invite():
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            db.session.commit()
             services.send_invitation(user)
+            db.session.commit()
             flash(_("Account created; an invitation is on its way to %(email)s.", email=user.email), "success")
             return redirect(url_for("people.person", user_id=user.id))
     return render_template("people/invite.html", form=form)
@@ -132,9 +132,9 @@ def import_people():
         data = form.file.data.read()
         result = importing.import_users(data, current_user, dry_run=form.dry_run.data)
         if result.ok and not form.dry_run.data:
-            db.session.commit()
             for user in result.created:
-                services.send_invitation(user)
+                services.send_invitation(user)  # queued with the accounts: sent once they are committed
+            db.session.commit()
             flash(_("%(n)d accounts created; each officer gets an invitation.", n=len(result.created)), "success")
             return redirect(url_for("people.people"))
         db.session.rollback()

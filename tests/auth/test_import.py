@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from app.auth.models import Role, User
 from app.extensions import db
 from app.people.importing import import_users
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, deliver_outbox
 
 
 def _emails(app) -> set[str]:
@@ -134,6 +134,7 @@ def test_coordinator_imports_in_the_browser(client, auth, make_administration, m
     )
     assert response.status_code == 302
     assert "n1@example.org" in _emails(client.application)
+    assert deliver_outbox(client.application) == 1
     assert "/invitation/" in caplog.text
 
 

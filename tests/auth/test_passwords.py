@@ -7,7 +7,7 @@ import pytest
 from app.auth import services
 from app.auth.models import Role, User
 from app.extensions import db
-from tests.helpers import PASSWORD, csrf_token, post_form
+from tests.helpers import PASSWORD, csrf_token, deliver_outbox, post_form
 
 NEW_PASSWORD = "another-long-passphrase"
 
@@ -59,6 +59,7 @@ def test_password_reset_by_mailed_link(app, client, auth, make_user, caplog):
     caplog.set_level("INFO")
     response = post_form(client, "/password/forgot", email=user.email)
     assert response.status_code == 302
+    assert deliver_outbox(app) == 1
     link = _mailed_link(caplog)
     response = post_form(client, link, password=NEW_PASSWORD, confirm=NEW_PASSWORD)
     assert response.status_code == 302
@@ -69,11 +70,12 @@ def test_password_reset_by_mailed_link(app, client, auth, make_user, caplog):
     assert client.get(link).status_code == 400
 
 
-def test_reset_for_unknown_email_says_the_same(client, caplog):
+def test_reset_for_unknown_email_says_the_same(app, client, caplog):
     """Does asking a reset for an unknown address reveal nothing and mail nothing?"""
     caplog.set_level("INFO")
     response = post_form(client, "/password/forgot", email="nobody@example.org")
     assert response.status_code == 302
+    assert deliver_outbox(app) == 0
     assert "If this address has an account" in client.get("/login").get_data(as_text=True)
     assert "http://academy.test" not in caplog.text
 
@@ -110,7 +112,7 @@ def test_reset_token_is_not_an_invitation(app, make_user):
             services.user_for_token(token, services.INVITATION)
 
 
-def test_invitation_lets_a_new_officer_set_a_password(client, auth, make_user, make_administration, caplog):
+def test_invitation_lets_a_new_officer_set_a_password(app, client, auth, make_user, make_administration, caplog):
     """Does an officer invited by their coordinator get a link that sets their password and logs them in?"""
     kenya = make_administration("KE", region=None)
     coordinator = make_user(Role.COORDINATOR, kenya)
@@ -125,6 +127,7 @@ def test_invitation_lets_a_new_officer_set_a_password(client, auth, make_user, m
         role="learner",
     )
     assert response.status_code == 302
+    assert deliver_outbox(app) == 1
     link = _mailed_link(caplog)
     auth.logout()
     page = client.get(link).get_data(as_text=True)

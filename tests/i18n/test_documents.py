@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.certificates import services as certificates
 from app.extensions import db
 from tests.certificates.test_certificates import _certificates, _complete_intro, _pdf_bytes
-from tests.helpers import post_form
+from tests.helpers import deliver_outbox, post_form
 
 
 def _text(pdf: bytes) -> str:
@@ -34,11 +34,12 @@ def test_a_certificate_prints_in_its_learner_s_language(app, make_user, synced):
         assert certificates.find(by_user[french.id]).user.locale == "fr"
 
 
-def test_a_mail_is_written_in_its_recipient_s_language(client, make_user, caplog):
+def test_a_mail_is_written_in_its_recipient_s_language(app, client, make_user, caplog):
     """Is a password-reset mail to a French-speaking officer in French, though asked for from an English page?"""
     user = make_user(locale="fr")
     caplog.set_level("INFO")
     post_form(client, "/password/forgot", email=user.email)  # the test client asks for no language: English
+    deliver_outbox(app)
     assert "Réinitialisez votre mot de passe Customs Data Academy" in caplog.text and "Bonjour" in caplog.text
     assert "Someone (we hope you)" not in caplog.text
 
