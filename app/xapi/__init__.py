@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.common import outbox
+    from app import outbox
     from app.xapi import receivers
     from app.xapi.cli import xapi_cli
 
