@@ -97,6 +97,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     outbox.register("mail", outbox_mail.deliver)
     app.cli.add_command(worker_command)
 
+    from app import admin
+
+    admin.init_app(app)
+
     from app import xapi
 
     xapi.init_app(app)

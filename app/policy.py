@@ -224,6 +224,12 @@ def _health_verbose(user: User, _target: Any) -> bool:
     return user.role == Role.ADMIN
 
 
+@rule("jobs.manage")
+def _jobs_manage(user: User, _target: Any) -> bool:
+    """The background jobs and the outbox (/admin/jobs): see what failed, retry it. Admins only."""
+    return user.role == Role.ADMIN
+
+
 # Directorate and coordinators ----------------------------------------------------------------
 
 

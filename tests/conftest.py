@@ -104,6 +104,40 @@ def _empty_database(request):
 
 
 @pytest.fixture
+def site(app):
+    """`site(**config)`: the application as a site runs it (its own jobs, on a thread unless told
+    otherwise), on the test database; its job thread is stopped after the test."""
+    made = []
+
+    def make(**config):
+        site_app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": app.config["SECRET_KEY"],
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "STORAGE_DIR": app.config["STORAGE_DIR"],
+                "PUBLIC_URL": app.config["PUBLIC_URL"],
+                "RATELIMIT_ENABLED": False,
+                "MAIL_SERVER": None,
+                "JOBS_BACKEND": "thread",
+                "JOBS_SWEEP_SECONDS": 3600,
+                **config,
+            }
+        )
+        made.append(site_app)
+        return site_app
+
+    yield make
+    for site_app in made:
+        runner = site_app.extensions.get("academy_jobs")
+        if runner is not None:
+            runner.stop()
+        with site_app.app_context():
+            db.session.remove()
+            db.engine.dispose()  # its own connections (PostgreSQL warns of any left open)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -70,6 +70,7 @@ EXPECTED = [
     ("administration.list", None, {Role.DIRECTORATE, Role.ADMIN}),
     ("administration.manage", None, {Role.ADMIN}),
     ("health.verbose", None, {Role.ADMIN}),
+    ("jobs.manage", None, {Role.ADMIN}),
     ("user.list", None, {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("user.list", administration(OWN), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("user.list", administration(OTHER), {Role.DIRECTORATE, Role.ADMIN}),

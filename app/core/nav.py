@@ -21,7 +21,7 @@ from app.common import kept
 from app.core.shells import Shell, hole
 
 #: The sections the header links to when the policy allows them (no target: the user's role decides).
-SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "administration.list")
+SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "administration.list", "jobs.manage")
 
 HEADERS = kept.Store(
     "site header",

@@ -133,12 +133,21 @@ class ThreadRunner:
             time.sleep(0.01)
         return not self.jobs.unfinished_tasks
 
+    def stop(self, timeout: float = 30) -> None:
+        """Finish the jobs put so far, then end the thread (a test's application, a process shutting down)."""
+        self.jobs.put((None, ()))
+        self.thread.join(timeout)
+        self.app.extensions.pop("academy_jobs", None)
+
     def _work(self) -> None:
         sweep_seconds = self.app.config["JOBS_SWEEP_SECONDS"]
         next_sweep = time.monotonic() + sweep_seconds
         while True:
             try:
                 func_path, args = self.jobs.get(timeout=max(0.1, next_sweep - time.monotonic()))
+                if func_path is None:
+                    self.jobs.task_done()
+                    return
             except queue.Empty:
                 with self.app.app_context():
                     run_periodic()

@@ -76,6 +76,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "people.reactivate":                     row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  DENY,  OK),
     "people.resend_invitation":              row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  DENY,  OK),
     "people.administrations":                row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # The background jobs and the outbox: admins only (an empty retry names no item: refused).
+    "admin.jobs_page":                       row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
+    "admin.retry":                           row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  BAD),
+    "admin.retry_all":                       row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
     "people.edit_administration /administrations/new":
                                              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
     "people.edit_administration /administrations/<int:administration_id>/edit":

@@ -66,6 +66,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "people.resend_invitation": ("admin", "/people/{learner}"),
     "people.edit_administration /administrations/new": ("admin", None),
     "people.edit_administration /administrations/<int:administration_id>/edit": ("admin", None),
+    "admin.retry": ("admin", "/admin/jobs"),
+    "admin.retry_all": ("admin", "/admin/jobs"),
     "certificates.issue": ("admin", None),
     "certificates.revoke": ("admin", None),
     "certificates.reissue": ("admin", None),
