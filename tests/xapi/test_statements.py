@@ -6,7 +6,11 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from app.auth.models import Role, User
+from app.certificates import services as certificates
+from app.certificates.models import Certificate
 from app.extensions import db
 from app.xapi import statements
 from app.xapi.backfill import past_events
@@ -109,3 +113,23 @@ def test_the_same_event_gives_the_same_statement_id_and_another_event_another(ap
 def test_a_duration_is_written_in_iso_8601(length, expected):
     """Is a duration written as ISO 8601 asks, to the hundredth of a second?"""
     assert statements.duration(length) == expected
+
+
+def test_a_revoked_and_a_reissued_certificate_void_what_was_earned(app, academy_config, ready_learner, make_user):
+    """Does a reissue say 'earned' of the new certificate and void the old one's, and a revocation void its
+    own — each valid for Ralph?"""
+    admin = make_user(Role.ADMIN)
+    with app.app_context():
+        by = db.session.get(User, admin.id)
+        issued = db.session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
+        replacement = certificates.reissue(issued[0], reissued_by=by)
+        certificates.revoke(issued[1], reason="Issued in error.", revoked_by=by)
+        db.session.commit()
+        academy = statements.Academy.from_config(app.config)
+        made = [s for e, f in past_events(datetime(2000, 1, 1)) for s in statements.for_event(academy, e, f)]
+        earned = {s["object"]["id"]: s["id"] for s in made if s["verb"]["id"].endswith("/earned")}
+        voided = {s["object"]["id"] for s in made if s["verb"]["id"].endswith("/voided")}
+        old, new, revoked = issued[0].code, replacement.code, issued[1].code
+    assert f"{ACADEMY_URL}/verify/{new}" in earned
+    assert voided == {earned[f"{ACADEMY_URL}/verify/{old}"], earned[f"{ACADEMY_URL}/verify/{revoked}"]}
+    assert [r for r in validate_with_ralph(made) if r["error"]] == []
