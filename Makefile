@@ -33,6 +33,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed-app requirements-dev.txt $(wildcard r
 	$(BIN)/pip install --quiet -r requirements-dev.txt $(if $(wildcard requirements-notebooks.txt),-r requirements-notebooks.txt)
 	touch $@
 
+# Ralph, the learning record store the xAPI tests send statements to, in a virtualenv of its own
+# (requirements-ralph.txt says why); the tests start and stop it (tests/lrs.py), RALPH_BIN overrides.
+RALPH_VENV ?= .venv-ralph
+$(RALPH_VENV)/.installed: requirements-ralph.txt
+	$(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/pip install --quiet -r requirements-ralph.txt
+	touch $@
+
 # flask run serves FLASK_RUN_HOST:FLASK_RUN_PORT, and the app's links (mails, QR codes, calendar
 # files) point there too unless PUBLIC_URL says otherwise (app/config.py). setup gets them as well:
 # the demo's certificates are printed with their QR code.
@@ -48,7 +56,7 @@ run: setup
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl+C"
 	$(FLASK) run
 
-test: check-test $(VENV)/.installed-dev translations
+test: check-test $(VENV)/.installed-dev $(RALPH_VENV)/.installed translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-deploy:

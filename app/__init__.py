@@ -106,6 +106,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     admin.init_app(app)
 
+    from app import xapi
+
+    xapi.init_app(app)
+
     from app import cli
 
     cli.init_app(app)

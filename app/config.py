@@ -56,6 +56,12 @@ def _public_url() -> str:
     return f"http://{host}:{os.environ.get('FLASK_RUN_PORT', '').strip() or 5000}"
 
 
+def _lrs_url() -> str | None:
+    """LRS_URL, the xAPI endpoint (statements are sent to LRS_URL + "statements"), ending with "/"."""
+    url = os.environ.get("LRS_URL", "").strip()
+    return url.rstrip("/") + "/" if url else None
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -101,6 +107,14 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Customs Data Academy <academy@localhost>"),
+        # A learning record store (xAPI 2.0) the academy sends statements to; none without LRS_URL
+        # (app/xapi/). Officers are named by a pseudonym unless XAPI_ACTOR_EMAIL is on; the pseudonym's
+        # key is XAPI_ACTOR_KEY, else derived from SECRET_KEY (set it before rotating SECRET_KEY).
+        "LRS_URL": _lrs_url(),
+        "LRS_USERNAME": os.environ.get("LRS_USERNAME") or None,
+        "LRS_PASSWORD": os.environ.get("LRS_PASSWORD") or None,
+        "XAPI_ACTOR_EMAIL": _bool("XAPI_ACTOR_EMAIL", False),
+        "XAPI_ACTOR_KEY": os.environ.get("XAPI_ACTOR_KEY") or None,
         # Cookies: HttpOnly and SameSite always, Secure behind HTTPS in production.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

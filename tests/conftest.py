@@ -19,6 +19,9 @@ from tests.helpers import PASSWORD, AuthActions
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
+# Ralph, the learning record store of the xAPI tests: the `ralph` fixture.
+pytest_plugins = ["tests.lrs"]
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):

@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECK = ROOT / "scripts" / "check_system.py"
-# Never reinstall the (possibly shared) virtualenv from a test: it is there, the test suite runs in it.
-KEEP_VENV = ["-o", ".venv/.installed-app", "-o", ".venv/.installed-dev"]
+# Never reinstall the (possibly shared) virtualenvs from a test: it is there, the test suite runs in it.
+KEEP_VENV = ["-o", ".venv/.installed-app", "-o", ".venv/.installed-dev", "-o", ".venv-ralph/.installed"]
 
 
 #: What a make running this suite (CI's `make test`) passes to the makes it starts: without them, the make
