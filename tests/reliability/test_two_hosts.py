@@ -104,15 +104,18 @@ def shared_redis() -> str:
 
 
 @pytest.fixture
-def shared_store(tmp_path) -> dict[str, str]:
+def shared_store(tmp_path, monkeypatch) -> dict[str, str]:
     """The store both hosts use, as the settings each host is given.
 
     A folder they share (STORAGE_DIR, what a network share gives two real hosts), or, when
     TEST_STORAGE_URL is set, the object store it names (STORAGE_URL=s3://bucket/prefix; the
-    endpoint and keys come from the AWS_* variables, passed on to both hosts as they are).
+    endpoint and keys come from the AWS_* variables, passed on to both hosts as they are). The
+    test's own app (which imports the curriculum and checks the answers) reads the same store:
+    STORAGE_URL is set in this process's environment too.
     """
     url = os.environ.get("TEST_STORAGE_URL", "").strip()
     if url:
+        monkeypatch.setenv("STORAGE_URL", url)
         return {"STORAGE_URL": url, "STORAGE_DIR": str(tmp_path / "unused-storage")}
     return {"STORAGE_DIR": str(tmp_path / "shared-storage")}
 
