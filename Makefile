@@ -1,11 +1,13 @@
 # Customs Data Academy — the README's commands.
 #   make run    set up everything and serve http://127.0.0.1:5000 with SQLite and demo data (PORT=5101: another port)
 #   make test   install what the tests need and run them
+#   make test-s3  the storage-marked tests (files, backups, journeys) with the files in SeaweedFS (S3)
 # Each first checks the machine (scripts/check_system.py): Python, venv, Pango, HarfBuzz's subsetter,
 # fonts, chromium for the tests, wrk for the benchmark; it installs what is missing with apt-get
 # when run as root, or stops with the command to run.
 #   make lint   ruff check and format check, and the import contracts (lint-imports; ARCHITECTURE.md)
 #   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; DB=postgresql; NODES=2; see bench/README.md)
+#   make check-deploy  check deploy/ with nginx -t and systemd-analyze verify (README, "Several hosts")
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -13,7 +15,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format setup clean-db fonts messages translations bench check-run check-test check-bench
+.PHONY: run test test-s3 lint format setup clean-db fonts messages translations bench check-run check-test check-bench check-deploy
 
 check-run check-test check-bench: check-%:
 	@$(PYTHON) scripts/check_system.py $* --venv $(VENV)
@@ -48,6 +50,13 @@ run: setup
 
 test: check-test $(VENV)/.installed-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-deploy:
+	$(PYTHON) scripts/check_deploy.py
+
+# The storage-marked tests with the files in S3 (SeaweedFS, started by the tests themselves).
+test-s3: check-test $(VENV)/.installed-dev translations
+	TEST_STORAGE=s3 $(BIN)/python -m pytest -m storage $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

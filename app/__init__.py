@@ -23,7 +23,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.from_environment(Path(app.instance_path)))
     if test_config:
         app.config.from_mapping(test_config)
-    Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+    from app.common import storage
+
+    # Made now, so that a malformed STORAGE_URL stops the start with a message naming it.
+    app.extensions["academy.store"] = storage.store_for(app.config)
+    if not app.config.get("STORAGE_URL"):
+        Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
     if app.config["PROXY_COUNT"]:
         # Behind N reverse proxies, the client's address and scheme are what the Nth proxy saw;
         # with none (the default) X-Forwarded-* headers are ignored: anyone could write them.

@@ -54,10 +54,11 @@ def demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from app.backup import backup_command
+    from app.backup import backup_command, restore_command
     from app.content.cli import content_cli
 
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

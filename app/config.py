@@ -99,6 +99,12 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance_path)),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "STORAGE_DIR": str(storage),
+        # Files in an S3-compatible store instead of STORAGE_DIR (s3://bucket/prefix); endpoint,
+        # region and credentials from boto3's AWS_* variables. See app/common/storage/.
+        "STORAGE_URL": os.environ.get("STORAGE_URL") or None,
+        # S3 downloads: streamed through the application (proxy), or a redirect to a signed URL.
+        "STORAGE_REDIRECT": os.environ.get("STORAGE_REDIRECT") or "proxy",
+        "STORAGE_PRESIGNED_SECONDS": int(os.environ.get("STORAGE_PRESIGNED_SECONDS") or 300),
         "CONTENT_DIR": os.environ.get("CONTENT_DIR") or str(Path(__file__).resolve().parent.parent / "content"),
         # The Open Badges signing key: instance/ by default; several hosts must share one.
         "CREDENTIAL_KEY_DIR": os.environ.get("CREDENTIAL_KEY_DIR") or None,

@@ -65,10 +65,8 @@ def main() -> None:
         seconds["certificate, warm"], _ = timed(lambda: rendering.render_pdf(context_of(certificate)))
         seconds["render_and_store"], _ = timed(lambda: services.render_and_store(certificate))
         db.session.commit()
-        path = services.storage_path(certificate)
-    json.dump(
-        {"seconds": seconds, "pdf_bytes": len(pdf), "minimal_bytes": len(minimal), "stored": str(path)}, sys.stdout
-    )
+        key = services.storage_key(certificate)
+    json.dump({"seconds": seconds, "pdf_bytes": len(pdf), "minimal_bytes": len(minimal), "stored": key}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ Called by the Makefile before it creates the virtualenv or runs anything. It che
 - Pango (libpango-1.0-0, libpangoft2-1.0-0), which WeasyPrint draws PDFs with, and HarfBuzz's
   subsetter (libharfbuzz-subset0), which it embeds the certificate fonts with;
 - DejaVu fonts (fonts-dejavu-core), which the directorate's PDF reports are set in;
-- for `test`: chromium, which the browser tests drive;
+- for `test`: chromium, which the browser tests drive, and pg_dump/pg_restore (postgresql-client),
+  which the backup tests run (and `flask backup` on PostgreSQL);
 - for `bench`: wrk, which loads the pages.
 
 What is missing is installed with apt-get when we are root (apt-get update first if the install
@@ -51,7 +52,11 @@ NEEDED_BY_RUN = [
 ]
 NEEDED = {
     "run": NEEDED_BY_RUN,
-    "test": NEEDED_BY_RUN + [("chromium", "to run the browser tests", _program("chromium"))],
+    "test": NEEDED_BY_RUN
+    + [
+        ("chromium", "to run the browser tests", _program("chromium")),
+        ("postgresql-client", "pg_dump and pg_restore, for the backup tests", _program("pg_restore")),
+    ],
     "bench": NEEDED_BY_RUN + [("wrk", "to load the pages", _program("wrk"))],
 }
 

@@ -48,7 +48,36 @@ def reset_schema(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def object_store(tmp_path_factory):
+    """SeaweedFS with its S3 gateway on 127.0.0.1 (tests/object_store.py), boto3's AWS_* variables set
+    as a deployment sets them; skipped where it cannot start, except in CI, where that fails."""
+    from tests import object_store as seaweedfs
+
+    try:
+        store, process = seaweedfs.start(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as error:
+        pytest.skip(str(error))
+    saved = {name: os.environ.get(name) for name in store.environment()}
+    os.environ.update(store.environment())
+    yield store
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    seaweedfs.stop(process)
+
+
+def storage_settings(request) -> dict:
+    """TEST_STORAGE=s3: the whole session keeps its files in SeaweedFS instead of a folder."""
+    if os.environ.get("TEST_STORAGE", "local") != "s3":
+        return {}
+    store = request.getfixturevalue("object_store")
+    return {"STORAGE_URL": f"s3://{store.bucket}/app"}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, request):
     url = database_url(tmp_path_factory)
     reset_schema(url)
     app = create_app(
@@ -57,6 +86,7 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret-key-not-for-production",
             "SQLALCHEMY_DATABASE_URI": url,
             "STORAGE_DIR": str(tmp_path_factory.mktemp("storage")),
+            **storage_settings(request),
             "PUBLIC_URL": "http://academy.test",
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",

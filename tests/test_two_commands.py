@@ -83,6 +83,13 @@ def test_chromium_is_needed_by_the_tests_not_by_run():
     assert refused.returncode == 1 and "`sudo apt-get install chromium`" in refused.stderr
 
 
+def test_pg_restore_is_needed_by_the_tests_not_by_run():
+    """Can a machine without pg_dump/pg_restore still `make run`, while `make test` (the backup tests) asks for them?"""
+    assert _check("run", env=_pretending("postgresql-client")).returncode == 0
+    refused = _check("test", env=_pretending("postgresql-client"))
+    assert refused.returncode == 1 and "`sudo apt-get install postgresql-client`" in refused.stderr
+
+
 def test_a_python_without_venv_is_told_which_package_gives_it():
     """Is a Debian Python without its venv module told the exact package, before make tries to build .venv?"""
     version = f"{sys.version_info[0]}.{sys.version_info[1]}"

@@ -3,7 +3,9 @@
 Each login starts a row in user_sessions and gives the browser a random key (in the session
 cookie and, if asked, the remember-me cookie) whose hash names that row. A request is logged in
 while its row is open, so a copied or replayed cookie stops working when its session ends,
-whatever the cookie's own expiry says.
+whatever the cookie's own expiry says. The rows are in the database every host shares, so a
+session started on one host is valid on all, and ending it ends it on all at their next request
+(tests/hosts/test_sessions_across_hosts.py; why not Redis: docs/decisions.md).
 """
 
 from __future__ import annotations

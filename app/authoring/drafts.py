@@ -27,7 +27,7 @@ from app.authoring.models import CourseAuthor, CourseDraft
 from app.common import kept
 from app.common.time import utcnow
 from app.content.check import Problem, check_courses
-from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_path
+from app.content.sync import ContentError, import_courses, published_curriculum, store_bytes, stored_bytes
 from app.courses import structure
 from app.courses.api import Course, CourseVersion
 from app.extensions import db
@@ -187,7 +187,7 @@ def manifest_path(draft: CourseDraft) -> str:
 
 def read_bytes(draft: CourseDraft, path: str) -> bytes:
     try:
-        return stored_path(draft.files[path]).read_bytes()
+        return stored_bytes(draft.files[path])
     except KeyError:
         raise DraftError(_("%(path)s is not part of this draft.", path=path)) from None
 
@@ -296,7 +296,7 @@ def materialised(files: dict[str, str]):
         for path, digest in files.items():
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(stored_path(digest).read_bytes())
+            target.write_bytes(stored_bytes(digest))
         yield root
 
 

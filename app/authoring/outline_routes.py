@@ -29,7 +29,7 @@ from app.authoring.routes import (
 from app.common import kept
 from app.content import render
 from app.content.check import lesson_problems
-from app.content.sync import stored_path
+from app.content.sync import stored_bytes
 from app.courses.api import GlossaryTerm
 from app.extensions import db
 
@@ -185,7 +185,7 @@ NOTEBOOK_PREVIEWS = kept.Store(
 @NOTEBOOK_PREVIEWS.function
 def _notebook_preview(sha256: str) -> str:
     """A notebook rendered by the import pipeline, once per version of the file (the editor's preview)."""
-    return render.notebook_to_html(stored_path(sha256).read_text("utf-8"))
+    return render.notebook_to_html(stored_bytes(sha256).decode("utf-8"))
 
 
 @bp.route("/<slug>/lessons/<lesson>", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ export says which; an import leaves such a course alone where it is already publ
 
 from __future__ import annotations
 
+import contextlib
 import io
 import shutil
 import stat
@@ -27,8 +28,9 @@ from ruamel.yaml import YAML
 from app import policy
 from app.assessments.api import Assessment
 from app.authoring.drafts import authorship, dump_yaml, latest_version
+from app.common import storage
 from app.content.check import MAX_FILE_BYTES, Problem
-from app.content.sync import ContentError, SyncReport, dump_catalogue, import_courses, stored_path
+from app.content.sync import ContentError, SyncReport, dump_catalogue, import_courses, stored_bytes
 from app.courses.api import ContentSource, Course
 from app.extensions import db
 
@@ -82,8 +84,9 @@ def export_files(course: Course, exporter=None) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for name in ("catalogue.yml", "glossary.yml", "bibliography.yml"):
         digest = db.session.scalar(sa.select(ContentSource.sha256).where(ContentSource.name == name))
-        if digest and stored_path(digest).is_file():
-            files[name] = stored_path(digest).read_bytes()
+        if digest:
+            with contextlib.suppress(storage.NotStored):
+                files[name] = stored_bytes(digest)
     if "catalogue.yml" not in files:
         files["catalogue.yml"] = dump_catalogue()
     seen: set[int] = set()
@@ -104,10 +107,10 @@ def export_files(course: Course, exporter=None) -> dict[str, bytes]:
         course_files = {}
         for path, digest in version.files.items():
             try:
-                course_files[path] = stored_path(digest).read_bytes()
-            except FileNotFoundError:
+                course_files[path] = stored_bytes(digest)
+            except storage.NotStored:
                 raise ExportError(
-                    _("%(path)s of %(slug)s is missing from storage (STORAGE_DIR).", path=path, slug=current.slug)
+                    _("%(path)s of %(slug)s is missing from the file store.", path=path, slug=current.slug)
                 ) from None
         files.update(_without_banks(current.slug, course_files) if current.slug in withheld else course_files)
         todo.extend(current.prerequisites)

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.certificates import services
-    from app.certificates.cli import certificates_cli
+    from app.certificates.cli import certificates_cli, credentials_cli
     from app.certificates.routes import bp
     from app.courses import services as courses
 
@@ -13,3 +13,4 @@ def init_app(app: Flask) -> None:
         courses.ON_COURSE_COMPLETED.append(services.issue_for_completion)
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)
+    app.cli.add_command(credentials_cli)

@@ -10,17 +10,16 @@ What follows the 1EdTech Open Badges 3.0 specification (the VC Data Model 2.0 ed
   ``typ`` ("JWT"); the JWT payload is the credential itself plus the claims ``iss`` (issuer.id), ``jti`` (id),
   ``sub`` (credentialSubject.id) and ``nbf`` (validFrom), and ``exp`` only if the credential has ``validUntil``.
 - The key is RSA 2048 and signs with RS256, the algorithm the specification requires every verifier to
-  support (others "limit interoperability"). The ``kid`` is the key's RFC 7638 thumbprint, the same in the
-  header and in the published JWKS.
+  support (others "limit interoperability"). The ``kid`` is "a URI that can be dereferenced to an object of
+  type JWK representing the public key" (OB 3.0 §8.2.3): ``{PUBLIC_URL}/credentials/keys/{thumbprint}``,
+  the thumbprint being the key's RFC 7638 one; the same ``kid`` names the key in the published JWKS.
 - Revocation: ``credentialStatus`` points, with the 1EdTech Revocation List Status Method, at the certificate's
   verification address. :func:`revocation_list` builds the JSON a verifier expects there.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +30,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
-#: The private key's file in the instance folder; only its owner may read it.
+#: The private key's file in the instance folder (or CREDENTIAL_KEY_DIR) of releases before keys moved to
+#: the database; imported at first use (app/certificates/signing_keys.py), and kept by `backup`.
 KEY_FILE = "credential-signing-key.pem"
 ALGORITHM = "RS256"
 KEY_SIZE = 2048
@@ -63,58 +63,34 @@ class CredentialSubject:
     revoked_at: datetime | None = None
 
 
-# The issuer's key -------------------------------------------------------------------------------
+# Keys -------------------------------------------------------------------------------------------
+# Where keys are kept, which one signs and how they rotate: app/certificates/signing_keys.py.
 
 
-def issuer_key(instance_path: Path) -> RSAKey:
-    """The issuer's private signing key (RSA 2048, for RS256), made on first use and kept from then on.
+def new_key() -> RSAKey:
+    """A fresh private signing key (RSA 2048, for RS256)."""
+    return RSAKey.generate_key(KEY_SIZE, private=True)
 
-    It lives in ``instance_path / KEY_FILE`` as PKCS#8 PEM, readable by its owner only (0600). Two processes
-    starting at once cannot end up with two keys: the file is written aside and linked into place, which
-    fails for the second one, who then reads the first one's key.
-    """
-    instance_path = Path(instance_path)
-    path = instance_path / KEY_FILE
-    if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        _create_key_file(path)
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o600)
-    key = RSAKey.import_key(path.read_bytes())
+
+def read_key_file(path: Path) -> RSAKey:
+    """The private key in a PKCS#8 PEM file (the key file of a release before keys moved to the database)."""
+    key = RSAKey.import_key(Path(path).read_bytes())
     if not key.is_private:
         raise ValueError(f"{path} is not a private RSA key")
     return key
 
 
-def _create_key_file(path: Path) -> None:
-    pem = RSAKey.generate_key(KEY_SIZE, private=True).as_pem(private=True)
-    spare = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}")
-    fd = os.open(spare, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            os.fchmod(file.fileno(), 0o600)
-            file.write(pem)
-            file.flush()
-            os.fsync(file.fileno())
-        # If another process made the key first, this fails and everyone uses that one.
-        with contextlib.suppress(FileExistsError):
-            os.link(spare, path)
-    finally:
-        spare.unlink(missing_ok=True)
-
-
 def key_id(key: RSAKey) -> str:
-    """The ``kid`` of a key: its RFC 7638 JWK thumbprint (SHA-256, base64url)."""
+    """A key's RFC 7638 JWK thumbprint (SHA-256, base64url): the last segment of its ``kid`` URL."""
     return key.thumbprint()
 
 
-def jwks(instance_path: Path) -> dict:
-    """The issuer's public key as a JWK Set, for anyone to verify a credential without us."""
-    key = issuer_key(instance_path)
+def public_jwk(key: RSAKey, kid: str) -> dict:
+    """The public half of a key as a JWK named ``kid``, as the JWKS and the kid URL serve it."""
     public = key.as_dict(private=False)
     entry = {name: public[name] for name in ("kty", "n", "e")}
-    entry.update(kid=key_id(key), use="sig", alg=ALGORITHM)
-    return {"keys": [entry]}
+    entry.update(kid=kid, use="sig", alg=ALGORITHM)
+    return entry
 
 
 # The credential ---------------------------------------------------------------------------------
@@ -251,11 +227,10 @@ def _claims_for(credential: dict) -> dict:
     return claims
 
 
-def sign_credential(credential: dict, instance_path: Path) -> str:
-    """The credential as a compact VC-JWT, signed RS256 with the issuer's key."""
-    key = issuer_key(instance_path)
+def sign_credential(credential: dict, key: RSAKey, kid: str) -> str:
+    """The credential as a compact VC-JWT, signed RS256 with ``key``, whose ``kid`` (a URL) the header names."""
     payload = {**credential, **_claims_for(credential)}
-    header = {"alg": ALGORITHM, "kid": key_id(key), "typ": "JWT"}
+    header = {"alg": ALGORITHM, "kid": kid, "typ": "JWT"}
     return jwt.encode(header, payload, key, algorithms=[ALGORITHM])
 
 

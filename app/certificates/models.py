@@ -53,8 +53,36 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
-    #: The rendered PDF in storage (STORAGE_DIR/certificates/<code>.pdf) and its SHA-256.
+    #: The rendered PDF in the Store (key certificates/<code>.pdf) and its SHA-256.
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
 
     user = relationship("User", foreign_keys=[user_id])
     course = relationship("Course")
+
+
+class SigningKey(db.Model):
+    """A key that signs (the newest generation) or signed (older ones) Open Badges credentials.
+
+    Kept in the database so every host signs with the same key and publishes the same JWKS.
+    The private key is encrypted with a key derived from SECRET_KEY (app/certificates/signing_keys.py):
+    a copy of the database alone cannot sign.
+    """
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 1 for the first key, one more at each rotation; unique, so two hosts making the first key
+    #: at once cannot both succeed. The highest generation signs; the others only verify.
+    generation: Mapped[int] = mapped_column(unique=True)
+    #: The key's RFC 7638 thumbprint (SHA-256, base64url): the last segment of its kid URL.
+    thumbprint: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The public key as a JWK (kty, n, e), JSON.
+    public_jwk: Mapped[str] = mapped_column(sa.Text)
+    #: The private key, PKCS#8 PEM encrypted as a Fernet token.
+    private_key: Mapped[str] = mapped_column(sa.Text)
+    #: generated, or file (imported from the key file of an earlier release: its tokens name it by
+    #: its bare thumbprint, so the JWKS lists it under that kid too).
+    origin: Mapped[str] = mapped_column(sa.String(20), default="generated")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When a newer key took over the signing; the key still verifies what it signed.
+    retired_at: Mapped[datetime | None]

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from app import policy
 from app.auth.services import find_user
 from app.certificates import codes, services
 from app.certificates.forms import ManualIssueForm, ReissueForm, RevokeForm, VerifyForm
+from app.common import storage
 from app.courses import services as courses
 from app.extensions import db, limiter
 
@@ -49,13 +49,9 @@ def _certificate_or_404(code: str):
 def pdf(code: str):
     certificate = _certificate_or_404(code)
     policy.authorize("certificate.view", certificate)
-    path = services.ensure_pdf(certificate)
-    return send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"certificate-{certificate.code}.pdf",
-        max_age=0,
+    key = services.ensure_pdf(certificate)
+    return storage.current_store().send(
+        key, mimetype="application/pdf", as_attachment=True, filename=f"certificate-{certificate.code}.pdf", max_age=0
     )
 
 
@@ -100,6 +96,15 @@ def credential_jwt(code: str):
 @bp.get("/.well-known/jwks.json")
 def jwks():
     return jsonify(services.public_keys())
+
+
+@bp.get("/credentials/keys/<thumbprint>")
+def signing_key(thumbprint: str):
+    """What a credential's ``kid`` dereferences to: the public JWK of the key that signed it."""
+    found = services.public_key(thumbprint)
+    if found is None:
+        abort(404)
+    return jsonify(found)
 
 
 @bp.get("/issuer")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -20,9 +19,9 @@ from app.auth import names
 from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
+from app.common import storage
 from app.common.database import write_transaction
 from app.common.language import in_language_of
-from app.common.storage import write_atomically
 from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses import structure
@@ -38,9 +37,9 @@ class CertificateError(ValueError):
     """A request about a certificate that cannot be carried out; the message says why."""
 
 
-def storage_path(certificate: Certificate) -> Path:
-    """Where the certificate's PDF is kept."""
-    return Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{certificate.code}.pdf"
+def storage_key(certificate: Certificate) -> str:
+    """The key the certificate's PDF is kept under."""
+    return f"certificates/{certificate.code}.pdf"
 
 
 def verification_url(code: str) -> str:
@@ -67,7 +66,7 @@ def _write_pdf(certificate: Certificate) -> str:
     url = verification_url(printed.code)
     with in_language_of(certificate.user):
         pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
-    write_atomically(Path(current_app.config["STORAGE_DIR"]) / "certificates" / f"{printed.code}.pdf", pdf)
+    storage.current_store().put(f"certificates/{printed.code}.pdf", pdf)
     return hashlib.sha256(pdf).hexdigest()
 
 
@@ -83,14 +82,19 @@ def render_and_store(certificate: Certificate) -> None:
         certificate.pdf_sha256 = _write_pdf(certificate)
 
 
-def ensure_pdf(certificate: Certificate) -> Path:
-    """The stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
-    path = storage_path(certificate)
-    if not path.is_file() or not certificate.pdf_sha256:
+def ensure_pdf(certificate: Certificate) -> str:
+    """The key of the stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
+    key = storage_key(certificate)
+    if not certificate.pdf_sha256 or not storage.current_store().exists(key):
         sha256 = _write_pdf(certificate)
         with write_transaction():  # a download is a GET that writes: see app/database.py
             certificate.pdf_sha256 = sha256
-    return path
+    return key
+
+
+def pdf_bytes(certificate: Certificate) -> bytes:
+    """The certificate's PDF (rendered now if it never was)."""
+    return storage.current_store().open(ensure_pdf(certificate))
 
 
 def _create(**fields) -> Certificate | None:
@@ -360,7 +364,7 @@ def zip_download(certificates: list[Certificate], name: str) -> Response:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
         for certificate in certificates:
-            archive.write(ensure_pdf(certificate), f"{certificate.code}.pdf")
+            archive.writestr(f"{certificate.code}.pdf", pdf_bytes(certificate))
     current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
     return Response(
         buffer.getvalue(),
@@ -414,10 +418,12 @@ def credential(certificate: Certificate) -> dict:
 
 
 def signed_credential(certificate: Certificate) -> str:
-    """The credential signed as a VC-JWT with the issuer's key."""
+    """The credential signed as a VC-JWT with the issuer's signing key (app/certificates/signing_keys.py)."""
     from app.certificates.credentials import sign_credential
+    from app.certificates.signing_keys import signing_key
 
-    return sign_credential(credential(certificate), _key_dir())
+    key, kid = signing_key()
+    return sign_credential(credential(certificate), key, kid)
 
 
 def revocation_status(certificate: Certificate) -> dict:
@@ -427,16 +433,18 @@ def revocation_status(certificate: Certificate) -> dict:
     return revocation_list(_subject(certificate), public_url=current_app.config["PUBLIC_URL"])
 
 
-def _key_dir() -> Path:
-    """Where the issuer's signing key lives (CREDENTIAL_KEY_DIR; instance/ by default)."""
-    return Path(current_app.config.get("CREDENTIAL_KEY_DIR") or current_app.instance_path)
-
-
 def public_keys() -> dict:
-    """The issuer's public key(s), for anyone to verify a credential without us."""
-    from app.certificates.credentials import jwks
+    """The issuer's public keys, signing and retired, for anyone to verify a credential without us."""
+    from app.certificates.signing_keys import published_keys
 
-    return jwks(_key_dir())
+    return published_keys()
+
+
+def public_key(thumbprint: str) -> dict | None:
+    """The public JWK a credential's ``kid`` URL names, or None."""
+    from app.certificates.signing_keys import public_key
+
+    return public_key(thumbprint)
 
 
 def issuer_profile() -> dict:

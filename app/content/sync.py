@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import yaml
 
 from app.common import storage
-from app.common.storage import download_type, write_atomically
+from app.common.storage import download_type
 from app.common.time import utcnow
 from app.content import render, schema
 from app.content.check import (
@@ -93,16 +93,12 @@ def store_file(path: Path) -> tuple[str, int]:
 
 def store_bytes(data: bytes) -> str:
     """Keep bytes in content storage under their hash (once); returns the sha256."""
-    digest = _sha256(data)
-    target = stored_path(digest)
-    if not target.exists():
-        write_atomically(target, data)
-    return digest
+    return storage.keep("content", data)
 
 
-def stored_path(sha256: str) -> Path:
-    """Where content storage keeps the file with this hash."""
-    return storage.path_of("content", sha256)
+def stored_bytes(sha256: str) -> bytes:
+    """The bytes content storage keeps under this hash; storage.NotStored if it has none."""
+    return storage.current_store().open(storage.key_of("content", sha256))
 
 
 def sync(root: Path, take_back: bool = False) -> SyncReport:
@@ -416,7 +412,7 @@ def _sync_lesson(lesson: Lesson, spec, module: Module, position: int, folder: Pa
     lesson.attachments.clear()
     for index, (path, title) in enumerate(files):
         digest, size = store_file(path)
-        media_type = download_type(path)
+        media_type = download_type(path.name)
         lesson.attachments.append(
             Attachment(title=title, filename=path.name, media_type=media_type, size=size, sha256=digest, position=index)
         )

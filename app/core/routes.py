@@ -1,4 +1,4 @@
-"""The home page, the health check and the error pages."""
+"""The home page, the health and readiness checks and the error pages."""
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, render_template, request
@@ -27,6 +27,17 @@ def healthz():
         # What this worker keeps and how it fares (app/common/kept.py): for an admin only.
         return jsonify(status="ok", database="ok", kept=kept.stats())
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Whether this host may take traffic: the database, its migrations, Redis and the store (see readiness.py)."""
+    from app.core import readiness
+
+    ready, components = readiness.report()
+    response = jsonify(status="ok" if ready else "error", checks=components)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 200 if ready else 503
 
 
 def _error_page(code: int, title: str, message: str):

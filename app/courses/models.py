@@ -156,7 +156,7 @@ class Attachment(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255))
     media_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    #: Where the bytes are: STORAGE_DIR/content/<sha256[:2]>/<sha256>.
+    #: Where the bytes are: the Store, key content/<sha256[:2]>/<sha256>.
     sha256: Mapped[str] = mapped_column(sa.String(64))
     position: Mapped[int] = mapped_column(default=0)
 

@@ -1,10 +1,9 @@
 """Catalogue, course pages, the lesson player, My learning, glossary and bibliography."""
 
 import re
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -161,12 +160,15 @@ def attachment(attachment_id: int, filename: str):
     course = services.course_by_id(db.session.get(Lesson, item.lesson_id).course_id)
     if services.enrolment_for(current_user, course) is None and not policy.can(current_user, "course.preview", course):
         abort(403)
-    path = storage.path_of("content", item.sha256)
-    if not path.is_file():
-        abort(404)
     # Always a download, never rendered by the browser in our origin.
-    mimetype = storage.download_type(Path(item.filename))  # decided again: a row stored before a fix stays safe
-    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=item.filename, max_age=3600)
+    mimetype = storage.download_type(item.filename)  # decided again: a row stored before a fix stays safe
+    return storage.current_store().send(
+        storage.key_of("content", item.sha256),
+        mimetype=mimetype,
+        filename=item.filename,
+        as_attachment=True,
+        max_age=3600,
+    )
 
 
 @bp.get("/lesson-images/<sha256>.<kind>")
@@ -177,19 +179,16 @@ def lesson_image(sha256: str, kind: str):
     Only image files are served here, whatever else content storage holds under a hash."""
     if not re.fullmatch(r"[0-9a-f]{64}", sha256) or kind not in storage.IMAGE_SIGNATURES:
         abort(404)
-    path = storage.path_of("content", sha256)
+    key = storage.key_of("content", sha256)
     try:
-        with path.open("rb") as stored:
-            start = stored.read(12)
-    except FileNotFoundError:
+        if not storage.is_image(storage.current_store().read_start(key, 12), kind):
+            abort(404)
+    except storage.NotStored:
         abort(404)
-    if not storage.is_image(start, kind):
-        abort(404)
-    response = send_file(path, mimetype=f"image/{kind}", max_age=365 * 24 * 3600, conditional=True)
-    response.cache_control.public = False  # behind a login: kept by the learner's browser, not by proxies
-    response.cache_control.private = True
-    response.cache_control.immutable = True
-    return response
+    # Behind a login: kept by the learner's browser (for good: the name is the hash), not by proxies.
+    return storage.current_store().send(
+        key, mimetype=f"image/{kind}", max_age=365 * 24 * 3600, private=True, immutable=True
+    )
 
 
 @bp.get("/my-learning")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.auth.models import Role
 from app.authoring import drafts
 from app.authoring.models import CourseDraft
-from app.content.sync import stored_path
+from app.content.sync import stored_bytes
 from app.courses.models import Course, CourseVersion
 from app.extensions import db
 from tests.helpers import AuthActions, csrf_token
@@ -69,7 +69,7 @@ def test_publishing_with_a_new_label_saves_it_into_the_published_course(app, cli
     with app.app_context():
         course = db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice"))
         files = drafts.latest_version(course).files
-        manifest = stored_path(files["courses/data-in-practice/course.yml"]).read_text()
+        manifest = stored_bytes(files["courses/data-in-practice/course.yml"]).decode()
     assert re.search(r"^version: ['\"]?1\.1['\"]?$", manifest, re.MULTILINE)
     assert "title: Customs data in practice" in manifest  # the rest of the file as it was
 

@@ -10,7 +10,7 @@ from app.assessments.models import Assessment, Attempt, Question
 from app.auth.models import Role
 from app.authoring.models import CourseDraft
 from app.content import schema
-from app.content.sync import stored_path
+from app.content.sync import stored_bytes
 from app.extensions import db
 from tests.helpers import AuthActions, answer_form, csrf_token
 
@@ -81,7 +81,7 @@ def the_draft(app, slug: str = "risk-basics") -> CourseDraft:
 def draft_yaml(app, path: str) -> dict:
     files = the_draft(app).files
     with app.app_context():
-        return yaml.safe_load(stored_path(files[path]).read_bytes())
+        return yaml.safe_load(stored_bytes(files[path]))
 
 
 def bank_file(app) -> dict:

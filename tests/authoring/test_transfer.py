@@ -13,6 +13,8 @@ from app.courses.models import Course, CourseVersion, GlossaryTerm, Lesson, Modu
 from app.extensions import db
 from tests.helpers import AuthActions, csrf_token
 
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
+
 
 def snapshot(slug: str) -> dict:
     """Everything a learner or a report sees of a course, without database ids."""

@@ -12,7 +12,7 @@ from app.extensions import db
 from tests.authoring.test_export_banks import SECRET_ANSWER, curriculum  # noqa: F401 (a fixture)
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
 
 
 def test_a_trainer_exports_a_course_and_an_admin_imports_a_damaged_copy(app, page, make_user, curriculum):  # noqa: F811

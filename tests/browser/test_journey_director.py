@@ -14,7 +14,7 @@ from app.directorate import services
 from app.extensions import db
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
 
 
 def test_director_filters_the_overview_downloads_a_project_report_and_reissues_a_certificate(

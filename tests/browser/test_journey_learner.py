@@ -14,7 +14,7 @@ from app.auth.models import Role
 from tests.browser.answering import answer_attempt, load_bank
 from tests.helpers import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
 
 INTRO, PRACTICE, FINAL = "Introduction to Customs data", "Customs data in practice", "Final assessment"
 

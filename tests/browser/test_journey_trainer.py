@@ -13,7 +13,7 @@ from app.courses.models import Course, Lesson
 from app.extensions import db
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
 
 REVISED = "Revised: a declaration is the trader's statement, and its data elements follow the WCO Data Model."
 

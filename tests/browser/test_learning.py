@@ -5,7 +5,7 @@ import pytest
 from app.auth.models import Role
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
 
 
 def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):

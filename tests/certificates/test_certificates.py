@@ -19,6 +19,8 @@ from app.courses.models import Course, Lesson
 from app.extensions import db
 from tests.helpers import post_form
 
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
+
 
 def _complete_intro(app, user_id: int) -> None:
     """Complete the fixture's Foundation course (no assessment) through the courses service."""
@@ -42,7 +44,7 @@ def _certificates(app) -> list[Certificate]:
 
 def _pdf_bytes(app, code: str) -> bytes:
     with app.app_context():
-        return services.ensure_pdf(services.find(code)).read_bytes()
+        return services.pdf_bytes(services.find(code))
 
 
 def test_completion_issues_a_course_and_a_tier_certificate_once(app, make_user, synced):

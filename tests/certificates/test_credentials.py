@@ -7,7 +7,6 @@ import copy
 import json
 import re
 import socket
-import stat
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,11 +17,11 @@ from joserfc.jwk import RSAKey
 from jsonschema import Draft201909Validator
 
 from app.certificates.credentials import (
-    KEY_FILE,
     CredentialSubject,
     build_credential,
-    issuer_key,
-    jwks,
+    key_id,
+    new_key,
+    public_jwk,
     revocation_list,
     sign_credential,
     verify_credential_jwt,
@@ -32,6 +31,25 @@ PUBLIC_URL = "https://academy.example.org"
 ISSUER = "Customs Data Academy"
 CODE = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345"
 SCHEMA_FILE = Path(__file__).with_name("ob_v3p0_achievementcredential_schema.json")
+
+
+class Issuer:
+    """A signing key as app/certificates/signing_keys.py keeps one: its kid is the URL that serves it."""
+
+    def __init__(self) -> None:
+        self.key = new_key()
+        self.kid = f"{PUBLIC_URL}/credentials/keys/{key_id(self.key)}"
+
+    def sign(self, credential: dict) -> str:
+        return sign_credential(credential, self.key, self.kid)
+
+    def jwks(self) -> dict:
+        return {"keys": [public_jwk(self.key, self.kid)]}
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Issuer:
+    return Issuer()
 
 
 @pytest.fixture(autouse=True)
@@ -189,11 +207,11 @@ def test_revocation_list_names_the_credential_once_revoked(subject):
     assert revoked["revokedCredentials"] == [{"id": credential["id"], "revoked": True}]
 
 
-def test_signed_jwt_verifies_and_fails_when_one_character_changes(subject, tmp_path):
+def test_signed_jwt_verifies_and_fails_when_one_character_changes(subject, issuer):
     """Does the signed JWT verify with the published JWKS, and fail when one character is changed?"""
     credential = build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)
-    token = sign_credential(credential, tmp_path)
-    published = json.loads(json.dumps(jwks(tmp_path)))  # as a verifier downloads it
+    token = issuer.sign(credential)
+    published = json.loads(json.dumps(issuer.jwks()))  # as a verifier downloads it
 
     payload = verify_credential_jwt(token, published)
     assert {name: payload[name] for name in credential} == credential
@@ -207,13 +225,13 @@ def test_signed_jwt_verifies_and_fails_when_one_character_changes(subject, tmp_p
         verify_credential_jwt("not a token", published)
 
 
-def test_jwt_is_formed_as_open_badges_3_says(subject, tmp_path):
+def test_jwt_is_formed_as_open_badges_3_says(subject, issuer):
     """Is the JWT header RS256 with the published kid and typ JWT, and do iss, jti, sub and nbf match the credential?"""
     credential = build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)
-    token = sign_credential(credential, tmp_path)
+    token = issuer.sign(credential)
     header_part, payload_part, _signature = token.split(".")
     header, payload = decode_segment(header_part), decode_segment(payload_part)
-    (published_key,) = jwks(tmp_path)["keys"]
+    (published_key,) = issuer.jwks()["keys"]
 
     assert header == {"alg": "RS256", "kid": published_key["kid"], "typ": "JWT"}
     assert payload["iss"] == credential["issuer"]["id"]
@@ -224,10 +242,10 @@ def test_jwt_is_formed_as_open_badges_3_says(subject, tmp_path):
     assert "vc" not in payload  # VC 2.0: the payload is the credential, not a 'vc' claim
 
 
-def test_jwt_from_another_key_is_refused(subject, tmp_path):
+def test_jwt_from_another_key_is_refused(subject, issuer):
     """Is a JWT signed with another key refused, even when it claims our kid, and is an unsigned one refused?"""
     credential = build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)
-    ours = jwks(tmp_path / "ours")
+    ours = issuer.jwks()
     our_kid = ours["keys"][0]["kid"]
     stranger = RSAKey.generate_key(2048)
     claims = {**credential, "iss": f"{PUBLIC_URL}/issuer", "jti": credential["id"], "nbf": 1741944413}
@@ -236,7 +254,7 @@ def test_jwt_from_another_key_is_refused(subject, tmp_path):
     with pytest.raises(ValueError):
         verify_credential_jwt(impostor, ours)
     with pytest.raises(ValueError):
-        verify_credential_jwt(sign_credential(credential, tmp_path / "elsewhere"), ours)
+        verify_credential_jwt(Issuer().sign(credential), ours)
 
     def b64(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
@@ -246,11 +264,11 @@ def test_jwt_from_another_key_is_refused(subject, tmp_path):
         verify_credential_jwt(unsigned, ours)
 
 
-def test_jwt_whose_claims_disagree_with_its_credential_is_refused(subject, tmp_path):
+def test_jwt_whose_claims_disagree_with_its_credential_is_refused(subject, issuer):
     """Is a validly signed JWT refused when its claims disagree with the credential inside it?"""
     credential = build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)
-    key = issuer_key(tmp_path)
-    published = jwks(tmp_path)
+    key = issuer.key
+    published = issuer.jwks()
     header = {"alg": "RS256", "kid": published["keys"][0]["kid"], "typ": "JWT"}
     good = {
         **credential,
@@ -271,46 +289,30 @@ def test_jwt_whose_claims_disagree_with_its_credential_is_refused(subject, tmp_p
             verify_credential_jwt(jwt.encode(header, {**good, name: value}, key), published)
 
     future = replace(subject, issued_at=datetime.now(UTC).replace(tzinfo=None) + timedelta(days=2))
-    future_token = sign_credential(build_credential(future, public_url=PUBLIC_URL, issuer_name=ISSUER), tmp_path)
+    future_token = issuer.sign(build_credential(future, public_url=PUBLIC_URL, issuer_name=ISSUER))
     with pytest.raises(ValueError, match="not valid yet"):
         verify_credential_jwt(future_token, published)
 
 
-def test_signing_key_is_generated_once_kept_private_and_reused(tmp_path):
-    """Is the signing key generated once, kept private (0600) and reused?"""
-    instance = tmp_path / "instance"  # does not exist yet
-    first = issuer_key(instance)
-    key_file = instance / KEY_FILE
-    pem = key_file.read_bytes()
-
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
-    assert issuer_key(instance).thumbprint() == first.thumbprint()
-    assert jwks(instance) == jwks(instance)
-    assert key_file.read_bytes() == pem
-    assert [path.name for path in instance.iterdir()] == [KEY_FILE]  # no stray temporary files
-
-    key_file.chmod(0o644)  # loosened by hand: tightened again on next use
-    issuer_key(instance)
-    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-
-    (published,) = jwks(instance)["keys"]
+def test_published_key_is_public_only_and_named_by_its_kid_url(issuer):
+    """Does the published JWK hold the public key only, named by the URL that serves it?"""
+    (published,) = issuer.jwks()["keys"]
     assert published == {
         "kty": "RSA",
         "n": published["n"],
         "e": "AQAB",
-        "kid": first.thumbprint(),
+        "kid": f"{PUBLIC_URL}/credentials/keys/{issuer.key.thumbprint()}",
         "use": "sig",
         "alg": "RS256",
     }
     assert "d" not in published
-    assert issuer_key(tmp_path / "other").thumbprint() != first.thumbprint()
+    assert new_key().thumbprint() != issuer.key.thumbprint()
 
 
 @pytest.mark.parametrize(
     "name", ["محمد بن عبد الله الهاشمي", "Екатерина Андреевна Смирнова", "王小明", "Zoë O’Brien-Łukasiewicz"]
 )
-def test_names_in_any_script_survive_into_the_credential_and_the_jwt(subject, tmp_path, validator, name):
+def test_names_in_any_script_survive_into_the_credential_and_the_jwt(subject, issuer, validator, name):
     """Does a name in Arabic, Cyrillic or Chinese survive into the credential and the JWT?"""
     credential = build_credential(replace(subject, recipient_name=name), public_url=PUBLIC_URL, issuer_name=ISSUER)
     identity = credential["credentialSubject"]["identifier"][0]
@@ -318,8 +320,8 @@ def test_names_in_any_script_survive_into_the_credential_and_the_jwt(subject, tm
     assert identity == {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name}
     assert schema_errors(validator, credential) == []
 
-    token = sign_credential(credential, tmp_path)
+    token = issuer.sign(credential)
     assert token.isascii()
-    payload = verify_credential_jwt(token, jwks(tmp_path))
+    payload = verify_credential_jwt(token, issuer.jwks())
     assert payload["credentialSubject"]["identifier"][0]["identityHash"] == name
     assert decode_segment(token.split(".")[1])["credentialSubject"]["identifier"][0]["identityHash"] == name

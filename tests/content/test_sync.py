@@ -1,12 +1,15 @@
 """`content sync`: one transaction, idempotent, progress kept, removed lessons retired, rendered once."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.content import render
-from app.content.sync import ContentError, stored_path, sync
+from app.content.sync import ContentError, stored_bytes, sync
 from app.courses.models import Attachment, Course, Enrolment, GlossaryTerm, Lesson, LessonProgress, Reference
 from app.extensions import db
 from tests.helpers import StatementCounter
+
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
 
 def _count(model) -> int:
@@ -28,7 +31,7 @@ def test_sync_imports_the_curriculum(app, content_dir):
         assert "lines: 2" in notebook.html and "<td>090111</td>" in notebook.html
         assert render.DROPPED_NOTE in notebook.html
         assert [a.filename for a in notebook.attachments] == ["exploring.ipynb", "sample.csv"]
-        assert stored_path(notebook.attachments[1].sha256).read_bytes().startswith(b"date,hs_code,value")
+        assert stored_bytes(notebook.attachments[1].sha256).startswith(b"date,hs_code,value")
         assert _count(GlossaryTerm) == 2 and _count(Reference) == 1
 
 

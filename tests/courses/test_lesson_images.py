@@ -5,12 +5,15 @@ import io
 import json
 import re
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
 from app.courses.models import Attachment, Lesson
 from app.extensions import db
 from tests.helpers import post_form
+
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
 LESSON = "/courses/intro-to-data/lessons/exploring"
 

@@ -1,7 +1,9 @@
-"""Backups: `flask backup` copies a live SQLite database consistently; PostgreSQL is backed up with pg_dump.
+"""Backups: `flask backup` copies a live SQLite database consistently, PostgreSQL with pg_dump, and the
+stored files (a folder, or the object store with TEST_STORAGE=s3) into an archive.
 
-A backup is only as good as its restore, so the main test restores one and compares every row
-of every table, then serves pages from it.
+A backup is only as good as its restore, so the main test restores one with `flask restore` into
+empty services (an empty database, an empty folder or bucket), compares every row of every table
+and every stored file, then serves pages from it.
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ import hashlib
 import re
 import shutil
 import sqlite3
-import subprocess
-import tarfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,16 @@ from flask_migrate import upgrade
 from app import create_app
 from app.assessments.models import Attempt
 from app.auth.models import Administration, User
-from app.backup import archive_storage
 from app.certificates import services as certificates
 from app.certificates.models import Certificate
+from app.common import storage
 from app.courses import services as courses
 from app.courses.models import Attachment, Course, Lesson
 from app.extensions import db
 from tests.helpers import ASSESSMENT, answer_form, csrf_token, post_form
 from tests.reliability.databases import create_scratch_database, differences, drop_scratch_database, table_rows
+
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
 SECRET = "test-secret-key-not-for-production"
 
@@ -55,21 +58,23 @@ FILLED = {
 }
 
 
-def _restored_app(url: str, storage: Path):
+def _restored_app(url: str, folder: Path, storage_url: str | None = None):
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": SECRET,
             "SQLALCHEMY_DATABASE_URI": url,
-            "STORAGE_DIR": str(storage),
+            "STORAGE_DIR": str(folder),
+            "STORAGE_URL": storage_url,
             "PUBLIC_URL": "http://academy.test",
         }
     )
 
 
-def _libpq(url: str) -> str:
-    """The URL as pg_dump and pg_restore read it (no SQLAlchemy driver name)."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+def _empty_storage_url(app) -> str | None:
+    """Where the restore puts the files: a new prefix of the bucket when the suite runs on S3, else a folder."""
+    url = app.config.get("STORAGE_URL")
+    return f"{url.rstrip('/')}-restored-{uuid.uuid4().hex[:8]}" if url else None
 
 
 def _activity(app, client, auth, learner, project) -> tuple[str, str]:
@@ -105,8 +110,8 @@ def _activity(app, client, auth, learner, project) -> tuple[str, str]:
         return issued[2].code, issued[1].code
 
 
-def _backup_sqlite(runner, tmp_path: Path) -> tuple[str, Path]:
-    """`flask backup --with-storage`, then restore: the copy opened where it lies, the archive unpacked."""
+def _backup_sqlite(runner, tmp_path: Path) -> Path:
+    """`flask backup --with-storage` on SQLite: a checked copy and the stored files' archive."""
     backup = tmp_path / "academy-backup.sqlite"
     result = runner.invoke(args=["backup", str(backup), "--with-storage"])
     assert result.exit_code == 0, result.output
@@ -115,34 +120,34 @@ def _backup_sqlite(runner, tmp_path: Path) -> tuple[str, Path]:
     )
     assert re.search(r"^  certificates\s+4 row\(s\)$", result.output, re.M), result.output
     assert re.search(r"^  attempts\s+2 row\(s\)$", result.output, re.M), result.output
+    assert re.search(r"^Archived \d+ stored file\(s\) of ", result.output, re.M), result.output
     assert not list(tmp_path.glob("*.part"))
     assert sqlite3.connect(backup).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    with tarfile.open(tmp_path / "academy-backup.sqlite.storage.tar.gz") as archive:
-        archive.extractall(tmp_path / "restored", filter="data")
-    return f"sqlite:///{backup}", tmp_path / "restored" / "storage"
+    return backup
 
 
-def _backup_postgresql(app, runner, tmp_path: Path, scratch: list) -> tuple[str, Path]:
-    """What the command tells a PostgreSQL operator to do: pg_dump, then pg_restore into an empty database."""
+def _backup_postgresql(runner, tmp_path: Path) -> Path:
+    """`flask backup --with-storage` on PostgreSQL: pg_dump's custom format and the stored files' archive."""
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         pytest.skip("pg_dump and pg_restore are not installed (apt-get install postgresql-client)")
     dump = tmp_path / "academy.dump"
-    refused = runner.invoke(args=["backup", str(dump)])
-    assert refused.exit_code == 1 and f'pg_dump --format=custom --file={dump} "$DATABASE_URL"' in refused.output
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", _libpq(url)], check=True, timeout=60)
-    restored, admin = create_scratch_database(url, "academy_restore")
-    scratch.append((restored, admin))
-    subprocess.run(
-        ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq(restored)}", str(dump)],
-        check=True,
-        timeout=60,
-    )
-    with app.app_context():
-        archive_storage(Path(app.config["STORAGE_DIR"]), tmp_path / "storage.tar.gz")
-    with tarfile.open(tmp_path / "storage.tar.gz") as archive:
-        archive.extractall(tmp_path / "restored", filter="data")
-    return restored, tmp_path / "restored" / "storage"
+    result = runner.invoke(args=["backup", str(dump), "--with-storage"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^Backed up the PostgreSQL database .* to .*academy\.dump \(", result.output, re.M)
+    assert re.search(r"^  \d+ table\(s\), pg_dump's custom format", result.output, re.M), result.output
+    assert dump.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    assert dump.stat().st_mode & 0o777 == 0o600  # it holds password hashes
+    assert not list(tmp_path.glob("*.part"))
+    return dump
+
+
+def _restore(backup: Path, url: str, folder: Path, storage_url: str | None):
+    """`flask restore PATH --with-storage` into an empty database and an empty store; the restored app."""
+    restored = _restored_app(url, folder, storage_url)
+    result = restored.test_cli_runner().invoke(args=["restore", str(backup), "--with-storage"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^Restored \d+ stored file\(s\) from .* into ", result.output, re.M), result.output
+    return restored
 
 
 def test_a_restored_backup_holds_every_row_and_serves(app, client, auth, runner, ready_learner, project, tmp_path):
@@ -154,14 +159,18 @@ def test_a_restored_backup_holds_every_row_and_serves(app, client, auth, runner,
     empty = sorted(name for name in FILLED if not original.get(name))
     assert not empty, f"nothing to compare in {empty}"
 
+    with app.app_context():
+        stored = {key: storage.current_store().open(key) for key in storage.current_store().list_keys()}
     scratch: list = []
     restored = None
     try:
         if dialect == "sqlite":
-            url, storage = _backup_sqlite(runner, tmp_path)
+            backup, url = _backup_sqlite(runner, tmp_path), f"sqlite:///{tmp_path / 'restored.sqlite'}"
         else:
-            url, storage = _backup_postgresql(app, runner, tmp_path, scratch)
-        restored = _restored_app(url, storage)
+            backup = _backup_postgresql(runner, tmp_path)
+            url, admin = create_scratch_database(app.config["SQLALCHEMY_DATABASE_URI"], "academy_restore")
+            scratch.append((url, admin))
+        restored = _restore(backup, url, tmp_path / "restored-storage", _empty_storage_url(app))
         with restored.app_context():
             with db.engine.connect() as connection:
                 copy = table_rows(connection)
@@ -172,11 +181,13 @@ def test_a_restored_backup_holds_every_row_and_serves(app, client, auth, runner,
             # their first download), every content file.
             rendered = db.session.scalars(sa.select(Certificate).where(Certificate.pdf_sha256.is_not(None))).all()
             assert len(rendered) == 3
+            store = storage.current_store()
             for certificate in rendered:
-                pdf = certificates.storage_path(certificate).read_bytes()
+                pdf = store.open(certificates.storage_key(certificate))
                 assert hashlib.sha256(pdf).hexdigest() == certificate.pdf_sha256
             for attachment in db.session.scalars(sa.select(Attachment)):
-                assert (storage / "content" / attachment.sha256[:2] / attachment.sha256).is_file()
+                assert store.exists(storage.key_of("content", attachment.sha256))
+            assert {key: store.open(key) for key in store.list_keys()} == stored  # every file, byte for byte
             # Writes carry on after the restore (PostgreSQL's sequences came back with the rows).
             db.session.add(Administration(code="ZZ", name="Added after the restore"))
             db.session.commit()
@@ -195,19 +206,32 @@ def test_a_restored_backup_holds_every_row_and_serves(app, client, auth, runner,
             drop_scratch_database(url, admin)
 
 
-def test_backup_of_postgresql_is_refused_with_the_pg_dump_commands(app, tmp_path):
-    """Does `flask backup` on PostgreSQL refuse, and say how to back up and restore with pg_dump and pg_restore?"""
-    with app.app_context():
-        on_postgresql = db.engine.dialect.name == "postgresql"
-    # On SQLite, an app pointed at a PostgreSQL URL: the command refuses before it would connect.
-    postgres_app = app if on_postgresql else _restored_app("postgresql+psycopg://academy@127.0.0.1:9/academy", tmp_path)
-    path = tmp_path / "academy.dump"
-    result = postgres_app.test_cli_runner().invoke(args=["backup", str(path), "--with-storage"])
-    assert result.exit_code == 1
-    assert f'pg_dump --format=custom --file={path} "$DATABASE_URL"' in result.output
-    assert f'pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" {path}' in result.output
-    assert f"tar -czf {path}.storage.tar.gz -C {postgres_app.config['STORAGE_DIR']} ." in result.output
-    assert not path.exists() and not list(tmp_path.glob("academy.dump*"))
+def test_restore_goes_into_empty_services_only(sqlite_app, tmp_path):
+    """Does `flask restore` refuse a database that has tables and a store that has files, leaving both as they were?"""
+    runner = sqlite_app.test_cli_runner()
+    backup = tmp_path / "backup.sqlite"
+    assert runner.invoke(args=["backup", str(backup), "--with-storage"]).exit_code == 0
+    with sqlite_app.app_context(), db.engine.connect() as connection:
+        before = table_rows(connection)
+    refused = runner.invoke(args=["restore", str(backup)])
+    assert refused.exit_code == 1 and "already holds tables; restore into an empty database" in refused.output
+    with sqlite_app.app_context(), db.engine.connect() as connection:
+        assert table_rows(connection) == before
+
+    elsewhere = _restored_app(f"sqlite:///{tmp_path / 'empty.sqlite'}", tmp_path / "full-storage")
+    with elsewhere.app_context():
+        storage.current_store().put("certificates/KEEP.pdf", b"%PDF kept")
+    refused = elsewhere.test_cli_runner().invoke(args=["restore", str(backup), "--with-storage"])
+    assert refused.exit_code == 1 and "already holds files; restore into an empty store" in refused.output
+    assert not (tmp_path / "empty.sqlite").exists() or (tmp_path / "empty.sqlite").stat().st_size == 0
+    with elsewhere.app_context():
+        assert list(storage.current_store().list_keys()) == ["certificates/KEEP.pdf"]
+
+    not_a_backup = tmp_path / "notes.sqlite"
+    not_a_backup.write_bytes(b"these are notes, not a database")
+    fresh = _restored_app(f"sqlite:///{tmp_path / 'fresh.sqlite'}", tmp_path / "fresh-storage")
+    wrong = fresh.test_cli_runner().invoke(args=["restore", str(not_a_backup)])
+    assert wrong.exit_code == 1 and "is not a SQLite backup" in wrong.output
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from app.workshops import services
 from app.workshops.models import Attendance, Registration, Workshop
 from tests.helpers import csrf_token, post_form
 
+pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
+
 TODAY = date.today()
 
 
