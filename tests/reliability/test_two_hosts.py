@@ -13,9 +13,9 @@ them, and move to the other host when one stops answering. What must hold:
 
 PostgreSQL is TEST_POSTGRES_URL's server (or TEST_DATABASE_URL's), in a database of this test's own,
 test_two_hosts, made and dropped here; Redis is TEST_REDIS_URL. The store is a folder both hosts
-share, or the object store of TEST_STORAGE_URL (s3://bucket/prefix, with the AWS_* variables of
-its endpoint and keys) when that is set: see `shared_store`. Marked `two_hosts`: `.ci/run` runs it
-in its PostgreSQL pass (where nothing may skip), not twice.
+share or, under TEST_STORAGE=s3, SeaweedFS: see `shared_store`. Marked `two_hosts`, which `.ci/run`
+leaves out of its SQLite pass, and `storage`, so `.ci/run` runs it in its PostgreSQL pass with a
+shared folder and again in `make test-s3` with SeaweedFS (nothing may skip in either).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ from tests.reliability.burst import (
 )
 from tests.reliability.databases import postgres_server_url
 
-pytestmark = pytest.mark.two_hosts
+pytestmark = [pytest.mark.two_hosts, pytest.mark.storage]
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -104,17 +105,17 @@ def shared_redis() -> str:
 
 
 @pytest.fixture
-def shared_store(tmp_path, monkeypatch) -> dict[str, str]:
+def shared_store(request, tmp_path, monkeypatch) -> dict[str, str]:
     """The store both hosts use, as the settings each host is given.
 
-    A folder they share (STORAGE_DIR, what a network share gives two real hosts), or, when
-    TEST_STORAGE_URL is set, the object store it names (STORAGE_URL=s3://bucket/prefix; the
-    endpoint and keys come from the AWS_* variables, passed on to both hosts as they are). The
-    test's own app (which imports the curriculum and checks the answers) reads the same store:
-    STORAGE_URL is set in this process's environment too.
+    A folder they share (STORAGE_DIR, what a network share gives two real hosts) or, under
+    TEST_STORAGE=s3 (`make test-s3`), a prefix of its own in SeaweedFS's bucket (STORAGE_URL,
+    with boto3's AWS_* variables, which the `object_store` fixture sets and both hosts inherit).
+    The test's own app (which imports the curriculum and checks the answers) uses the same store.
     """
-    url = os.environ.get("TEST_STORAGE_URL", "").strip()
-    if url:
+    if os.environ.get("TEST_STORAGE", "local") == "s3":
+        bucket = request.getfixturevalue("object_store").bucket
+        url = f"s3://{bucket}/two-hosts-{uuid.uuid4().hex[:8]}"
         monkeypatch.setenv("STORAGE_URL", url)
         return {"STORAGE_URL": url, "STORAGE_DIR": str(tmp_path / "unused-storage")}
     return {"STORAGE_DIR": str(tmp_path / "shared-storage")}
@@ -220,6 +221,11 @@ def hosts(shared_database, shared_redis, shared_store, tmp_path, monkeypatch):
             host.stop()
 
 
+def _text(html: str) -> str:
+    """What a page says, without its markup (for an assertion's message)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())[:600]
+
+
 def _let_go() -> None:
     """Close this process's connections to the shared database (the hosts need none of them)."""
     db.session.remove()
@@ -283,6 +289,7 @@ def _a_publish_on_one_host_is_served_by_the_other(a: Host, b: Host, url: str, st
     assert editor.send(f"{course}/draft", [("csrf_token", editor.csrf(course))])[0] == 302
     page = f"{course}/lessons/indicators"
     status, _location, html = editor.send(page)
+    assert status == 200 and 'name="revision"' in html, f"the draft's lesson on A: {status} {_text(html)}"
     revision = re.search(r'name="revision"[^>]*value="(\d+)"', html).group(1)
     form = [
         ("csrf_token", editor.csrf(page)),
