@@ -6,7 +6,7 @@
 # fonts, chromium for the tests, wrk for the benchmark; it installs what is missing with apt-get
 # when run as root, or stops with the command to run.
 #   make lint   ruff check and format check, and the import contracts (lint-imports; ARCHITECTURE.md)
-#   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; see bench/README.md)
+#   make bench  benchmark a synthetic academy under load (SIZE=S, M or L; DB=postgresql; NODES=2; see bench/README.md)
 #   make check-deploy  check deploy/ with nginx -t and systemd-analyze verify (README, "Several hosts")
 PYTHON ?= python3
 VENV ?= .venv
@@ -82,9 +82,13 @@ fonts:
 	$(BIN)/python certificates/make_fonts.py
 
 # The benchmark also needs wrk (Debian's package), which check-bench installs or asks for.
+#   make bench SIZE=L DB=postgresql NODES=2   on the machine's PostgreSQL (database bench_academy, made
+#   and dropped by the run), served by two gunicorn instances on two ports (NODES=2 needs PostgreSQL)
 SIZE ?= S
+DB ?= sqlite
+NODES ?= 1
 bench: check-bench $(VENV)/.installed-app
-	$(BIN)/python bench/run.py --size $(SIZE) $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --size $(SIZE) --db $(DB) --nodes $(NODES) $(BENCH_ARGS)
 
 # Translations live in app/translations/<language>/LC_MESSAGES/messages.po, where Flask-Babel reads
 # them once compiled; the compiled .mo files are built here, never committed.

@@ -23,6 +23,30 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _engine_options(url: str) -> dict:
+    """How each process holds its database connections.
+
+    A sync gunicorn worker serves one request at a time and uses one connection for it, so on
+    PostgreSQL each worker keeps a small pool (DATABASE_POOL_SIZE, default 2: the request's
+    connection and one spare for a CLI command or a job the process runs) and may open
+    DATABASE_MAX_OVERFLOW more for a moment (default 2). The server must allow, for every host,
+    workers × (pool size + overflow) connections, plus the worker process and the CLI:
+    two hosts of 2 workers take at most 16 of PostgreSQL's default 100. Connections are checked
+    before use (a restarted server or a proxy's idle cut-off is noticed, not served as an error)
+    and replaced after half an hour; a request waits DATABASE_POOL_TIMEOUT seconds (10) for a
+    connection before it fails. SQLite keeps SQLAlchemy's defaults (a file has no server to pool).
+    """
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options |= {
+            "pool_size": int(os.environ.get("DATABASE_POOL_SIZE") or 2),
+            "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW") or 2),
+            "pool_timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT") or 10),
+            "pool_recycle": 1800,
+        }
+    return options
+
+
 def _secret_key(instance_path: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY", "").strip()
     if key:
@@ -78,7 +102,7 @@ def from_environment(instance_path: Path) -> dict:
         "ACADEMY_ENV": env,
         "SECRET_KEY": _secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(_database_url(instance_path)),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         # Background jobs (app/jobs): "rq" (RQ workers, `flask --app wsgi worker`), "thread" (a
         # thread of each web process) or "none" (a scheduler runs `flask --app wsgi outbox deliver`).

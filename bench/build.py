@@ -684,7 +684,7 @@ def fix_sequences(conn) -> None:
             )
 
 
-def build(database_url: str, size: str, seed: int = 2026, spike: int = 500) -> dict:
+def build(database_url: str, size: str, seed: int = 2026, spike: int = 2000) -> dict:
     from app.common import database  # noqa: F401  (the app's SQLite pragmas: WAL, foreign keys)
 
     started = time.perf_counter()
@@ -717,7 +717,7 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--size", choices=sorted(FACTORS), default="S")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--spike", type=int, default=500, help="learners ready for the exam spike")
+    parser.add_argument("--spike", type=int, default=2000, help="learners ready for the exam spike")
     parser.add_argument("--out", type=Path, help="write the facts (accounts, slugs, answer key) here as JSON")
     args = parser.parse_args()
     facts = build(args.database_url, args.size, args.seed, args.spike)

@@ -94,23 +94,36 @@ class Reply:
 
 @dataclass
 class Session:
-    """One person's cookies against one server."""
+    """One person's cookies against one server, or against several taken in turn.
+
+    With `ports`, each request goes to the next of them, as a load balancer without sticky
+    sessions would send it: the session, the CSRF token and the attempt must hold on every host.
+    """
 
     host: str
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
     timeout: float = 60.0
+    ports: tuple[int, ...] = ()
+    _turn: int = 0
+
+    def _next_port(self) -> int:
+        if not self.ports:
+            return self.port
+        self._turn += 1
+        return self.ports[self._turn % len(self.ports)]
 
     def request(self, method: str, path: str, form=None, headers: dict | None = None) -> Reply:
         body = urlencode(form, doseq=True) if form is not None else None
-        sent = {"User-Agent": USER_AGENT, "Host": f"{self.host}:{self.port}"}
+        port = self._next_port()
+        sent = {"User-Agent": USER_AGENT, "Host": f"{self.host}:{port}"}
         if body is not None:
             sent["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             sent["Cookie"] = self.cookie_header
         sent.update(headers or {})
         started = time.perf_counter()
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        connection = http.client.HTTPConnection(self.host, port, timeout=self.timeout)
         try:
             connection.request(method, path, body=body, headers=sent)
             response = connection.getresponse()

@@ -3,8 +3,11 @@
     python bench/run.py --size S|M|L        (or: make bench SIZE=L)
 
 Everything happens in bench/runs/<SIZE>/ (a fresh SQLite database, storage, logs), never in
-instance/. Set BENCH_DATABASE_URL=postgresql://…/academy_bench to run on PostgreSQL instead:
-the database (its name must contain "bench") is dropped and created again.
+instance/. `--db postgresql` (make bench DB=postgresql) runs on the machine's PostgreSQL instead,
+in a database of its own, bench_academy (or BENCH_DATABASE_URL's, whose name must contain
+"bench"), created at the start and dropped at the end. `--nodes 2` (make bench NODES=2) serves
+the academy from two gunicorn instances on two ports sharing that database and the storage
+folder, as two hosts behind a load balancer would; SQLite refuses it (one file, one host).
 
 Steps: migrations, `content sync` (cold, timed), the synthetic academy (bench/build.py), the
 same sync again (no change, timed), a certificate's first render in a fresh process
@@ -48,6 +51,8 @@ CONNECTIONS = 32
 DIRECTORATE_CONNECTIONS = 8
 WORKERS = 2
 RSS_LIMIT_MB = 250
+#: The exam spike's latency target (issue #20: 2,000 officers within a minute, on PostgreSQL, one or two nodes).
+SPIKE_P95_MS = 500
 CERTIFICATE_RUNS = 3
 
 
@@ -164,12 +169,30 @@ def children(pid: int) -> list[int]:
 # Databases ----------------------------------------------------------------------------------
 
 
-def database_urls(run_dir: Path) -> tuple[str, str]:
+#: The machine's PostgreSQL, and the database `--db postgresql` creates there and drops at the end.
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/bench_academy"
+
+
+def database_urls(run_dir: Path, db: str) -> tuple[str, str]:
     """(the academy's URL, the size S reference academy's URL), both fresh and empty."""
-    url = os.environ.get("BENCH_DATABASE_URL", "").strip()
-    if not url:
+    if db == "sqlite":
         return f"sqlite:///{run_dir / 'academy.sqlite'}", f"sqlite:///{run_dir / 'reference-S.sqlite'}"
+    url = os.environ.get("BENCH_DATABASE_URL", "").strip() or POSTGRES_URL
     return _fresh_postgres(url, ""), _fresh_postgres(url, "_ref")
+
+
+def drop_postgres(url: str) -> None:
+    """Drop a database `_fresh_postgres` made (its name holds "bench": nothing else is ever dropped)."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if "bench" not in (parsed.database or ""):
+        return
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    admin.dispose()
 
 
 def _fresh_postgres(url: str, suffix: str) -> str:
@@ -204,6 +227,7 @@ class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.size, self.duration, self.spike_size = args.size, args.duration, args.spike
         self.arrival, self.deadline, self.pass_share = args.arrival, args.deadline, args.pass_share
+        self.db, self.nodes, self.keep_database = args.db, args.nodes, args.keep_database
         size = self.size
         self.run_dir = BENCH / "runs" / size
         self.processes = Processes()
@@ -216,7 +240,10 @@ class Bench:
                 "load_average_before": [round(x, 2) for x in os.getloadavg()],
             },
             "settings": {
+                "database": args.db,
+                "nodes": args.nodes,
                 "workers": WORKERS,
+                "workers_per_node": WORKERS,
                 "connections": CONNECTIONS,
                 "directorate_connections": DIRECTORATE_CONNECTIONS,
                 "seconds_per_scenario": self.duration,
@@ -258,7 +285,7 @@ class Bench:
             shutil.rmtree(self.run_dir)
         self.run_dir.mkdir(parents=True)
         self.secret_key = secrets.token_hex(32)
-        self.url, self.reference_url = database_urls(self.run_dir)
+        self.url, self.reference_url = database_urls(self.run_dir, self.db)
         self.storage = self.run_dir / "storage"
         env = self.env(self.url, self.storage)
         log(f"size {self.size}: migrations and a cold content sync into {self.url.split('@')[-1]}")
@@ -346,32 +373,55 @@ class Bench:
         self.results["sql_statements"] = counts
 
     def serve(self) -> None:
-        self.port = int(os.environ.get("BENCH_PORT") or 0) or free_port()  # a port of one's own on a shared machine
-        env = self.env(self.url, self.storage, self.port)
+        """Start `--nodes` gunicorn instances on consecutive ports, each as a host would run it."""
+        first = int(os.environ.get("BENCH_PORT") or 0)  # a port range of one's own on a shared machine
+        self.ports = [first + n if first else free_port() for n in range(self.nodes)]
+        self.port = self.ports[0]
         gunicorn = str(Path(PYTHON).with_name("gunicorn"))
-        command = [gunicorn, "--workers", str(WORKERS), "--bind", f"{HOST}:{self.port}", "--timeout", "120", "wsgi:app"]
-        log(f"starting gunicorn: {WORKERS} workers, ACADEMY_ENV=production, RATELIMIT_ENABLED=false, port {self.port}")
-        self.gunicorn = self.processes.start(command, env, self.run_dir / "gunicorn.log")
+        self.gunicorns = []
+        for node, port in enumerate(self.ports, start=1):
+            # Every node gets the same settings but its own port; PUBLIC_URL names the first, as
+            # the load balancer's one address would.
+            env = self.env(self.url, self.storage, self.port)
+            command = [gunicorn, "--workers", str(WORKERS), "--bind", f"{HOST}:{port}", "--timeout", "120", "wsgi:app"]
+            log(
+                f"starting gunicorn (node {node} of {self.nodes}): {WORKERS} workers, ACADEMY_ENV=production, "
+                f"RATELIMIT_ENABLED=false, port {port}"
+            )
+            log_name = "gunicorn.log" if self.nodes == 1 else f"gunicorn-{node}.log"
+            self.gunicorns.append(self.processes.start(command, env, self.run_dir / log_name))
         deadline = time.monotonic() + 60
-        while True:
-            if self.gunicorn.poll() is not None:
-                raise Failure(f"gunicorn exited; see {self.run_dir / 'gunicorn.log'}")
-            try:
-                if Session(HOST, self.port, timeout=5).get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise Failure("gunicorn did not answer /healthz within 60 s")
-            time.sleep(0.3)
-        self.workers = children(self.gunicorn.pid)
+        for process, port in zip(self.gunicorns, self.ports, strict=True):
+            while True:
+                if process.poll() is not None:
+                    raise Failure(f"gunicorn on port {port} exited; see its log in {self.run_dir}")
+                try:
+                    if Session(HOST, port, timeout=5).get("/healthz").status == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise Failure(f"gunicorn on port {port} did not answer /healthz within 60 s")
+                time.sleep(0.3)
+        self.workers = self.worker_pids()
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers of every node."""
+        return [pid for process in self.gunicorns for pid in children(process.pid)]
+
+    def session(self, number: int = 0) -> Session:
+        """A client of node `number` (modulo the nodes); with several nodes it takes them in turn."""
+        port = self.ports[number % len(self.ports)]
+        return Session(HOST, port, ports=tuple(self.ports) if len(self.ports) > 1 else ())
 
     def login_everyone(self) -> None:
         password = self.facts["password"]
 
-        def login(email: str) -> Session:
-            session = Session(HOST, self.port)
-            session.login(email, password)
+        def login(numbered: tuple[int, str]) -> Session:
+            # Each account starts on one node; with several, its later requests go to each in
+            # turn, so every session proves it holds on every node.
+            session = self.session(numbered[0])
+            session.login(numbered[1], password)
             return session
 
         first_visitors = self.facts["first_visit_learners"]
@@ -380,7 +430,7 @@ class Bench:
         log(f"logging in {len(everyone)} accounts through the login form")
         started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
-            sessions = dict(zip(everyone, pool.map(login, everyone), strict=True))
+            sessions = dict(zip(everyone, pool.map(login, enumerate(everyone)), strict=True))
         self.results["settings"]["login_seconds"] = round(time.perf_counter() - started, 1)
         self.learners = [sessions[e] for e in self.facts["page_learners"]]
         self.director = sessions[self.facts["directorate"]]
@@ -390,18 +440,23 @@ class Bench:
     def wrk(self, name: str, path: str, sessions: list[Session], connections: int, duration: float) -> dict:
         # Check the page answers 200 for every session (this also warms up the workers and makes
         # each learner's first visit, which records the lesson as opened, before the measurement).
-        for session in sessions or [Session(HOST, self.port), Session(HOST, self.port)]:
+        for session in sessions * self.nodes or [self.session(n) for n in range(2 * self.nodes)]:
             reply = session.get(path)
             if reply.status != 200:
                 raise Failure(f"{name}: {path} answered HTTP {reply.status} before the load")
         cookie_file = self.run_dir / f"cookies-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.txt"
         cookie_file.write_text("".join(f"{s.cookie_header}\n" for s in sessions))
-        command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s"]
+        # One wrk thread per node at least (wrk.lua sends thread n to node n modulo the nodes).
+        threads = min(max(2, self.nodes), connections)
+        command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s"]
         command += ["-s", str(BENCH / "wrk.lua"), f"http://{HOST}:{self.port}{path}", "--", str(cookie_file)]
-        log(f"{name}: wrk {connections} connections, {duration:g} s")
-        workers = children(self.gunicorn.pid)
+        wrk_env = os.environ | {"BENCH_NODES": " ".join(f"{HOST}:{port}" for port in self.ports)}
+        log(f"{name}: wrk {connections} connections over {self.nodes} node(s), {duration:g} s")
+        workers = self.worker_pids()
         cpu = cpu_seconds(workers)
-        output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=duration + 60, check=True)
+        output = subprocess.run(
+            command, cwd=ROOT, env=wrk_env, capture_output=True, text=True, timeout=duration + 60, check=True
+        )
         cpu = cpu_seconds(workers) - cpu
         line = next((x for x in output.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
         if line is None:
@@ -443,7 +498,7 @@ class Bench:
         baseline = self.results["scenarios"][0]["rps"]
         for scenario in self.results["scenarios"]:
             scenario["ratio_to_healthz"] = round(scenario["rps"] / baseline, 3) if baseline else None
-        self.results["memory_after_pages_mb"] = {str(pid): rss_mb(pid) for pid in children(self.gunicorn.pid)}
+        self.results["memory_after_pages_mb"] = {str(pid): rss_mb(pid) for pid in self.worker_pids()}
 
     def first_visits(self) -> None:
         """A crowd opening new lessons at once: every visit writes (the first visit, a new resume point).
@@ -471,7 +526,7 @@ class Bench:
                     problems.append(f"{path}: HTTP {reply.status}")
 
         log(f"first visits: {len(sessions)} learners open each of {len(lessons)} lessons at the same instant")
-        workers = children(self.gunicorn.pid)
+        workers = self.worker_pids()
         cpu = cpu_seconds(workers)
         started = time.perf_counter()
         for slug in lessons:
@@ -544,6 +599,7 @@ class Bench:
         stopped = [0]
         started = time.perf_counter()
         ends: list[float] = []
+        starts: list[float] = []  # when each learner's attempt was started (acknowledged), from the first arrival
         stop = threading.Event()  # set at the deadline: learners still answering give up (and count as errors)
 
         class Refused(Exception):
@@ -571,6 +627,8 @@ class Bench:
                 note("assessment page", page, 200)
                 reply = session.post(overview + "/start", {"csrf_token": csrf_from(page.body)})
                 note("start", reply, 302, "/attempts/")
+                with lock:
+                    starts.append(time.perf_counter() - started)
                 attempt = reply.location
                 attempt_id = int(attempt.rsplit("/", 1)[1])
                 page = session.get(attempt)
@@ -614,13 +672,14 @@ class Bench:
         threads = [
             threading.Thread(target=learner, args=(n, *item), daemon=True) for n, item in enumerate(plan, start=1)
         ]
-        workers = children(self.gunicorn.pid)
+        workers = self.worker_pids()
         cpu = cpu_seconds(workers)
         own = time.process_time()  # the learners' threads share the machine's two cores with gunicorn
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=max(0.1, self.deadline - (time.perf_counter() - started)))
+            # After the deadline, join(0) returns at once: 2,000 late threads must not cost 0.1 s each.
+            thread.join(timeout=max(0.0, self.deadline - (time.perf_counter() - started)))
         stop.set()
         for thread in threads:
             thread.join(timeout=70)  # a request in flight ends within the client's timeout
@@ -636,6 +695,8 @@ class Bench:
             "arrival_window_s": self.arrival,
             "seconds": round(seconds, 1),
             "last_submit_at_s": round(max(ends), 1) if ends else None,
+            "started": len(starts),
+            "last_start_at_s": round(max(starts), 1) if starts else None,
             "finished": finished[0],
             "deadline_s": self.deadline,
             "stopped_at_deadline": unfinished,
@@ -728,9 +789,9 @@ class Bench:
         return {"graded_attempts": row[0], "passed": row[1] or 0, "certificates_issued": issued}
 
     def memory(self) -> None:
-        workers = children(self.gunicorn.pid)
+        workers = self.worker_pids()
         self.results["memory_mb"] = {
-            "master": rss_mb(self.gunicorn.pid),
+            "master": rss_mb(self.gunicorns[0].pid),
             "workers": {str(pid): rss_mb(pid) for pid in workers},
             "workers_at_start": [str(pid) for pid in self.workers],
         }
@@ -785,9 +846,23 @@ class Bench:
             target("exam spike: 0 errors", spike["errors"], spike["errors"] == 0, at_l=False)
             lost = spike["lost_answers"] + spike["answers_differing_from_acknowledged"]
             target("exam spike: 0 lost answers", f"{lost} of {spike['acknowledged_answers']}", lost == 0, at_l=False)
-            target("exam spike: p95 < 300 ms", f"{spike['p95_ms']} ms", spike["p95_ms"] < 300, at_l=False)
-            within = spike["last_submit_at_s"] is not None and spike["last_submit_at_s"] <= 60 and not spike["errors"]
-            target("exam spike: all submitted within a minute", f"last at {spike['last_submit_at_s']} s", within, False)
+            target(
+                f"exam spike: p95 < {SPIKE_P95_MS} ms", f"{spike['p95_ms']} ms", spike["p95_ms"] < SPIKE_P95_MS, False
+            )
+            everyone = spike["learners"]
+            within = (
+                spike.get("started") == everyone
+                and spike["last_start_at_s"] is not None
+                and spike["last_start_at_s"] <= 60
+                and spike["finished"] == everyone
+            )
+            target(
+                f"exam spike: all {everyone:,} started within a minute and submitted",
+                f"{spike.get('started')} started, the last at {spike.get('last_start_at_s')} s; "
+                f"{spike['finished']} submitted",
+                within,
+                False,
+            )
         cert = r.get("certificate")
         if cert:
             s = cert["seconds"]
@@ -845,7 +920,8 @@ class Bench:
         lines = [
             f"Customs Data Academy benchmark — size {self.size} — {r['started']} — "
             f"{r['machine']['cpus']} CPUs, load average before {r['machine']['load_average_before']}",
-            f"gunicorn {WORKERS} sync workers, ACADEMY_ENV=production, RATELIMIT_ENABLED=false (rate limits off for "
+            f"{'SQLite' if self.db == 'sqlite' else 'PostgreSQL'}, {self.nodes} node(s) of gunicorn with "
+            f"{WORKERS} sync workers, ACADEMY_ENV=production, RATELIMIT_ENABLED=false (rate limits off for "
             f"the load), {self.duration:g} s per page with wrk",
             "",
             f"{'scenario':<32} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>6} "
@@ -886,7 +962,8 @@ class Bench:
                 f"  {spike['acknowledged_answers']} answers acknowledged ({spike['acknowledged_saves']} saves), "
                 f"{spike['lost_answers']} lost, {spike['answers_differing_from_acknowledged']} different; "
                 f"{spike['finished']} submitted, {spike['passed']} passed, {spike['certificates_issued']} "
-                f"certificates issued; last submit at {spike['last_submit_at_s']} s; CPU: workers "
+                f"certificates issued; last start at {spike.get('last_start_at_s')} s, last submit at "
+                f"{spike['last_submit_at_s']} s; CPU: workers "
                 f"{spike.get('workers_cpu_share')} cores, the learners' threads {spike.get('clients_cpu_share')}"
             )
         cert = r.get("certificate")
@@ -943,6 +1020,10 @@ class Bench:
             self.memory()
         finally:
             self.processes.stop_all()
+            if self.db == "postgresql" and not self.keep_database and getattr(self, "url", None):
+                log("dropping the benchmark's PostgreSQL databases (--keep-database keeps them)")
+                for url in (self.url, self.reference_url):
+                    drop_postgres(url)
             self.results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
             self.results["seconds"] = round(time.perf_counter() - started, 1)
         self.targets()
@@ -979,12 +1060,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark the academy (see bench/README.md).")
     parser.add_argument("--size", choices=("S", "M", "L"), default=os.environ.get("SIZE", "S"))
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
-    parser.add_argument("--spike", type=int, default=500, help="learners in the exam spike (default 500)")
+    parser.add_argument(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("DB") or ("postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"),
+        help="the database: a SQLite file in bench/runs/ (default) or the machine's PostgreSQL (bench_academy)",
+    )
+    parser.add_argument(
+        "--nodes", type=int, default=int(os.environ.get("NODES") or 1), help="gunicorn instances (hosts), default 1"
+    )
+    parser.add_argument(
+        "--keep-database", action="store_true", help="keep the PostgreSQL databases after the run (to inspect them)"
+    )
+    parser.add_argument("--spike", type=int, default=2000, help="learners in the exam spike (default 2000)")
     parser.add_argument(
         "--arrival",
         type=float,
-        default=40,
-        help="seconds over which they start (default 40: the last one has submitted within the minute)",
+        default=55,
+        help="seconds over which they arrive (default 55: the last one has started within the minute)",
     )
     parser.add_argument(
         "--deadline", type=float, default=120, help="seconds after which the spike's stragglers give up (default 120)"
@@ -993,6 +1086,16 @@ def main() -> int:
         "--pass-share", type=float, default=0.7, help="share of the spike's learners answering rightly (default 0.7)"
     )
     args = parser.parse_args()
+    if args.nodes < 1:
+        parser.error("--nodes must be 1 or more")
+    if args.nodes > 1 and args.db == "sqlite":
+        print(
+            f"NODES={args.nodes} needs DB=postgresql: several hosts cannot share one SQLite file (each host would "
+            "need the same disk, and SQLite's locks do not hold over a network share). Run "
+            f"`make bench DB=postgresql NODES={args.nodes}`.",
+            file=sys.stderr,
+        )
+        return 2
     if shutil.which("wrk") is None:
         print("wrk is missing: install it with `apt-get install wrk` (Debian/Ubuntu).", file=sys.stderr)
         return 2

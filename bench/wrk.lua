@@ -9,7 +9,22 @@ index = 0
 bad = 0
 local threads = {}
 
+-- With several nodes (BENCH_NODES="127.0.0.1:5201 127.0.0.1:5202", set by run.py), thread n sends
+-- to node n modulo their number, so the connections are spread evenly over them (wrk gives each
+-- thread the same share); the cookies are the same on every node.
+local nodes = nil
+
 function setup(thread)
+  if nodes == nil then
+    nodes = {}
+    for node in string.gmatch(os.getenv("BENCH_NODES") or "", "%S+") do
+      local host, port = string.match(node, "^(.+):(%d+)$")
+      table.insert(nodes, wrk.lookup(host, port)[1])
+    end
+  end
+  if #nodes > 0 then
+    thread.addr = nodes[#threads % #nodes + 1]
+  end
   table.insert(threads, thread)
 end
 

@@ -114,21 +114,23 @@ def answer(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    sheet = services.sheet_of(attempt)  # read once: saving, the unanswered check and grading share it
     try:
-        services.save_answers(attempt, request.form)
+        services.save_answers(attempt, request.form, sheet=sheet)
     except BadAnswer as error:
         db.session.rollback()
         abort(400, description=_("Your answers were not saved: %(reason)s.", reason=str(error)))
+    # The redirects name the attempt by the URL's id: after the commit, attempt.id would read the row again.
     if request.form.get("action") == "submit":
-        if services.unanswered(attempt):
+        if services.unanswered(attempt, sheet):
             db.session.commit()  # the answers are saved; the learner confirms, or goes back to finish
-            return redirect(url_for("assessments.confirm_submit", attempt_id=attempt.id))
-        services.submit(attempt)
+            return redirect(url_for("assessments.confirm_submit", attempt_id=attempt_id))
+        services.submit(attempt, sheet=sheet)
         db.session.commit()
-        return redirect(url_for("assessments.result", attempt_id=attempt.id))
+        return redirect(url_for("assessments.result", attempt_id=attempt_id))
     db.session.commit()
     flash(_("Your answers are saved."), "success")
-    return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+    return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
 
 
 @bp.get("/attempts/<int:attempt_id>/submit")
@@ -157,7 +159,7 @@ def submit(attempt_id: int):
     if not services.close_if_expired(attempt):
         services.submit(attempt)
     db.session.commit()
-    return redirect(url_for("assessments.result", attempt_id=attempt.id))
+    return redirect(url_for("assessments.result", attempt_id=attempt_id))
 
 
 @bp.post("/attempts/<int:attempt_id>/autosave")

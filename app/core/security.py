@@ -64,7 +64,9 @@ def keep_private_responses_private(response: Response) -> Response:
     be kept by the person's browser but never by a shared proxy. Static files keep their own rules.
     """
     user = g.get("_login_user")  # Flask-Login's user, if this request loaded one: no extra statement
-    if user is None or not user.is_authenticated or request.endpoint == "static":
+    # is_anonymous, not is_authenticated: that one reads `active`, which a request that committed
+    # has expired, and the user's row would be read again after every write.
+    if user is None or user.is_anonymous or request.endpoint == "static":
         return response
     is_file = response.direct_passthrough or response.headers.get("Content-Disposition", "").startswith("attachment")
     if is_file:

@@ -335,3 +335,36 @@ def test_the_assessment_page_reads_each_row_once_and_writes_nothing(app, client,
         assert client.get(ASSESSMENT).status_code == 200
     assert not [s for s in counter.statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE", "COMMIT")]
     assert len([s for s in counter.statements if re.search(r"\bFROM users\b", s)]) == 1, counter.statements
+
+
+def test_a_submit_reads_each_row_once_and_closes_the_attempt_in_one_statement(app, client, auth, ready_learner):
+    """In an exam spike the submit is the busiest write: does it read the learner, the attempt, its questions and
+    its responses once each, claim and grade the attempt in one UPDATE, and read nothing again after its commit
+    (it ran 24 statements on PostgreSQL, 6 of them reading again what it had already read)?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    data = {**answer_form(app, attempt_id, right=True), "action": "submit"}
+    data["csrf_token"] = csrf_token(client, ASSESSMENT)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        response = client.post(f"/attempts/{attempt_id}", data=data)
+    assert response.status_code == 302 and response.location.endswith(f"/attempts/{attempt_id}/result")
+
+    def reading(table: str) -> list[str]:
+        return [s for s in counter.statements if s.startswith("SELECT") and re.search(rf"\bFROM {table}\b", s)]
+
+    for table in ("users", "attempts", "questions", "responses", "assessments"):
+        assert len(reading(table)) == 1, (table, counter.statements)
+    updates = [s for s in counter.statements if s.startswith("UPDATE attempts")]
+    assert len(updates) == 1 and "status=" in updates[0] and "score=" in updates[0], updates
+    # The answers' INSERT (one per answer on SQLite, one for all on PostgreSQL), one UPDATE of their credits,
+    # and the course's completion (the enrolment and the curriculum's fingerprint, here: not every lesson done).
+    others = [s for s in counter.statements if not s.startswith("INSERT INTO responses")]
+    assert len(others) <= 10, "\n".join(s[:100] for s in counter.statements)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.status, attempt.percent, attempt.passed) == ("submitted", 100, True)
+        assert all(
+            r.credit == 1 for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
+        )
