@@ -457,8 +457,8 @@ def _graded(attempt: Attempt, sheet: Sheet, credits: dict[int, float]) -> None:
     events.attempt_graded.send(
         "assessments",
         user_id=attempt.user_id,
-        course_id=assessment.course_id,
-        assessment_id=assessment.id,
+        course_id=attempt.assessment.course_id,
+        assessment_id=attempt.assessment_id,
         attempt_id=attempt.id,
         score=attempt.score,
         max_score=attempt.max_score,
