@@ -1,0 +1,28 @@
+"""certificate PDF language: which language(s) the stored PDF whose hash is pdf_sha256 prints in
+
+Revision ID: 8c4e2a7d9b10
+Revises: 3f2b8d4c6a91
+Create Date: 2026-12-07 17:05:00
+
+Each language's PDF is kept under its own name (<code>.<languages>.pdf); PDFs rendered before keep
+their name (<code>.pdf) and NULL here, and a download renders the one its learner reads.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "8c4e2a7d9b10"
+down_revision = "3f2b8d4c6a91"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column("certificates", sa.Column("pdf_language", sa.String(length=20), nullable=True))
+
+
+def downgrade():
+    # A plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): a batch copy of a referenced table breaks SQLite's
+    # foreign keys. The older code finds no <code>.pdf for PDFs rendered since, and renders it again.
+    op.execute("ALTER TABLE certificates DROP COLUMN pdf_language")
