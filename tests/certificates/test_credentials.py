@@ -148,9 +148,10 @@ def test_a_translated_achievement_carries_each_language_in_a_form_the_schema_acc
     ]
     assert schema_errors(validator, language_map)
     # An achievement with no translation names no related edition.
-    assert "related" not in build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)[
-        "credentialSubject"
-    ]["achievement"]
+    assert (
+        "related"
+        not in build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)["credentialSubject"]["achievement"]
+    )
 
 
 def test_credential_uses_the_addresses_the_site_serves(subject):
