@@ -98,3 +98,14 @@ def test_the_course_page_names_the_languages_the_course_is_available_in(client, 
     assert re.search(r"Langues\s?: English, Français", translated)
     english_only = client.get("/courses/intro-to-data").get_data(as_text=True)
     assert re.search(r"Languages: English\s*<", english_only)
+
+
+def test_percentages_are_written_the_reader_s_way(client, synced):
+    """Is a pass mark written as Babel writes a percentage in each language ("70 %" with a no-break space in French,
+    "70%" in English), not as a %-format of the English?"""
+    from babel.numbers import format_percent
+
+    french = client.get("/courses/data-in-practice", headers=FRENCH).get_data(as_text=True)
+    assert f"seuil de réussite {format_percent(0.7, locale='fr')}" in french and "70%" not in french
+    english = client.get("/courses/data-in-practice").get_data(as_text=True)
+    assert "pass mark 70%" in english
