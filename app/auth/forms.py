@@ -64,6 +64,12 @@ class AdministrationForm(FlaskForm):
         _l("WCO region"),
         choices=[SelectChoice("", _l("None (WCO Secretariat)"))] + [SelectChoice(r.value, r.label) for r in Region],
     )
+    #: Each language named in itself, as the header's switch names it.
+    language = SelectField(
+        _l("Working language"),
+        choices=[SelectChoice("", _l("None: the academy's default")), SelectChoice("en", "English"),
+                 SelectChoice("fr", "Français")],  # fmt: skip
+    )
     submit = SubmitField(_l("Save"))
 
 
