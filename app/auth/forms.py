@@ -67,8 +67,11 @@ class AdministrationForm(FlaskForm):
     #: Each language named in itself, as the header's switch names it.
     language = SelectField(
         _l("Working language"),
-        choices=[SelectChoice("", _l("None: the academy's default")), SelectChoice("en", "English"),
-                 SelectChoice("fr", "Français")],  # fmt: skip
+        choices=[
+            SelectChoice("", _l("None: the academy's default")),
+            SelectChoice("en", "English"),
+            SelectChoice("fr", "Français"),
+        ],  # fmt: skip
     )
     submit = SubmitField(_l("Save"))
 
