@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -40,10 +40,18 @@ class CertificateError(ValueError):
     """A request about a certificate that cannot be carried out; the message says why."""
 
 
+def _recipient_language(certificate: Certificate) -> str:
+    """The language its holder reads: the page's when they download it themselves (their choice, else their
+    browser's), else their own (language_of: their account's, their administration's, the academy's)."""
+    if has_request_context() and current_user.is_authenticated and current_user.id == certificate.user_id:
+        return str(get_locale())
+    return language_of(certificate.user)
+
+
 def print_languages(certificate: Certificate) -> list[str]:
     """The languages the certificate prints in now: its recipient's language, or those CERTIFICATE_LANGUAGES
     names (the recipient's first when it is one of them), on one page."""
-    own = language_of(certificate.user)
+    own = _recipient_language(certificate)
     chosen = current_app.config.get("CERTIFICATE_LANGUAGES") or []
     if not chosen:
         return [own]
@@ -83,6 +91,12 @@ _PRINTED = (
     "issuer",
     "code",
 )
+
+
+def words_for_reader(certificate: Certificate) -> SimpleNamespace:
+    """The certificate's title, track and tier in the reader's language where the curriculum has them (a page
+    showing a certificate), with the language its title is in."""
+    return _words_in(certificate, structure.reader_language())
 
 
 def _words_in(certificate: Certificate, language: str) -> SimpleNamespace:
