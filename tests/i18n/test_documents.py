@@ -76,7 +76,8 @@ def test_an_invitation_goes_out_in_the_language_of_the_officer_s_administration(
     auth.login(admin.email)
     edit = f"/administrations/{senegal.id}/edit"
     form = client.get(edit).get_data(as_text=True)
-    assert "Langue de travail" in form  # the administrator's page is in French
+    assert "Langue de travail" in form  # the administrator's page is in French, its regions too
+    assert "Afrique occidentale et centrale" in form and "West and Central Africa" not in form
     post_form(client, edit, code="SN", name=senegal.name, region=senegal.region.value, language="fr")
     with app.app_context():
         assert db.session.get(Administration, senegal.id).language == "fr"
