@@ -93,6 +93,28 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: The languages the academy offers; English first, the curriculum's source language.
+LANGUAGES = ["en", "fr"]
+
+
+def _certificate_languages() -> list[str]:
+    """CERTIFICATE_LANGUAGES: empty (a certificate prints in its recipient's language), "bilingual" (in every
+    offered language, the recipient's first) or a list such as "en,fr" (those, the recipient's first if named)."""
+    value = os.environ.get("CERTIFICATE_LANGUAGES", "").strip().lower()
+    if value in ("", "recipient"):
+        return []
+    if value == "bilingual":
+        return list(LANGUAGES)
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in LANGUAGES]
+    if unknown:
+        raise RuntimeError(
+            f"CERTIFICATE_LANGUAGES={value!r}: {', '.join(unknown)} is not offered "
+            f"(offered: {', '.join(LANGUAGES)}; or 'bilingual', or empty for the recipient's language)"
+        )
+    return list(dict.fromkeys(codes))
+
+
 def from_environment(instance_path: Path) -> dict:
     """Return the application settings for this environment."""
     env = os.environ.get("ACADEMY_ENV", "development").strip().lower()
@@ -160,7 +182,9 @@ def from_environment(instance_path: Path) -> dict:
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT") or 0),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ["en", "fr"],
+        "LANGUAGES": list(LANGUAGES),
+        # Certificates print in their recipient's language, or in several on one page (README, "Languages").
+        "CERTIFICATE_LANGUAGES": _certificate_languages(),
         "PASSWORD_RESET_HOURS": 2,
         "INVITATION_DAYS": 14,
     }

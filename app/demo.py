@@ -9,14 +9,15 @@ from app.extensions import db
 #: Documented in the README; the demo command is refused in production.
 PASSWORD = "academy-demo-2026"  # noqa: S105 (the documented demo password)
 
+#: (code, name, region, working language: mail to its officers who have not chosen one is written in it).
 ADMINISTRATIONS = [
-    ("WCO", "WCO Secretariat", None),
-    ("KE", "Customs administration of Kenya", Region.EAST_SOUTHERN_AFRICA),
-    ("SN", "Customs administration of Senegal", Region.WEST_CENTRAL_AFRICA),
-    ("MA", "Customs administration of Morocco", Region.NORTH_AFRICA_NEAR_MIDDLE_EAST),
-    ("BE", "Customs administration of Belgium", Region.EUROPE),
-    ("FJ", "Customs administration of Fiji", Region.ASIA_PACIFIC),
-    ("PE", "Customs administration of Peru", Region.AMERICAS_CARIBBEAN),
+    ("WCO", "WCO Secretariat", None, None),
+    ("KE", "Customs administration of Kenya", Region.EAST_SOUTHERN_AFRICA, "en"),
+    ("SN", "Customs administration of Senegal", Region.WEST_CENTRAL_AFRICA, "fr"),
+    ("MA", "Customs administration of Morocco", Region.NORTH_AFRICA_NEAR_MIDDLE_EAST, "fr"),
+    ("BE", "Customs administration of Belgium", Region.EUROPE, None),
+    ("FJ", "Customs administration of Fiji", Region.ASIA_PACIFIC, "en"),
+    ("PE", "Customs administration of Peru", Region.AMERICAS_CARIBBEAN, None),
 ]
 
 USERS = [
@@ -41,10 +42,12 @@ GRADUATE = "learner@academy.test"
 
 def load() -> None:
     """Create or refresh the demo records; running it twice changes nothing."""
-    for code, name, region in ADMINISTRATIONS:
+    for code, name, region, language in ADMINISTRATIONS:
         administration = find_administration(code)
         if administration is None:
-            db.session.add(Administration(code=code, name=name, region=region))
+            db.session.add(Administration(code=code, name=name, region=region, language=language))
+        elif administration.language is None:
+            administration.language = language
     db.session.flush()
     for email, name, role, code in USERS:
         user = find_user(email)

@@ -1,8 +1,5 @@
 """Sitting an assessment (works with plain form posts; JavaScript adds saving as you go), results, reports."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,7 +15,7 @@ from app.common.database import write_transaction
 from app.courses import services as courses
 from app.courses import structure
 from app.extensions import db
-from app.reports.tables import safe_cell
+from app.reports.tables import Table, to_csv
 
 bp = Blueprint("assessments", __name__, template_folder="templates")
 
@@ -217,24 +214,32 @@ def report(slug: str, assessment_slug: str):
 def report_csv(slug: str, assessment_slug: str):
     _course, assessment = _assessment_or_404(slug, assessment_slug)
     policy.authorize("assessment.report", assessment)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    # New columns go last, so a spreadsheet that reads the first six by position keeps working.
-    writer.writerow(["question", "type", "points", "responses", "facility_index", "discrimination_index", "text"])
-    for item in services.item_analysis(assessment):
-        writer.writerow(
-            [
-                item.question.key,
-                item.question.type,
-                item.question.points,
-                item.responses,
-                "" if item.facility is None else f"{item.facility:.1f}",
-                "" if item.discrimination is None else f"{item.discrimination:.1f}",
-                safe_cell(Markup(item.question.text_html).striptags()),  # noqa: S704 (sanitised at import; text only)
-            ]
-        )
+    # The column titles in the requester's language, as the directorate's exports; the columns keep their order
+    # (new ones go last), so a spreadsheet that reads the first six by position keeps working.
+    columns = [
+        _("Question"),
+        _("Type"),
+        _("Points"),
+        _("Responses"),
+        _("Facility index"),
+        _("Discrimination index"),
+        _("Text"),
+    ]
+    rows = [
+        [
+            item.question.key,
+            item.question.type,
+            item.question.points,
+            item.responses,
+            None if item.facility is None else f"{item.facility:.1f}",
+            None if item.discrimination is None else f"{item.discrimination:.1f}",
+            Markup(item.question.text_html).striptags(),  # noqa: S704 (sanitised at import; text only)
+        ]
+        for item in services.item_analysis(assessment)
+    ]
+    table = Table(key="item-analysis", title=_("Item analysis"), columns=columns, rows=rows)
     return Response(
-        out.getvalue(),
+        to_csv(table),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={assessment_slug}-item-analysis.csv"},
     )

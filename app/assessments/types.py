@@ -28,6 +28,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from app.core import formatting
+
 MAX_TEXT = 500
 
 #: (public token, bank id) pairs in the order shown.
@@ -277,14 +279,15 @@ class Numeric(QuestionType):
         # A hair of slack so that 0.1 + 0.2 style rounding never fails a right answer.
         return float(answer is not None and abs(answer - spec["answer"]) <= spec["tolerance"] + 1e-9)
 
+    # Numbers shown the reader's way (Babel: 4,5 in French), as the page around them.
     def correct_answer(self, spec):
         unit = f" {spec['unit']}" if spec.get("unit") else ""
-        tolerance = f" (± {spec['tolerance']:g})" if spec["tolerance"] else ""
-        return escape(f"{spec['answer']:g}{unit}{tolerance}")
+        tolerance = f" (± {formatting.number(spec['tolerance'])})" if spec["tolerance"] else ""
+        return escape(f"{formatting.number(spec['answer'])}{unit}{tolerance}")
 
     def given_answer(self, spec, answer):
         unit = f" {spec['unit']}" if spec.get("unit") else ""
-        return Markup("") if answer is None else escape(f"{answer:g}{unit}")
+        return Markup("") if answer is None else escape(f"{formatting.number(answer)}{unit}")
 
     def key(self, spec, layout, field):
         return [(field, repr(spec["answer"]))]

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app.auth.models import Region
+from app.auth.models import REGION_LABELS, Region
 from app.auth.passwords import MAX_LENGTH, password_problem
 
 SEX_NAMES = {
@@ -74,7 +74,18 @@ class AdministrationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     region = SelectField(
         _l("WCO region"),
-        choices=[SelectChoice("", _l("None (WCO Secretariat)"))] + [SelectChoice(r.value, r.label) for r in Region],
+        # The lazy labels, read in each reader's language (Region.label would fix them in English at import).
+        choices=[SelectChoice("", _l("None (WCO Secretariat)"))]
+        + [SelectChoice(r.value, REGION_LABELS[r]) for r in Region],
+    )
+    #: Each language named in itself, as the header's switch names it.
+    language = SelectField(
+        _l("Working language"),
+        choices=[
+            SelectChoice("", _l("None: the academy's default")),
+            SelectChoice("en", "English"),
+            SelectChoice("fr", "Français"),
+        ],  # fmt: skip
     )
     submit = SubmitField(_l("Save"))
 

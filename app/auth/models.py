@@ -81,6 +81,8 @@ class Administration(db.Model):
     region: Mapped[Region | None] = mapped_column(
         sa.Enum(Region, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
     )
+    #: The language its officers work in (en or fr): mail to an officer who has not chosen one is written in it.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="administration")

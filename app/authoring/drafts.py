@@ -316,8 +316,8 @@ CHECKS = kept.Store(
 )
 
 
-def problems(draft: CourseDraft) -> list[Problem]:
-    """Everything publishing would refuse, as file:line: message.
+def _checked(draft: CourseDraft) -> tuple[list[Problem], list[Problem]]:
+    """The draft's problems (what publishing would refuse) and warnings (what it would publish as it is), kept.
 
     The check writes the draft to a folder and reads every file (a notebook lesson renders), so
     its result is kept for the draft's files and the published curriculum it was checked
@@ -329,10 +329,22 @@ def problems(draft: CourseDraft) -> list[Problem]:
         try:
             published = published_curriculum()
         except ContentError as error:
-            return list(error.problems)
+            return list(error.problems), []
         with materialised(draft.files) as root:
-            found = CHECKS.put(key, check_courses(root, published).problems)
-    return list(found)
+            tree = check_courses(root, published)
+            found = CHECKS.put(key, (tuple(tree.problems), tuple(tree.warnings)))
+    return list(found[0]), list(found[1])
+
+
+def problems(draft: CourseDraft) -> list[Problem]:
+    """Everything publishing would refuse, as file:line: message."""
+    return _checked(draft)[0]
+
+
+def warnings(draft: CourseDraft) -> list[Problem]:
+    """What publishing would let through as it is, as file:line: message: a lesson the course's translation does
+    not name yet (its readers see it in the source's language, the lesson page says so)."""
+    return _checked(draft)[1]
 
 
 def next_label(label: str) -> str:

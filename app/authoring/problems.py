@@ -23,6 +23,9 @@ class Explained:
     text: str
     #: Where it is in the course's files ("course.yml, line 12").
     where: str
+    #: The language `text` is in: None for the page's (the editor's words), "en" for the check's own words, which
+    #: stay English as `flask content check` prints them (docs/decisions.md, "Which messages are translated").
+    language: str | None = None
 
     def __str__(self) -> str:
         return f"{self.text} ({self.where})"
@@ -31,6 +34,7 @@ class Explained:
 _EMPTY_MODULE = re.compile(r"^modules\[(\d+)\]\.lessons: List should have at least 1 item")
 _NO_MODULE = re.compile(r"^modules: List should have at least 1 item")
 _SMALL_BANK = re.compile(r"^draw is (\d+) but the bank holds (\d+) questions")
+_NOT_TRANSLATED = re.compile(r"^(module|lesson) '([^']+)' of course.yml is not translated yet")
 
 
 def explain(problem: Problem, slug: str, document: dict | None) -> Explained:
@@ -60,4 +64,25 @@ def explain(problem: Problem, slug: str, document: dict | None) -> Explained:
             ),
             where,
         )
-    return Explained(problem.message, where)
+    if found := _NOT_TRANSLATED.match(problem.message):
+        kind, slug_ = found.groups()
+        title = _title_of(document, kind, slug_) or slug_
+        if kind == "module":
+            text = _("The module “%(title)s” is not translated yet: readers of the translation see it in the "
+                     "course's language until you translate it.", title=title)  # fmt: skip
+        else:
+            text = _("The lesson “%(title)s” is not translated yet: readers of the translation see it in the "
+                     "course's language, and the lesson says so, until you translate it.", title=title)  # fmt: skip
+        return Explained(text, where)
+    return Explained(problem.message, where, language="en")
+
+
+def _title_of(document: dict | None, kind: str, slug: str) -> str | None:
+    """A module's or lesson's title in the course's manifest, by its slug."""
+    for module in (document or {}).get("modules") or []:
+        if kind == "module" and module.get("slug") == slug:
+            return module.get("title")
+        for lesson in module.get("lessons") or []:
+            if kind == "lesson" and lesson.get("slug") == slug:
+                return lesson.get("title")
+    return None

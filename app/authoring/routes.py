@@ -209,13 +209,14 @@ def course(slug: str):
     draft = drafts.draft_of(slug)
     if published is None and draft is None:
         abort(404)
-    document = problems = None
+    document = problems = warnings = None
     if draft is not None:
         try:
             document = drafts.manifest(draft)
         except DraftError as error:
             flash(str(error), "error")
         problems = [explain(problem, slug, document) for problem in drafts.problems(draft)]
+        warnings = [explain(warning, slug, document) for warning in drafts.warnings(draft)]
     author_form = AuthorForm()
     if policy.can(current_user, "course.assign_authors"):
         _trainer_choices(author_form)
@@ -229,6 +230,7 @@ def course(slug: str):
         draft=draft,
         document=document,
         problems=problems,
+        warnings=warnings,
         assessments=[found.document for found in questions.assessments_of(draft, document)] if document else [],
         results=assessment_services.assessments_of(published) if published else [],
         versions=versions,

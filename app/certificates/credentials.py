@@ -13,6 +13,10 @@ What follows the 1EdTech Open Badges 3.0 specification (the VC Data Model 2.0 ed
   support (others "limit interoperability"). The ``kid`` is "a URI that can be dereferenced to an object of
   type JWK representing the public key" (OB 3.0 §8.2.3): ``{PUBLIC_URL}/credentials/keys/{thumbprint}``,
   the thumbprint being the key's RFC 7638 one; the same ``kid`` names the key in the published JWKS.
+- Languages: the OB 3.0 JSON schema types ``name`` and ``description`` as plain strings (a JSON-LD language map
+  or an array of ``{"@value", "@language"}`` objects fails it), so the achievement states its own language with
+  ``inLanguage`` and lists each translation as a ``related`` achievement — the property OB 3.0 gives "primarily
+  to identify alternate language editions" — with that language's ``inLanguage``, ``name`` and ``description``.
 - Revocation: ``credentialStatus`` points, with the 1EdTech Revocation List Status Method, at the certificate's
   verification address. :func:`revocation_list` builds the JSON a verifier expects there.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -61,6 +65,10 @@ class CredentialSubject:
     issued_at: datetime  # naive UTC
     revoked: bool = False
     revoked_at: datetime | None = None
+    #: The language achievement_name and achievement_description are written in (BCP 47).
+    language: str = "en"
+    #: The achievement in other languages: language -> (name, description).
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # Keys -------------------------------------------------------------------------------------------
@@ -135,6 +143,7 @@ def build_credential(subject: CredentialSubject, *, public_url: str, issuer_name
       which OB 3.0 requires, has a ``credentialSubject.id`` to match.
     - The achievement's ``id`` is a UUID derived from the site and ``achievement_id`` (same achievement, same
       id, on every certificate); ``achievement_id`` itself is kept readable in ``otherIdentifier``.
+    - The achievement's translations are ``related`` achievements, one per language (see the module's notes).
     - A revoked certificate's credential keeps the same status entry and adds ``"revoked": true`` (and when
       ``revokedAt``); verifiers learn it from the status address either way.
     """
@@ -151,6 +160,29 @@ def build_credential(subject: CredentialSubject, *, public_url: str, issuer_name
         if subject.revoked_at is not None:
             status["revokedAt"] = _iso(subject.revoked_at)
 
+    achievement_url = f"{base}/achievements/{subject.achievement_id}"
+    achievement = {
+        "id": uuid.uuid5(uuid.NAMESPACE_URL, achievement_url).urn,
+        "type": ["Achievement"],
+        "name": subject.achievement_name,
+        "description": subject.achievement_description,
+        "inLanguage": subject.language,
+        "criteria": {"narrative": subject.criteria},
+        "otherIdentifier": [
+            {"type": "IdentifierEntry", "identifier": subject.achievement_id, "identifierType": "identifier"}
+        ],
+    }
+    if subject.translations:
+        achievement["related"] = [
+            {
+                "id": uuid.uuid5(uuid.NAMESPACE_URL, f"{achievement_url}?language={language}").urn,
+                "type": ["Related"],
+                "inLanguage": language,
+                "name": name,
+                "description": translated_description,
+            }
+            for language, (name, translated_description) in sorted(subject.translations.items())
+        ]
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
         "id": credential_url(subject.code, public_url=base),
@@ -171,16 +203,7 @@ def build_credential(subject: CredentialSubject, *, public_url: str, issuer_name
                     "identityHash": subject.recipient_name,
                 }
             ],
-            "achievement": {
-                "id": uuid.uuid5(uuid.NAMESPACE_URL, f"{base}/achievements/{subject.achievement_id}").urn,
-                "type": ["Achievement"],
-                "name": subject.achievement_name,
-                "description": subject.achievement_description,
-                "criteria": {"narrative": subject.criteria},
-                "otherIdentifier": [
-                    {"type": "IdentifierEntry", "identifier": subject.achievement_id, "identifierType": "identifier"}
-                ],
-            },
+            "achievement": achievement,
         },
         "credentialSchema": [{"id": OB_SCHEMA, "type": SCHEMA_VALIDATOR}],
         "credentialStatus": status,

@@ -53,8 +53,11 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(sa.Text)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
-    #: The rendered PDF in the Store (key certificates/<code>.pdf) and its SHA-256.
+    #: The PDF last served, in the Store (key certificates/<code>.<languages>.pdf), and its SHA-256.
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The languages that PDF prints in: "en", "fr", or "fr+en" on one page (CERTIFICATE_LANGUAGES);
+    #: none for a PDF rendered before languages were kept apart (named <code>.pdf).
+    pdf_language: Mapped[str | None] = mapped_column(sa.String(20))
 
     user = relationship("User", foreign_keys=[user_id])
     course = relationship("Course")

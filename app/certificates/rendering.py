@@ -16,12 +16,13 @@ from types import SimpleNamespace
 from urllib.parse import unquote, urlsplit
 
 import segno
-from flask_babel import get_locale, get_translations
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from flask_babel import force_locale, get_locale, get_translations
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from app.auth import names
 from app.common import kept
 from app.core import formatting
+from app.core.language import direction
 
 #: The look of certificates: templates, styles, fonts and artwork.
 CERTIFICATES_DIR = Path(__file__).resolve().parent.parent.parent / "certificates"
@@ -80,13 +81,31 @@ def _templates() -> Environment:
     environment.filters["local_date"] = formatting.local_date
     environment.filters["number"] = formatting.number
     environment.globals["get_locale"] = lambda: str(get_locale() or "en")
-    # The words of the certificate in the language it is rendered in (services.render_for: the learner's).
+    environment.globals["text_direction"] = direction
+    # The words of the certificate in the language it is rendered in (services: the learner's), and in the
+    # context's other `languages` after them when the academy prints certificates in several.
     environment.install_gettext_callables(
-        gettext=lambda s: get_translations().ugettext(s),
+        gettext=_in_each_language,
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         newstyle=True,
     )
     return environment
+
+
+@pass_context
+def _in_each_language(context, message: str) -> str:
+    """`message` in the language being rendered, followed by each other language of the context's `languages`
+    in a `<span class="also" lang>` (certificate.css places them); the catalogue's words are trusted markup,
+    as Jinja's own gettext treats them."""
+    first = get_translations().ugettext(message)
+    texts = [first]
+    for language in (context.get("languages") or [])[1:]:
+        with force_locale(language):
+            text = get_translations().ugettext(message)
+        if text not in texts:
+            texts.append(text)
+            first += f'<span class="also" lang="{language}">{text}</span>'
+    return first
 
 
 #: (widest name, class) from the largest size down: certificate.css sets each class's size.

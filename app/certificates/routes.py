@@ -30,9 +30,11 @@ VERIFY_LIMIT = "30 per minute; 300 per hour"
 @bp.get("/certificates")
 @login_required
 def mine():
+    certificates = services.certificates_of(current_user)
     return render_template(
         "certificates/mine.html",
-        certificates=services.certificates_of(current_user),
+        certificates=certificates,
+        words={c.id: services.words_for_reader(c) for c in certificates},
         verification_url=services.verification_url,
     )
 
@@ -76,7 +78,12 @@ def verify(code: str):
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         # Open Badges verifiers ask the credential's status address for its revocation list.
         return jsonify(services.revocation_status(certificate))
-    return render_template("certificates/verify.html", certificate=certificate, titles=services.titles(certificate))
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        titles=services.titles(certificate),
+        words=services.words_for_reader(certificate),
+    )
 
 
 @bp.get("/verify/<code>/credential.json")

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Response, current_app, has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from app.certificates import codes, rendering
 from app.certificates.models import Certificate
 from app.common import events, storage
 from app.common.database import write_transaction
-from app.common.language import in_language_of
+from app.common.language import language_of
 from app.common.time import utcnow
 from app.courses import services as courses
 from app.courses import structure
@@ -31,15 +31,46 @@ from app.extensions import db
 
 ISSUER = "Customs Data Academy"
 VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"
+#: The language a certificate's titles are stored in (the curriculum's source language).
+STORED_LANGUAGE = "en"
 
 
 class CertificateError(ValueError):
     """A request about a certificate that cannot be carried out; the message says why."""
 
 
+def _recipient_language(certificate: Certificate) -> str:
+    """The language its holder reads: the page's when they download it themselves (their choice, else their
+    browser's), else their own (language_of: their account's, their administration's, the academy's)."""
+    if has_request_context() and current_user.is_authenticated and current_user.id == certificate.user_id:
+        return str(get_locale())
+    return language_of(certificate.user)
+
+
+def print_languages(certificate: Certificate) -> list[str]:
+    """The languages the certificate prints in now: its recipient's language, or those CERTIFICATE_LANGUAGES
+    names (the recipient's first when it is one of them), on one page."""
+    own = _recipient_language(certificate)
+    chosen = current_app.config.get("CERTIFICATE_LANGUAGES") or []
+    if not chosen:
+        return [own]
+    return sorted(chosen, key=lambda code: code != own)
+
+
+def _file_name(code: str, languages: list[str]) -> str:
+    return f"{code}.{'+'.join(languages)}.pdf"
+
+
 def storage_key(certificate: Certificate) -> str:
-    """The key the certificate's PDF is kept under."""
-    return f"certificates/{certificate.code}.pdf"
+    """The key of the certificate's PDF last served (the one whose hash is pdf_sha256).
+
+    Each language (or pair of languages) has its own file, written once and never changed: a learner who
+    switches to French gets a French PDF beside the English one, not the English one again.
+    PDFs rendered before languages were kept apart are named by the code alone.
+    """
+    if certificate.pdf_language is None:
+        return f"certificates/{certificate.code}.pdf"
+    return f"certificates/{_file_name(certificate.code, certificate.pdf_language.split('+'))}"
 
 
 def verification_url(code: str) -> str:
@@ -60,14 +91,61 @@ _PRINTED = (
 )
 
 
-def _write_pdf(certificate: Certificate) -> str:
-    """Render a certificate from what it prints, in its learner's language; store the file, return its SHA-256."""
+def words_for_reader(certificate: Certificate) -> SimpleNamespace:
+    """The certificate's title, track and tier in the reader's language where the curriculum has them (a page
+    showing a certificate), with the language its title is in."""
+    return _words_in(certificate, structure.reader_language())
+
+
+def _words_in(certificate: Certificate, language: str) -> SimpleNamespace:
+    """The certificate's title, track and tier in `language` where the curriculum has them, else as stored
+    (in English, the record); `language` says which language the title is in."""
+    words = SimpleNamespace(
+        title=certificate.title,
+        track_title=certificate.track_title,
+        tier_title=certificate.tier_title,
+        language=STORED_LANGUAGE,
+    )
+    if language == STORED_LANGUAGE:
+        return words
+    curriculum = structure.current(language)
+    if certificate.kind == "course" and certificate.course_id in curriculum.by_id:
+        course = curriculum.by_id[certificate.course_id]
+        if course.text_language == language:
+            words.title, words.language = course.title, language
+        words.track_title, words.tier_title = course.track.title, course.tier.title
+    elif certificate.kind == "tier":
+        _tier, track_slug, tier_slug = certificate.achievement_key.split("/", 2)
+        track = next((t for t in curriculum.tracks if t.slug == track_slug), None)
+        tier = next((t for t in curriculum.tiers if t.slug == tier_slug), None)
+        if track and tier:
+            words.title, words.language = f"{track.title} — {tier.title}", language
+            words.track_title, words.tier_title = track.title, tier.title
+    return words
+
+
+def _write_pdf(certificate: Certificate, languages: list[str]) -> tuple[str, str]:
+    """Render a certificate from what it prints, in these languages (the first leads); store the file under
+    its languages and return where it is and its SHA-256."""
+    first, *others = languages
     printed = SimpleNamespace(**{name: getattr(certificate, name) for name in _PRINTED})
+    words = _words_in(certificate, first)
+    printed.title, printed.track_title, printed.tier_title = words.title, words.track_title, words.tier_title
+    also = [(language, _words_in(certificate, language)) for language in others]
     url = verification_url(printed.code)
-    with in_language_of(certificate.user):
-        pdf = rendering.render_pdf({"certificate": printed, "verification_url": url, "qr": rendering.qr_data_uri(url)})
-    storage.current_store().put(f"certificates/{printed.code}.pdf", pdf)
-    return hashlib.sha256(pdf).hexdigest()
+    context = {
+        "certificate": printed,
+        "title_language": words.language,
+        "languages": languages,
+        "also": [(language, w) for language, w in also if w.title != printed.title],
+        "verification_url": url,
+        "qr": rendering.qr_data_uri(url),
+    }
+    with force_locale(first):
+        pdf = rendering.render_pdf(context)
+    key = f"certificates/{_file_name(printed.code, languages)}"
+    storage.current_store().put(key, pdf)
+    return key, hashlib.sha256(pdf).hexdigest()
 
 
 def render_and_store(certificate: Certificate) -> None:
@@ -79,21 +157,32 @@ def render_and_store(certificate: Certificate) -> None:
     never download. Outside a request (the command line, the demo) it is rendered at once.
     """
     if not has_request_context():
-        certificate.pdf_sha256 = _write_pdf(certificate)
+        languages = print_languages(certificate)
+        _key, certificate.pdf_sha256 = _write_pdf(certificate, languages)
+        certificate.pdf_language = "+".join(languages)
 
 
 def ensure_pdf(certificate: Certificate) -> str:
-    """The key of the stored PDF, rendered now if this is its first download (or an earlier rendering failed)."""
-    key = storage_key(certificate)
-    if not certificate.pdf_sha256 or not storage.current_store().exists(key):
-        sha256 = _write_pdf(certificate)
-        with write_transaction():  # a download is a GET that writes: see app/database.py
-            certificate.pdf_sha256 = sha256
+    """The key of the stored PDF in the languages the certificate prints in now, rendered if this is their
+    first download (or an earlier rendering failed); the certificate records which file it last served and
+    its hash."""
+    languages = print_languages(certificate)
+    joined = "+".join(languages)
+    key = f"certificates/{_file_name(certificate.code, languages)}"
+    store = storage.current_store()
+    if certificate.pdf_language == joined and certificate.pdf_sha256 and store.exists(key):
+        return key
+    if store.exists(key):  # rendered in these languages before: the same words, kept as they were printed
+        sha256 = hashlib.sha256(store.open(key)).hexdigest()
+    else:
+        key, sha256 = _write_pdf(certificate, languages)
+    with write_transaction():  # a download is a GET that writes: see app/database.py
+        certificate.pdf_sha256, certificate.pdf_language = sha256, joined
     return key
 
 
 def pdf_bytes(certificate: Certificate) -> bytes:
-    """The certificate's PDF (rendered now if it never was)."""
+    """The certificate's PDF in the languages it prints in now (rendered now if it never was)."""
     return storage.current_store().open(ensure_pdf(certificate))
 
 
@@ -132,10 +221,6 @@ def current_certificate(user_id: int, achievement_key: str) -> Certificate | Non
             Certificate.status != REPLACED,
         )
     )
-
-
-#: The language a certificate's titles are stored in (the curriculum's source language).
-STORED_LANGUAGE = "en"
 
 
 def issue_for_completion(_sender, *, user_id: int, course_id: int, **_facts) -> Certificate | None:
@@ -429,7 +514,15 @@ def _subject(certificate: Certificate):
         # The reason a certificate was issued by hand is the academy's record, never the credential's:
         # it may name a correction, an appeal or a person.
         criteria = f"Awarded by the academy for “{certificate.title}”."
+    translations = {}
+    for language in current_app.config["LANGUAGES"]:
+        words = _words_in(certificate, language)
+        if language != STORED_LANGUAGE and words.language == language:
+            description = " · ".join(filter(None, [words.track_title, words.tier_title])) or words.title
+            translations[language] = (words.title, description)
     return CredentialSubject(
+        language=STORED_LANGUAGE,
+        translations=translations,
         code=certificate.code,
         recipient_name=certificate.recipient_name,
         achievement_id=certificate.achievement_key,

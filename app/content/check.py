@@ -342,9 +342,21 @@ class _Checker:
     # Translations --------------------------------------------------------------------------
 
     def check_keys(
-        self, path: Path, document: Any, location: tuple, wanted: set[str], what: str, source: str, required=False
+        self,
+        path: Path,
+        document: Any,
+        location: tuple,
+        wanted: set[str],
+        what: str,
+        source: str,
+        required=False,
+        missing_shows_in: str | None = None,
     ) -> None:
-        """The keys of the mapping at `location`: none unknown to the source, none missing if `required`."""
+        """The keys of the mapping at `location`: none unknown to the source, none missing if `required`.
+
+        With `missing_shows_in` (a language), a missing key is a warning, not a problem: the reader sees that
+        part in the source's language until it is translated (a lesson added to a translated course).
+        """
         node = document
         for part in location:
             node = node.get(part) if isinstance(node, dict) else None
@@ -356,7 +368,11 @@ class _Checker:
         if required:
             line = yamlfile.line_of(document, location)
             for key in sorted(wanted - set(node)):
-                self.problem(path, line, f"{what} {key!r} of {source} is missing")
+                if missing_shows_in:
+                    message = f"{what} {key!r} of {source} is not translated yet: it shows in {missing_shows_in}"
+                    self.tree.warnings.append(Problem(self.show(path), line, message))
+                else:
+                    self.problem(path, line, f"{what} {key!r} of {source} is missing")
 
     def check_count(self, path: Path, document: Any, location: tuple, wanted: int, got: int, what: str) -> None:
         """A list in step with its source's: the same number of items, in the same order."""
@@ -402,13 +418,16 @@ class _Checker:
             self.check_count(
                 translated, document, ("objectives",), len(spec.objectives), len(course.objectives), "objective"
             )
+            # A module or lesson added to the source and not yet translated does not stop publishing: it is a
+            # warning, and the translated course shows it in the source's language, saying so.
             modules = {module.slug: module for module in spec.modules}
-            self.check_keys(translated, document, ("modules",), set(modules), "module", "course.yml", required=True)
+            shows_in = {"missing_shows_in": spec.language, "required": True}
+            self.check_keys(translated, document, ("modules",), set(modules), "module", "course.yml", **shows_in)
             for slug in course.modules:
                 if slug in modules:
                     wanted = {lesson.slug for lesson in modules[slug].lessons}
                     where = ("modules", slug, "lessons")
-                    self.check_keys(translated, document, where, wanted, "lesson", "course.yml", required=True)
+                    self.check_keys(translated, document, where, wanted, "lesson", "course.yml", **shows_in)
             translations = CourseTranslations(course=course)
             for path, lesson in lesson_files.items():
                 lesson_translation = translation_path(path, language)

@@ -47,18 +47,29 @@ class Catalogue:
     locks: dict[int, list]  # course id -> courses to complete first
 
 
-def _matching(query, search: str):
-    """Narrow a query of courses to those whose title, summary or a live lesson mentions `search`."""
+def _matching(query, search: str, language: str = "en"):
+    """Narrow a query of courses to those whose title, summary or a live lesson mentions `search`, in the course's
+    own words or, for a reader of another language, in that language's translation (the `translations` column)."""
     pattern = f"%{search.lower()}%"
+
+    def mentions(*columns):
+        return sa.or_(*(sa.func.lower(column).like(pattern) for column in columns))
+
+    def translated(model, field: str):
+        return model.translations[(language, field)].as_string()
+
+    lesson_columns = [Lesson.title, Lesson.search_text]
+    course_columns = [Course.title, Course.summary]
+    if language != "en":
+        lesson_columns += [translated(Lesson, "title"), translated(Lesson, "search_text")]
+        course_columns += [translated(Course, "title"), translated(Course, "summary")]
     in_lessons = (
         sa.select(Lesson.id)
         .where(Lesson.course_id == Course.id, Lesson.retired_at.is_(None))
-        .where(sa.or_(sa.func.lower(Lesson.title).like(pattern), sa.func.lower(Lesson.search_text).like(pattern)))
+        .where(mentions(*lesson_columns))
         .exists()
     )
-    return query.where(
-        sa.or_(sa.func.lower(Course.title).like(pattern), sa.func.lower(Course.summary).like(pattern), in_lessons)
-    )
+    return query.where(sa.or_(mentions(*course_columns), in_lessons))
 
 
 def live_courses() -> list[CourseView]:
@@ -105,11 +116,13 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     The structure comes from the per-process curriculum (see structure.py); only the search and
     the learner's own enrolments are read for the request.
     """
-    curriculum = structure.current()
+    language = structure.reader_language()
+    curriculum = structure.current(language)
     everything = curriculum.live
     shown = everything
     if search:
-        found = set(db.session.scalars(_matching(sa.select(Course.id).where(Course.retired_at.is_(None)), search)))
+        live = sa.select(Course.id).where(Course.retired_at.is_(None))
+        found = set(db.session.scalars(_matching(live, search, language)))
         shown = [course for course in everything if course.id in found]
     enrolments = {}
     if user is not None and user.is_authenticated:

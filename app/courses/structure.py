@@ -88,6 +88,8 @@ class LessonView:
     attachments: tuple[AttachmentView, ...]
     #: The language `html` is written in: the reader's where the lesson is translated, else the course's.
     text_language: str = "en"
+    #: The language `title` is written in (a lesson added to a translated course has no translated title yet).
+    title_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -333,16 +335,19 @@ def lesson(course: CourseView, slug: str) -> LessonView | None:
     if view is None:
         row = db.session.execute(
             sa.select(
-                *_columns(Lesson, LessonView, without={"attachments", "text_language"}), Lesson.translations
+                *_columns(Lesson, LessonView, without={"attachments", "text_language", "title_language"}),
+                Lesson.translations,
             ).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.retired_at.is_(None))
         ).one_or_none()
         if row is None:
             return None
         fields = row._asdict()
         translations = fields.pop("translations")
-        fields["text_language"] = course.text_language
+        fields["text_language"] = fields["title_language"] = course.text_language
         if course.text_language != course.languages[0]:  # the course is read in a translation
             texts = _texts(translations, course.text_language)
+            if not texts.get("title"):
+                fields["title_language"] = course.languages[0]
             fields["title"] = texts.get("title", fields["title"])
             if texts.get("html"):
                 fields["html"] = texts["html"]

@@ -201,7 +201,9 @@ def edit_administration(administration_id: int | None):
     if administration_id and administration is None:
         abort(404)
     form = AdministrationForm(
-        obj=administration, region=administration.region.value if administration and administration.region else ""
+        obj=administration,
+        region=administration.region.value if administration and administration.region else "",
+        language=(administration.language if administration else None) or "",
     )
     if form.validate_on_submit():
         code = form.code.data.strip().upper()
@@ -215,6 +217,7 @@ def edit_administration(administration_id: int | None):
             administration.code = code
             administration.name = " ".join(form.name.data.split())
             administration.region = Region(form.region.data) if form.region.data else None
+            administration.language = form.language.data or None
             db.session.add(administration)
             db.session.commit()
             flash(_("%(name)s is saved.", name=administration.name), "success")

@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_decimal
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
@@ -432,14 +433,19 @@ def _state(item: TimelineItem, today: date) -> str:
     return "overdue" if item.due < today else "planned"
 
 
+def _day(value: date) -> str:
+    """A day as the reader writes it ("7 déc. 2026", "Dec 7, 2026"), as the page around the chart."""
+    return format_date(value, "medium", locale=str(get_locale() or "en"))
+
+
 def _milestone_title(item: TimelineItem, state: str, today: date) -> str:
-    due = item.due.isoformat()
+    due = _day(item.due)
     if state == "done":
         if item.completed_on:
             return _(
                 "%(title)s — done on %(completed)s (due %(due)s)",
                 title=item.title,
-                completed=item.completed_on.isoformat(),
+                completed=_day(item.completed_on),
                 due=due,
             )
         return _("%(title)s — done (due %(due)s)", title=item.title, due=due)
@@ -464,9 +470,7 @@ def _describe_timeline(items: list[TimelineItem], counts: dict, start: date, end
     ]
     overdue = [item for item in items if _state(item, today) == "overdue"]
     if overdue:
-        listed = "; ".join(
-            _("%(title)s (due %(due)s)", title=item.title, due=item.due.isoformat()) for item in overdue[:5]
-        )
+        listed = "; ".join(_("%(title)s (due %(due)s)", title=item.title, due=_day(item.due)) for item in overdue[:5])
         if len(overdue) > 5:
             listed += "; " + _("and %(num)d more", num=len(overdue) - 5)
         sentences.append(_("Overdue: %(list)s.", list=listed))

@@ -303,8 +303,8 @@ def test_trainer_report_and_csv(app, client, auth, ready_learner, make_user):
     auth.login(make_user(Role.TRAINER).email)
     html = client.get(f"{ASSESSMENT}/report").get_data(as_text=True)
     assert "Item analysis" in html and "Facility" in html
-    csv_text = client.get(f"{ASSESSMENT}/item-analysis.csv").get_data(as_text=True)
-    assert csv_text.splitlines()[0] == "question,type,points,responses,facility_index,discrimination_index,text"
+    csv_text = client.get(f"{ASSESSMENT}/item-analysis.csv").data.decode("utf-8-sig")
+    assert csv_text.splitlines()[0] == "Question,Type,Points,Responses,Facility index,Discrimination index,Text"
     assert len(csv_text.splitlines()) >= 2
 
 

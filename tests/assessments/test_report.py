@@ -55,8 +55,9 @@ def test_item_analysis_names_questions_by_their_text_and_type_in_words(app, clie
         text, kind = bank[key]
         assert entities.unescape(row).startswith(text + "<br>")  # the text first, the key below it as a reference
         assert f"<td>{IN_WORDS[kind]}</td>" in row and f">{kind}<" not in row
-    header, *lines = list(csv.reader(io.StringIO(client.get(f"{ASSESSMENT}/item-analysis.csv").get_data(as_text=True))))
-    assert header == ["question", "type", "points", "responses", "facility_index", "discrimination_index", "text"]
+    exported = client.get(f"{ASSESSMENT}/item-analysis.csv").data.decode("utf-8-sig")
+    header, *lines = list(csv.reader(io.StringIO(exported)))
+    assert header == ["Question", "Type", "Points", "Responses", "Facility index", "Discrimination index", "Text"]
     assert len(lines) == 7 and all(line[6] and "<" not in line[6] for line in lines)
 
 
@@ -91,3 +92,19 @@ def test_the_results_breadcrumb_leads_an_author_back_to_the_course_editor(app, c
     html = client.get(f"{ASSESSMENT}/report").get_data(as_text=True)
     assert "/author/" not in html
     assert f'href="{PRACTICE}"' in _breadcrumb(html)
+
+
+def test_the_item_analysis_csv_speaks_the_requester_s_language(app, client, auth, ready_learner, make_user):
+    """Does a French-speaking trainer get the item analysis CSV with its column titles in French (with the
+    byte-order mark that lets a spreadsheet read their accents)?"""
+    _graded(app, ready_learner)
+    auth.login(make_user(Role.TRAINER, locale="fr").email)
+    data = client.get(f"{ASSESSMENT}/item-analysis.csv").data
+    assert data.startswith(b"\xef\xbb\xbf")
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == [
+        *("Question", "Type", "Points", "Réponses"),
+        *("Indice de facilité", "Indice de discrimination", "Texte"),
+    ]
+    # The page's score bands are percentages written the French way too.
+    assert "0\xa0%–9\xa0%" in client.get(f"{ASSESSMENT}/report").get_data(as_text=True)

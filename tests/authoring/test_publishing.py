@@ -241,3 +241,34 @@ def test_what_publishing_would_refuse_is_said_in_the_editors_words(client, edito
     ).get_data(as_text=True)
     assert "Nothing was published: 1 problem." in refused
     assert refused.count("has no lesson yet") == 2  # in the message and in the list
+
+
+def test_a_lesson_added_to_a_translated_course_publishes_with_a_warning(app, client, editor):
+    """Can a lesson added in the browser to a course that has a French version be published at once, the editor
+    warning (at course.fr.yml's line) that it is not translated yet, and the French course showing it in English?"""
+    page = f"{COURSE}/lessons/new"
+    response = client.post(
+        page,
+        data={"csrf_token": csrf_token(client, page), "revision": revision_on(client, page), "module": "risk",
+              "title": "Setting thresholds", "slug": "thresholds", "kind": "markdown", "minutes": "10"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)
+    lesson = f"{COURSE}/lessons/thresholds"
+    body = "## Thresholds\n\nA threshold decides what is flagged.\n"
+    data = {"csrf_token": csrf_token(client, lesson), "revision": revision_on(client, lesson), "title": "Setting "
+            "thresholds", "minutes": "10", "body": body, "submit": "Save"}  # fmt: skip
+    assert client.post(lesson, data=data).status_code == 302
+
+    html = client.get(COURSE).get_data(as_text=True)
+    assert "The draft passes every check: it can be published." in html
+    assert "Not translated yet (publishing is not held up)" in html
+    assert re.search(r"The lesson “Setting thresholds” is not translated yet: .*\(course\.fr\.yml, line \d+\)", html)
+    assert "Published as version 1.1" in publish(client, note="Thresholds", relabel="change", label="1.1").get_data(
+        as_text=True
+    )
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "data-in-practice"))
+        assert course.version == "1.1"
+    french = client.get("/courses/data-in-practice/lessons/thresholds", headers={"Accept-Language": "fr"})
+    text = french.get_data(as_text=True)
+    assert "A threshold decides what is flagged." in text and "Cette leçon n’est pas encore traduite" in text

@@ -29,13 +29,36 @@ def _question_for(text: str, bank: list[dict]) -> dict:
     return max(bank, key=lambda q: difflib.SequenceMatcher(None, _plain(q["text"]), shown).ratio())
 
 
-def answer_attempt(page, bank: list[dict], right: bool = True) -> int:
-    """Answer every question on the attempt page, right or wrong; returns how many were answered."""
+def translated_bank(bank: list[dict], translation: Path) -> list[dict]:
+    """The bank as a reader of its translation (assessment.fr.yml) sees it: the translated words, the source's
+    answers (which choice is correct, the order of items and pairs, numbers); accepted answers in that language
+    first."""
+    words = yaml.safe_load(translation.read_text(encoding="utf-8"))["questions"]
+    shown = []
+    for question in bank:
+        text = words[question["id"]]
+        question = {**question, "text": text["text"]}
+        if "choices" in text:
+            pairs = zip(question["choices"], text["choices"], strict=True)
+            question["choices"] = [{**choice, "text": words["text"]} for choice, words in pairs]
+        if "items" in text:
+            question["items"] = text["items"]
+        if "pairs" in text:
+            question["pairs"] = text["pairs"]
+        if "accepted" in question:
+            question["accepted"] = [*text.get("accepted", []), *question["accepted"]]
+        shown.append(question)
+    return shown
+
+
+def answer_attempt(page, bank: list[dict], right: bool = True, truth: tuple[str, str] = ("True", "False")) -> int:
+    """Answer every question on the attempt page, right or wrong; returns how many were answered. `truth` is how
+    the page words a true/false question's two answers ("Vrai", "Faux" in French)."""
     questions = page.locator("fieldset.question")
     for index in range(questions.count()):
         fieldset = questions.nth(index)
         question = _question_for(fieldset.locator(".question-text").inner_text(), bank)
-        _answer(fieldset, question, right)
+        _answer(fieldset, question, right, truth)
     return questions.count()
 
 
@@ -43,7 +66,7 @@ def _label(fieldset, text: str):
     return fieldset.get_by_label(_plain(text), exact=True)
 
 
-def _answer(fieldset, question: dict, right: bool) -> None:
+def _answer(fieldset, question: dict, right: bool, truth: tuple[str, str]) -> None:
     kind = question["type"]
     if kind in ("single_choice", "multiple_choice"):
         picked = [c for c in question["choices"] if bool(c.get("correct")) == right]
@@ -52,7 +75,7 @@ def _answer(fieldset, question: dict, right: bool) -> None:
         for choice in picked:
             _label(fieldset, choice["text"]).check()
     elif kind == "true_false":
-        fieldset.get_by_label("True" if question["answer"] == right else "False", exact=True).check()
+        fieldset.get_by_label(truth[0] if question["answer"] == right else truth[1], exact=True).check()
     elif kind == "numeric":
         fieldset.get_by_role("textbox").fill(str(question["answer"] if right else question["answer"] + 1000))
     elif kind == "short_text":

@@ -137,6 +137,41 @@ def test_the_schema_copy_would_catch_a_broken_credential(subject, validator):
         assert schema_errors(validator, broken)
 
 
+def test_a_translated_achievement_carries_each_language_in_a_form_the_schema_accepts(subject, validator):
+    """Does a course taught in English and French give its achievement's name and description in both, as related
+    language editions the schema accepts (where a language map in `name` would fail it)?"""
+    bilingual = replace(
+        subject,
+        translations={"fr": ("Fondamentaux des données douanières", "Spécialistes des données · Fondation")},
+    )
+    credential = build_credential(bilingual, public_url=PUBLIC_URL, issuer_name=ISSUER)
+    assert schema_errors(validator, credential) == []
+    achievement = credential["credentialSubject"]["achievement"]
+    assert achievement["inLanguage"] == "en" and achievement["name"] == "Customs data foundations"
+    [french] = achievement["related"]
+    assert french["type"] == ["Related"] and french["inLanguage"] == "fr"
+    assert french["name"] == "Fondamentaux des données douanières"
+    assert french["description"] == "Spécialistes des données · Fondation"
+    assert french["id"].startswith("urn:uuid:") and french["id"] != achievement["id"]
+    # The same edition has the same id on every learner's credential.
+    other = replace(bilingual, code="ZZZZ-ZZZZ")
+    assert build_credential(other, public_url=PUBLIC_URL, issuer_name=ISSUER)["credentialSubject"]["achievement"][
+        "related"
+    ] == [french]
+    # Why not a language map: the official schema types `name` as a string.
+    language_map = copy.deepcopy(credential)
+    language_map["credentialSubject"]["achievement"]["name"] = [
+        {"@value": "Customs data foundations", "@language": "en"},
+        {"@value": "Fondamentaux des données douanières", "@language": "fr"},
+    ]
+    assert schema_errors(validator, language_map)
+    # An achievement with no translation names no related edition.
+    assert (
+        "related"
+        not in build_credential(subject, public_url=PUBLIC_URL, issuer_name=ISSUER)["credentialSubject"]["achievement"]
+    )
+
+
 def test_credential_uses_the_addresses_the_site_serves(subject):
     """Are the credential, its status, issuer and recipient at the site's addresses, and is validFrom UTC with Z?"""
     credential = build_credential(subject, public_url=PUBLIC_URL + "/", issuer_name=ISSUER)

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from app.auth.models import Role
 from app.content.check import check
 
 COURSE = "courses/data-in-practice"
@@ -27,17 +28,62 @@ def test_the_test_translations_are_in_step(content_dir):
     assert tree.catalogue_translations["fr"].tiers["practitioner"] == "Praticien"
 
 
+def warnings(root: Path) -> list[str]:
+    return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in check(root).warnings]
+
+
 def test_an_extra_and_a_missing_module_or_lesson(content_dir):
-    """Are a module or lesson the source lacks, and one the translation lacks, reported at their lines?"""
+    """Are a module or lesson the source lacks reported at their lines as problems, and one the translation lacks
+    as a warning (it shows in the source's language until translated)?"""
     manifest = content_dir / COURSE / "course.fr.yml"
     text = manifest.read_text().replace("      indicators:", "      indikators:")
     manifest.write_text(text + "  extra:\n    title: En trop\n")
     found = problems(content_dir)
     assert f"course.fr.yml:{line_of(manifest, 'indikators')}: lesson 'indikators' is not in course.yml" in found
-    assert f"course.fr.yml:{line_of(manifest, '    lessons:')}: lesson 'indicators' of course.yml is missing" in found
     assert f"course.fr.yml:{line_of(manifest, '  extra:')}: module 'extra' is not in course.yml" in found
+    assert f"course.fr.yml:{line_of(manifest, '    lessons:')}: lesson 'indicators' of course.yml is not translated " \
+        "yet: it shows in en" in warnings(content_dir)  # fmt: skip
     manifest.write_text("title: T\nsummary: S\nmodules: {}\n")
-    assert problems(content_dir) == ["course.fr.yml:3: module 'risk' of course.yml is missing"]
+    assert problems(content_dir) == []
+    assert "course.fr.yml:3: module 'risk' of course.yml is not translated yet: it shows in en" in warnings(content_dir)
+
+
+def test_a_lesson_added_to_a_translated_course_is_a_warning_and_shows_in_english(
+    app, client, auth, make_user, content_dir
+):
+    """Does a lesson added to course.yml that course.fr.yml does not name yet leave the course publishable (a
+    warning at course.fr.yml's line), and the French course show that lesson in English, saying so?"""
+    from app.content.sync import sync
+    from app.extensions import db
+
+    manifest = content_dir / COURSE / "course.yml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            "        file: lessons/indicators.md\n",
+            "        file: lessons/indicators.md\n      - slug: thresholds\n        title: Setting thresholds\n"
+            "        kind: markdown\n        file: lessons/thresholds.md\n",
+        )
+    )
+    lesson_file = content_dir / COURSE / "lessons/thresholds.md"
+    lesson_file.write_text("## Thresholds\n\nA threshold decides what is flagged.\n")
+    tree = check(content_dir)
+    assert tree.problems == []
+    french = content_dir / COURSE / "course.fr.yml"
+    line = line_of(french, "    lessons:")
+    assert f"course.fr.yml:{line}: lesson 'thresholds' of course.yml is not translated yet: it shows in en" in warnings(
+        content_dir
+    )
+    with app.app_context():
+        sync(content_dir)
+        db.session.commit()
+    auth.login(make_user(Role.TRAINER, locale="fr").email)
+    course = client.get("/courses/data-in-practice").get_data(as_text=True)
+    assert "Les indicateurs de risque" in course and "Setting thresholds" in course
+    lesson = client.get("/courses/data-in-practice/lessons/thresholds")
+    page = lesson.get_data(as_text=True)
+    assert lesson.status_code == 200 and "Cette leçon n’est pas encore traduite" in page
+    assert '<h1 id="lesson-title" lang="en" translate="no">Setting thresholds</h1>' in page
+    assert "A threshold decides what is flagged." in page
 
 
 def test_an_extra_objective(content_dir):

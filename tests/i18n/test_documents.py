@@ -4,9 +4,10 @@ import io
 import re
 
 import openpyxl
+import sqlalchemy as sa
 from pypdf import PdfReader
 
-from app.auth.models import User
+from app.auth.models import Administration, Role, User
 from app.certificates import services as certificates
 from app.extensions import db
 from tests.certificates.test_certificates import _certificates, _complete_intro, _pdf_bytes
@@ -63,3 +64,46 @@ def test_the_project_report_and_exports_are_in_the_requester_s_language(app, cli
         db.session.commit()
     english = client.get("/directorate?table=projects&format=csv").data.decode("utf-8-sig")
     assert english.splitlines()[0].startswith("Code,Title,Beneficiaries")
+
+
+def test_an_invitation_goes_out_in_the_language_of_the_officer_s_administration(
+    app, client, auth, make_user, make_administration, caplog
+):
+    """Is an officer who has not chosen a language invited in their administration's working language (French for
+    Senegal's Customs, set by the administrator), and in the academy's default (English) when the administration
+    has none — whatever the language of the page the invitation was sent from?"""
+    admin = make_user(Role.ADMIN, make_administration("WCO", region=None), locale="fr")
+    senegal, kenya = make_administration("SN"), make_administration("KE")
+    auth.login(admin.email)
+    edit = f"/administrations/{senegal.id}/edit"
+    form = client.get(edit).get_data(as_text=True)
+    assert "Langue de travail" in form  # the administrator's page is in French, its regions too
+    assert "Afrique occidentale et centrale" in form and "West and Central Africa" not in form
+    post_form(client, edit, code="SN", name=senegal.name, region=senegal.region.value, language="fr")
+    with app.app_context():
+        assert db.session.get(Administration, senegal.id).language == "fr"
+    auth.logout()
+
+    caplog.set_level("INFO")
+    coordinator = make_user(Role.COORDINATOR, senegal, locale="en")  # who invites reads English
+    auth.login(coordinator.email)
+    post_form(client, "/people/new", email="awa@example.org", full_name="Awa Ndiaye", administration=senegal.id,
+              role="learner")  # fmt: skip
+    assert "Votre compte Customs Data Academy" in caplog.text and "Bonjour Awa Ndiaye" in caplog.text
+    assert "Your Customs Data Academy account" not in caplog.text
+    auth.logout()
+
+    caplog.clear()
+    auth.login(admin.email)  # a French page, an administration with no working language
+    post_form(client, "/people/new", email="amina@example.org", full_name="Amina Odhiambo", administration=kenya.id,
+              role="learner")  # fmt: skip
+    assert "Your Customs Data Academy account" in caplog.text and "Hello Amina Odhiambo" in caplog.text
+
+    # An officer's own choice outranks their administration's.
+    with app.app_context():
+        officer = db.session.scalar(sa.select(User).where(User.email == "awa@example.org"))
+        officer.locale, officer_id = "en", officer.id
+        db.session.commit()
+    caplog.clear()
+    post_form(client, f"/people/{officer_id}", f"/people/{officer_id}/invitation")
+    assert "Your Customs Data Academy account" in caplog.text and "Votre compte" not in caplog.text

@@ -70,3 +70,42 @@ def test_a_page_says_which_way_its_language_is_written(app, client):
             with force_locale(code):
                 html = render_template_string('{% extends "base.html" %}')
             assert f'<html lang="{code}" dir="{way}">' in html
+
+
+FRENCH = {"Accept-Language": "fr"}
+
+
+def test_the_catalogue_search_finds_french_words_on_a_french_page(client, synced):
+    """Does a French reader searching the catalogue find a course by the words of its French title, summary and
+    lessons, while an English reader's search reads the English?"""
+    found = client.get("/catalogue?q=en+pratique", headers=FRENCH).get_data(as_text=True)
+    assert "Les données douanières en pratique" in found and "Aucun cours" not in found
+    lesson = client.get("/catalogue?q=examen+plus+attentif", headers=FRENCH).get_data(as_text=True)
+    assert "Les données douanières en pratique" in lesson
+    # Its English words still find it for a French reader (the course's own language) …
+    assert "Les données douanières en pratique" in client.get("/catalogue?q=closer+look", headers=FRENCH).get_data(
+        as_text=True
+    )
+    # … but French words find nothing for an English reader.
+    english = client.get("/catalogue?q=examen+plus+attentif", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Customs data in practice" not in english and "No course matches" in english
+
+
+def test_the_course_page_names_the_languages_the_course_is_available_in(client, synced):
+    """Does a course page say which languages the course can be read in, as the catalogue does, rather than only
+    its source language?"""
+    translated = client.get("/courses/data-in-practice", headers=FRENCH).get_data(as_text=True)
+    assert re.search(r"Langues\s?: English, Français", translated)
+    english_only = client.get("/courses/intro-to-data").get_data(as_text=True)
+    assert re.search(r"Languages: English\s*<", english_only)
+
+
+def test_percentages_are_written_the_reader_s_way(client, synced):
+    """Is a pass mark written as Babel writes a percentage in each language ("70 %" with a no-break space in French,
+    "70%" in English), not as a %-format of the English?"""
+    from babel.numbers import format_percent
+
+    french = client.get("/courses/data-in-practice", headers=FRENCH).get_data(as_text=True)
+    assert f"seuil de réussite {format_percent(0.7, locale='fr')}" in french and "70%" not in french
+    english = client.get("/courses/data-in-practice").get_data(as_text=True)
+    assert "pass mark 70%" in english

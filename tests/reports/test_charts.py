@@ -212,11 +212,11 @@ def test_timeline_marks_overdue_and_done_milestones():
     assert overdue.tag == f"{SVG}path" and overdue.get("fill") not in {done.get("fill"), "#ffffff"}
     assert planned.tag == f"{SVG}circle" and planned.get("fill") == "#ffffff"
     rows = having(root, "milestone-row", "g")
-    assert rows[0].find(f"{SVG}title").text == "Inception report — done on 2024-03-20 (due 2024-03-31)"
-    assert rows[2].find(f"{SVG}title").text == "First cohort certified — overdue by 138 days (due 2025-04-30)"
+    assert rows[0].find(f"{SVG}title").text == "Inception report — done on Mar 20, 2024 (due Mar 31, 2024)"
+    assert rows[2].find(f"{SVG}title").text == "First cohort certified — overdue by 138 days (due Apr 30, 2025)"
     desc = root.find(f"{SVG}desc").text
     assert "5 milestones: 2 done, 1 overdue, 2 planned." in desc
-    assert "Overdue: First cohort certified (due 2025-04-30)." in desc
+    assert "Overdue: First cohort certified (due Apr 30, 2025)." in desc
 
 
 def test_timeline_axis_today_and_height():
@@ -259,3 +259,14 @@ def test_any_text_gives_well_formed_svg(labels, name):
         parse(chart(labels, {name: values, "Other": values}, title=name))
     items = [TimelineItem(label, date(2025, 1, 1), False) for label in labels]
     parse(timeline(items, start=date(2024, 1, 1), end=date(2026, 1, 1), today=date(2025, 6, 1), title=name))
+
+
+def test_a_french_timeline_writes_its_days_the_french_way(app):
+    """Does a milestone's tooltip on a French page say its days as French writes them, not as ISO dates?"""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("fr"):
+        svg = timeline(project(), start=date(2024, 1, 1), end=date(2027, 12, 31), today=date(2025, 9, 15), title="T")
+    titles = [row.find(f"{SVG}title").text for row in having(parse(svg), "milestone-row", "g")]
+    assert titles[0] == "Inception report — atteint le 20 mars 2024 (échéance 31 mars 2024)"
+    assert "2025-04-30" not in svg and "30 avr. 2025" in svg
