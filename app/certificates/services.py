@@ -58,7 +58,7 @@ def print_languages(certificate: Certificate) -> list[str]:
 
 
 def _file_name(code: str, languages: list[str]) -> str:
-    return f"{code}.{'+'.join(languages)}.pdf"
+    return f"{code}.{'-'.join(languages)}.pdf"  # a store key has no '+'
 
 
 def storage_key(certificate: Certificate) -> str:

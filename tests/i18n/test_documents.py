@@ -89,6 +89,7 @@ def test_an_invitation_goes_out_in_the_language_of_the_officer_s_administration(
     auth.login(coordinator.email)
     post_form(client, "/people/new", email="awa@example.org", full_name="Awa Ndiaye", administration=senegal.id,
               role="learner")  # fmt: skip
+    deliver_outbox(app)  # invitations leave through the outbox
     assert "Votre compte Customs Data Academy" in caplog.text and "Bonjour Awa Ndiaye" in caplog.text
     assert "Your Customs Data Academy account" not in caplog.text
     auth.logout()
@@ -97,6 +98,7 @@ def test_an_invitation_goes_out_in_the_language_of_the_officer_s_administration(
     auth.login(admin.email)  # a French page, an administration with no working language
     post_form(client, "/people/new", email="amina@example.org", full_name="Amina Odhiambo", administration=kenya.id,
               role="learner")  # fmt: skip
+    deliver_outbox(app)  # invitations leave through the outbox
     assert "Your Customs Data Academy account" in caplog.text and "Hello Amina Odhiambo" in caplog.text
 
     # An officer's own choice outranks their administration's.
@@ -106,4 +108,5 @@ def test_an_invitation_goes_out_in_the_language_of_the_officer_s_administration(
         db.session.commit()
     caplog.clear()
     post_form(client, f"/people/{officer_id}", f"/people/{officer_id}/invitation")
+    deliver_outbox(app)
     assert "Your Customs Data Academy account" in caplog.text and "Votre compte" not in caplog.text
