@@ -318,3 +318,9 @@ def _record_attendance(user: User, workshop: Any) -> bool:
 def _results_thresholds(user: User, _target: Any) -> bool:
     """The traffic lights' thresholds and reporting period: set by the directorate (and admins)."""
     return is_staff(user)
+
+
+@rule("user.sex")
+def _record_sex(user: User, person: User) -> bool:
+    """A person's sex: the person and the directorate see and set it; coordinators and other learners do not."""
+    return person.id == user.id or is_staff(user)

@@ -7,6 +7,18 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from app.auth.models import Region
 from app.auth.passwords import MAX_LENGTH, password_problem
 
+SEX_NAMES = {
+    "": _l("Not given"),
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "prefer_not_to_say": _l("Prefer not to say"),
+}
+
+
+class SexForm(FlaskForm):
+    sex = SelectField(_l("Sex (optional)"), choices=[SelectChoice(key, label) for key, label in SEX_NAMES.items()])
+    submit = SubmitField(_l("Save"))
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth import services, sessions, throttle
-from app.auth.forms import ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from app.auth.forms import ChangePasswordForm, ConfirmForm, ForgotPasswordForm, LoginForm, SetPasswordForm, SexForm
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -116,6 +116,18 @@ def accept_invitation(token: str):
     return _set_password_page(token, services.INVITATION, "auth/accept_invitation.html")
 
 
+@bp.post("/account/sex")
+@login_required
+def account_sex():
+    """The person records their sex, or takes it back: only ever counted in groups of five or more."""
+    form = SexForm()
+    if form.validate_on_submit():
+        current_user.sex = services.sex_of(form.sex.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("auth.account") + "#sex-h")
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
@@ -135,5 +147,6 @@ def account():
         "auth/account.html",
         form=form,
         confirm=ConfirmForm(),
+        sex_form=SexForm(sex=current_user.sex or ""),
         open_sessions=sessions.open_sessions(current_user),
     )

@@ -183,3 +183,20 @@ def send_password_reset(email: str) -> None:
 def find_administration(code: str) -> Administration | None:
     """The administration with this code (ISO 3166 alpha-2, or WCO), if any."""
     return db.session.scalar(sa.select(Administration).where(Administration.code == code.strip().upper()))
+
+
+#: What a person may record as their sex (None: not given). Only ever counted in groups of five or
+#: more (directorate/results_counts.py); shown to the person and to the directorate, never to other learners.
+SEXES = ("female", "male", "prefer_not_to_say")
+
+
+def sex_of(value: str) -> str | None:
+    """The stored form of a sex given in a form or a file ("" → None); AccountError for anything else."""
+    value = (value or "").strip().lower().replace(" ", "_")
+    if not value:
+        return None
+    if value not in SEXES:
+        raise AccountError(
+            _("Unknown sex “%(value)s” (one of: %(values)s, or empty).", value=value, values=", ".join(SEXES))
+        )
+    return value

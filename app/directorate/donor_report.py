@@ -199,7 +199,7 @@ def risk_table(project: Project) -> Table:
             _("Risk"),
             _("Likelihood (1–5)"),
             _("Impact (1–5)"),
-            _("Level"),
+            _("Risk level"),
             _("Band"),
             _("Mitigation"),
             _("Owner"),

@@ -273,7 +273,7 @@ def project_status(project: Project, on: date, lights: dict[int, Light] | None =
     if counts["off_track"] or late:
         status = "off_track"
         reason = _l(
-            "Off track. Indicators off track: %(off)d; milestones more than %(days)d days overdue: %(late)d.",
+            "Indicators off track: %(off)d; milestones more than %(days)d days overdue: %(late)d.",
             off=counts["off_track"],
             late=len(late),
             days=LATE_DAYS,
@@ -281,17 +281,17 @@ def project_status(project: Project, on: date, lights: dict[int, Light] | None =
     elif counts["at_risk"] or counts["no_recent_value"] or overdue:
         status = "at_risk"
         reason = _l(
-            "At risk. Indicators at risk: %(risk)d; with no recent value: %(stale)d; milestones overdue: %(overdue)d.",
+            "Indicators at risk: %(risk)d; with no recent value: %(stale)d; milestones overdue: %(overdue)d.",
             risk=counts["at_risk"],
             stale=counts["no_recent_value"],
             overdue=len(overdue),
         )
     elif counts["on_track"]:
         status = "on_track"
-        reason = _l("On track: every indicator is on track and no milestone is overdue.")
+        reason = _l("Every indicator is on track and no milestone is overdue.")
     else:
         status = "not_measured"
-        reason = _l("Not measured: the project has no indicator to judge by yet.")
+        reason = _l("The project has no indicator to judge by yet.")
     return ProjectLight(status, str(reason), counts, len(overdue))
 
 

@@ -90,8 +90,10 @@ class RiskForm(FlaskForm):
 
 class ThresholdsForm(FlaskForm):
     on_track = IntegerField(
-        _l("On track from (% of the expected progress)"), validators=[DataRequired(), NumberRange(1, 100)]
+        _l("On track from (per cent of the expected progress)"), validators=[DataRequired(), NumberRange(1, 100)]
     )
-    at_risk = IntegerField(_l("At risk from (% of the expected progress)"), validators=[Optional(), NumberRange(0, 99)])
+    at_risk = IntegerField(
+        _l("At risk from (per cent of the expected progress)"), validators=[Optional(), NumberRange(0, 99)]
+    )
     period_days = IntegerField(_l("Reporting period (days)"), validators=[DataRequired(), NumberRange(1, 3660)])
     submit = SubmitField(_l("Save the thresholds"))

@@ -10,11 +10,13 @@ from flask_babel import gettext as _
 from app import policy
 from app.auth import names
 from app.auth.api import Administration, Role, User
-from app.auth.services import AccountError, normalise_email
+from app.auth.services import AccountError, normalise_email, sex_of
 from app.common.csvfiles import Problem, read_rows
 from app.extensions import db
 
 COLUMNS = ("email", "full_name", "administration", "role")
+#: Optional: female, male, prefer_not_to_say or empty (auth.services.SEXES).
+OPTIONAL = ("sex",)
 MAX_ROWS = 20_000
 
 
@@ -34,7 +36,7 @@ class ImportResult:
 def parse(data: bytes, actor: User | None) -> ImportResult:
     """Check every line of the file; returns the rows to create or every problem found."""
     result = ImportResult()
-    raw_rows, result.problems = read_rows(data, COLUMNS, max_rows=MAX_ROWS)
+    raw_rows, result.problems = read_rows(data, COLUMNS, OPTIONAL, max_rows=MAX_ROWS)
     if result.problems and not raw_rows:
         return result
 
@@ -83,10 +85,17 @@ def parse(data: bytes, actor: User | None) -> ImportResult:
                 )
             elif role is not None and role not in policy.assignable_roles(actor, administration):
                 problems.append(_("You may not give the role %(role)s.", role=role.value))
+        sex = None
+        try:
+            sex = sex_of(values.get("sex", ""))
+        except AccountError as error:
+            problems.append(str(error))
         if problems:
             result.problems.extend(Problem(line, message) for message in problems)
         else:
-            result.rows.append({"email": email, "full_name": name, "administration": administration, "role": role})
+            result.rows.append(
+                {"email": email, "full_name": name, "administration": administration, "role": role, "sex": sex}
+            )
 
     if not raw_rows and not result.problems:
         result.problems.append(Problem(1, _("The file holds no officers.")))

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from app import policy
 from app.auth import services
 from app.auth.api import SECRETARIAT_CODE, Administration, Region, Role, User
-from app.auth.forms import AdministrationForm, ConfirmForm, ImportForm, InviteForm
+from app.auth.forms import SEX_NAMES, AdministrationForm, ConfirmForm, ImportForm, InviteForm, SexForm
 from app.core.security import bounded_int
 from app.directorate.progress import record_of
 from app.directorate.services import cohorts_of
@@ -90,8 +90,26 @@ def person(user_id: int):
     person = _person_or_404(user_id)
     policy.authorize("user.view", person)
     return render_template(
-        "people/person.html", person=person, form=ConfirmForm(), record=record_of(person), cohorts=cohorts_of(person)
+        "people/person.html",
+        person=person,
+        form=ConfirmForm(),
+        record=record_of(person),
+        cohorts=cohorts_of(person),
+        sex_form=SexForm(sex=person.sex or "") if policy.can(current_user, "user.sex", person) else None,
+        sex_names=SEX_NAMES,
     )
+
+
+@bp.post("/people/<int:user_id>/sex")
+def person_sex(user_id: int):
+    person = _person_or_404(user_id)
+    policy.authorize("user.sex", person)
+    form = SexForm()
+    if form.validate_on_submit():
+        person.sex = services.sex_of(form.sex.data)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for("people.person", user_id=person.id))
 
 
 def _manage(user_id: int, action, message: str):
