@@ -66,6 +66,7 @@ def period(code: str, key: str):
         level_names=LEVEL_NAMES,
         unit_names=UNIT_NAMES,
         others=periods.of_project(project.start_date, project.end_date, today),
+        halves=periods.halves(chosen, today),
     )
 
 

@@ -56,6 +56,13 @@ def parse(text: str) -> Period:
     return Period(text, date(year, 1, 1), date(year, 12, 31))
 
 
+def halves(period: Period, today: date) -> list[Period]:
+    """A year's two half-years that have begun by today (none for a half-year)."""
+    if "-H" in period.key:
+        return []
+    return [half for half in (parse(f"{period.key}-H1"), parse(f"{period.key}-H2")) if half.has_begun(today)]
+
+
 def current(today: date) -> Period:
     """This year's period."""
     return parse(str(today.year))

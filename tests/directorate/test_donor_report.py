@@ -187,3 +187,15 @@ def test_a_period_that_is_not_one_is_named(app, text):
     """Is a period that is not a year or a half-year refused with a message?"""
     with app.test_request_context(), pytest.raises(periods.PeriodError):
         periods.parse(text)
+
+
+def test_a_year_links_to_its_half_years(client, auth, framework):
+    """Does the 2025 page link to 2025-H1 and 2025-H2, whose report reads the half-year's last day?"""
+    auth.login(framework["director"].email)
+    page = client.get("/projects/KE-DATA/periods/2025").get_data(as_text=True)
+    assert 'href="/projects/KE-DATA/periods/2025-H1"' in page and 'href="/projects/KE-DATA/periods/2025-H2"' in page
+    half = client.get("/projects/KE-DATA/periods/2025-H1").get_data(as_text=True)
+    assert "June 30, 2025" in half
+    _sheet, rows = _logframe(client.get("/projects/KE-DATA/periods/2025-H1/donor-report.xlsx").data)
+    manual = next(r for r in rows if r["Ref."] == f"IND-{framework['manual']}")
+    assert manual["Current value"] is None and manual["Light"] == "No recent value"  # the first value is of December
