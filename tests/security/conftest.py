@@ -50,6 +50,10 @@ class World:
     project_code: str = ""
     milestone_id: int = 0
     target_id: int = 0
+    result_id: int = 0
+    indicator_id: int = 0
+    value_id: int = 0
+    risk_id: int = 0
     attachment_id: int = 0
     attachment_filename: str = ""
     lesson_image: str = ""  # the sha256 of a plot moved out of the intro-to-data notebook at import
@@ -89,10 +93,14 @@ class World:
             "module": "risk",
             "index": 0,
             "author_id": self.author_id,
-            "code": self.project_code if blueprint == "directorate" else self.certificate_code,
+            "code": self.project_code if blueprint in ("directorate", "results") else self.certificate_code,
             "token": self.invitation_token if endpoint == "auth.accept_invitation" else self.reset_token,
             "milestone_id": self.milestone_id,
             "target_id": self.target_id,
+            "result_id": self.result_id,
+            "indicator_id": self.indicator_id,
+            "value_id": self.value_id,
+            "risk_id": self.risk_id,
             "fmt": "xlsx",
             "workshop_id": self.workshop_id,
             "material_id": self.material_id,
@@ -280,6 +288,7 @@ def world(app, make_administration, make_user, synced) -> World:
             project=project,
         )
         directorate.add_member(director, cohort, learner)
+        _add_results(director, project, world)
         world.invitation_token = accounts.make_token(db.session.get(User, pending.id), accounts.INVITATION)
         world.reset_token = accounts.make_token(learner, accounts.PASSWORD_RESET)
         db.session.commit()
@@ -288,6 +297,26 @@ def world(app, make_administration, make_user, synced) -> World:
     _add_workshop(app, world)
     _add_draft(app, world, make_user)
     return world
+
+
+def _add_results(director, project, world: World) -> None:
+    """KE-DATA's impact with a manual indicator, a value with an evidence file, and a risk."""
+    from app.directorate import results_services as results
+
+    impact = results.save_result(director, project, None, level="impact", statement="Faster, safer trade", parent=None)
+    indicator = results.save_indicator(
+        director, impact, None, name="Clearance time", unit="days", direction="lower", baseline_value=9,
+        baseline_date=date(2025, 1, 1), target_value=3, target_date=date(2027, 12, 31), milestones={2026: 6},
+    )  # fmt: skip
+    value = results.add_value(
+        director, indicator, value=7, measured_on=date(2026, 6, 1), source="Time release study",
+        evidence=("time-release-study.pdf", b"%PDF-1.4 study"),
+    )  # fmt: skip
+    risk = results.save_risk(
+        director, project, None, description="Data not shared", likelihood=3, impact=4, mitigation="", owner="",
+        review_on=date(2027, 1, 1),
+    )  # fmt: skip
+    world.result_id, world.indicator_id, world.value_id, world.risk_id = impact.id, indicator.id, value.id, risk.id
 
 
 def _add_draft(app, world: World, make_user) -> None:

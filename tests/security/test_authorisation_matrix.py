@@ -137,6 +137,27 @@ EXPECTED: dict[str, dict[str, str]] = {
                                              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "directorate.edit_target /projects/<code>/targets/<int:target_id>":
                                              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # The results framework of KE-DATA: its impact, an indicator with a value (and evidence file), a risk
+    "results.edit_result /projects/<code>/results/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.edit_result /projects/<code>/results/<int:result_id>":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.edit_indicator /projects/<code>/results/<int:result_id>/indicators/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.edit_indicator /projects/<code>/results/<int:result_id>/indicators/<int:indicator_id>":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.indicator":                     row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.enter_value":                   row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.value_evidence":                row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.risk_register":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.edit_risk /projects/<code>/risks/new":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.edit_risk /projects/<code>/risks/<int:risk_id>":
+                                             row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "results.thresholds":                    row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # A person's sex: learner A sets their own; the directorate anyone's; nobody else
+    "auth.account_sex":                      row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "people.person_sex":                     row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  OK,    OK),
     # Workshops: organised by the directorate for administration A (learner A registered); trainers see all
     "workshops.workshops":                   row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "workshops.workshop":                    row(LOGIN, OK,    DENY,  OK,    OK,    DENY,  OK,    OK),
