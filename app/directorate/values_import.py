@@ -92,9 +92,11 @@ def import_values(actor, project: Project, data: bytes, today: date | None = Non
     from openpyxl import load_workbook
 
     today = today or date.today()
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError):
         raise ImportRefused(
             [Problem("", 0, _("The file is not an XLSX workbook: download the logframe and fill it in."))]
         ) from None
