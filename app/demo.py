@@ -62,10 +62,11 @@ def load() -> None:
     _graduate(find_user(GRADUATE))
     _assign_authors(find_user("trainer@academy.test"))
 
-    from app import demo_activity
+    from app import demo_activity, demo_results
 
     demo_activity.load()
     demo_activity.load_workshops()
+    demo_results.load()
 
 
 def _assign_authors(trainer: User) -> None:

@@ -244,6 +244,12 @@ def _manage_project(user: User, _project: Any) -> bool:
     return is_staff(user)
 
 
+@rule("project.narrate")
+def _narrate_project(user: User, project: Any) -> bool:
+    """A period's narrative for the donor report: the project's lead, and the directorate and admins."""
+    return is_staff(user) or (project is not None and project.lead_id == user.id)
+
+
 @rule("administration.dashboard")
 def _administration_dashboard(user: User, administration: Administration) -> bool:
     """A coordinator's page: their own administration; staff may open any."""

@@ -328,3 +328,57 @@ def project(app, make_administration, make_user, synced):
         )
         db.session.commit()
         return {"code": project.code, "id": project.id, "kenya": kenya, "director": director}
+
+
+@pytest.fixture
+def framework(app, project, make_user):
+    """KE-DATA with an impact, an outcome, a manual indicator with two values and a platform one (enrolments)."""
+    from datetime import date, timedelta
+
+    from app.courses.models import Course, Enrolment
+    from app.directorate import results_services
+    from app.directorate.models import Project
+
+    officer = make_user(administration=project["kenya"], email="officer@kra.go.ke")
+    with app.app_context():
+        director = db.session.get(User, project["director"].id)
+        row = db.session.get(Project, project["id"])
+        save = results_services
+        impact = save.save_result(director, row, None, level="impact", statement="Trade is faster", parent=None)
+        outcome = save.save_result(director, row, None, level="outcome", statement="Risk uses data", parent=impact)
+        manual = save.save_indicator(
+            director,
+            outcome,
+            None,
+            name="Declarations selected by a model",
+            unit="percent",
+            direction="higher",
+            baseline_value=10,
+            baseline_date=date(2024, 12, 31),
+            target_value=60,
+            target_date=date(2027, 12, 31),
+            milestones={2025: 20, 2026: 40},
+            means_of_verification="Customs annual report",
+        )
+        platform = save.save_indicator(
+            director,
+            outcome,
+            None,
+            name="Officers enrolled",
+            unit="officers",
+            direction="higher",
+            baseline_value=0,
+            baseline_date=date(2024, 12, 31),
+            target_value=20,
+            target_date=date(2027, 12, 31),
+            source="platform",
+            figure="enrolled",
+        )
+        save.add_value(director, manual, value=18, measured_on=date(2025, 12, 1), source="Annual report 2025")
+        save.add_value(
+            director, manual, value=31, measured_on=date.today() - timedelta(days=10), source="Mid-year review"
+        )
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        db.session.add(Enrolment(user_id=officer.id, course_id=course.id))
+        db.session.commit()
+        return {**project, "manual": manual.id, "platform": platform.id}

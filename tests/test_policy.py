@@ -53,6 +53,16 @@ class Owned:
         return f"owned-by-{self.user_id}"
 
 
+class Projectish:
+    """A project and its lead."""
+
+    def __init__(self, lead_id: int | None) -> None:
+        self.lead_id = lead_id
+
+    def __repr__(self) -> str:
+        return f"project-led-by-{self.lead_id}"
+
+
 class Authored:
     """A course and the trainers assigned to it."""
 
@@ -104,6 +114,8 @@ EXPECTED = [
     ("directorate.view", None, {Role.DIRECTORATE, Role.ADMIN}),
     ("project.manage", None, {Role.DIRECTORATE, Role.ADMIN}),
     ("results.thresholds", None, {Role.DIRECTORATE, Role.ADMIN}),
+    ("project.narrate", Projectish(lead_id=7), {Role.DIRECTORATE, Role.ADMIN}),
+    ("project.narrate", Projectish(lead_id=100), {*ROLES}),
     ("user.sex", person(Role.LEARNER, OWN, 7), {Role.DIRECTORATE, Role.ADMIN}),
     ("user.sex", person(Role.LEARNER, OWN, 100), {*ROLES}),
     ("administration.dashboard", administration(OWN), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),

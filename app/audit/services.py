@@ -51,7 +51,18 @@ def record(actor, entity: str, entity_id: int, action: str, *, label: str = "", 
 
 
 #: What the log records changes to, in the order the audit page offers them.
-ENTITIES = ("project", "milestone", "target", "cohort", "certificate", "result", "indicator", "risk", "thresholds")
+ENTITIES = (
+    "project",
+    "milestone",
+    "target",
+    "cohort",
+    "certificate",
+    "result",
+    "indicator",
+    "risk",
+    "thresholds",
+    "narrative",
+)
 
 
 def entries(

@@ -4,6 +4,6 @@ Workshops learn of projects through `events.workshop_projects`, which the direct
 other packages import this module, never `app.directorate.models`.
 """
 
-from app.directorate.models import Project
+from app.directorate.models import Project, Result
 
-__all__ = ["Project"]
+__all__ = ["Project", "Result"]

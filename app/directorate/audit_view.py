@@ -50,6 +50,11 @@ FIELD_NAMES = {
     "name": _l("Name"),
     "reason": _l("Reason"),
     "recipient_name": _l("Name on the certificate"),
+    "period": _l("Reporting period"),
+    "summary": _l("Summary"),
+    "progress": _l("Progress"),
+    "challenges": _l("Challenges"),
+    "next_steps": _l("Next steps"),
 }
 
 #: The kinds of object the log holds, as the page names them.
@@ -63,6 +68,7 @@ ENTITY_NAMES = {
     "indicator": _l("Indicator"),
     "risk": _l("Risk"),
     "thresholds": _l("Traffic light thresholds"),
+    "narrative": _l("Period narrative"),
 }
 
 ACTION_NAMES = {

@@ -6,10 +6,11 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.auth.api import Administration, Region
 from app.courses.api import Track
-from app.directorate import exports, figures, reports, services
+from app.directorate import donor_report, exports, figures, periods, reports, services
 from app.extensions import db
 from app.reports.tables import to_csv, to_xlsx
 
@@ -26,20 +27,44 @@ def _write(path: Path, data: bytes) -> None:
 @reports_cli.command("project")
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def project_report_command(code: str, fmt: str, output: Path) -> None:
-    """A project's report: PDF for partners, XLSX with every table, or CSV of its targets."""
+@click.option(
+    "--period",
+    help="A reporting period, 2026 or 2026-H1: the donor report (logframe XLSX or progress report PDF) for it.",
+)
+@click.option("--language", type=click.Choice(["en", "fr"]), default="en", show_default=True)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write it (default: a name in the current folder).",
+)
+def project_report_command(code: str, fmt: str, period: str | None, language: str, output: Path | None) -> None:
+    """A project's report: with --period, the donor report (PDF or XLSX logframe); without, the project report
+    (PDF for partners, XLSX with every table, or CSV of its targets)."""
     project = services.project_by_code(code)
     if project is None:
         click.echo(f"No project has the code {code}. See: flask --app wsgi projects list", err=True)
         raise SystemExit(1)
-    context = reports.project_report(project, date.today())
-    data = {
-        "pdf": lambda: exports.project_pdf(**context),
-        "xlsx": lambda: to_xlsx(context["tables"]),
-        "csv": lambda: to_csv(context["tables"][0]),
-    }[fmt]()
-    _write(output, data)
+    with force_locale(language):
+        if period is not None:
+            if fmt == "csv":
+                raise click.BadParameter(
+                    "the donor report is an XLSX logframe or a PDF progress report.", param_hint="--format"
+                )
+            try:
+                chosen = periods.parse(period)
+            except periods.PeriodError as error:
+                raise click.BadParameter(str(error), param_hint="--period") from None
+            report = donor_report.build(project, chosen, date.today())
+            data = donor_report.workbook(report) if fmt == "xlsx" else donor_report.pdf(report)
+            _write(output or Path(donor_report.file_name(report, fmt)), data)
+            return
+        context = reports.project_report(project, date.today())
+        data = {
+            "pdf": lambda: exports.project_pdf(**context),
+            "xlsx": lambda: to_xlsx(context["tables"]),
+            "csv": lambda: to_csv(context["tables"][0]),
+        }[fmt]()
+    _write(output or Path(f"{project.code}-report.{fmt}"), data)
 
 
 @reports_cli.command("overview")

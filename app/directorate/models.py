@@ -303,3 +303,28 @@ class ResultsSettings(db.Model):
     #: A value older than this many days is "no recent value".
     period_days: Mapped[int] = mapped_column(default=365)
     updated_at: Mapped[datetime | None]
+
+
+class PeriodReport(db.Model):
+    """The narrative a project lead writes for a reporting period of the donor report, kept per period."""
+
+    __tablename__ = "period_reports"
+    __table_args__ = (sa.UniqueConstraint("project_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    #: The reporting period: a year ("2026") or a half-year ("2026-H1"), periods.py.
+    period: Mapped[str] = mapped_column(sa.String(10))
+    #: The period in a few sentences, for a reader in a hurry.
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    #: What moved: results reached, activities held.
+    progress: Mapped[str] = mapped_column(sa.Text, default="")
+    #: What held the project back, and what was done about it.
+    challenges: Mapped[str] = mapped_column(sa.Text, default="")
+    #: What comes in the next period.
+    next_steps: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project = relationship("Project")
+    updated_by = relationship("User")

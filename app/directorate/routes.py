@@ -16,7 +16,18 @@ from app.core.pages import kept_page
 from app.core.security import bounded_int
 from app.courses import services as courses
 from app.courses.api import Course, Tier, Track
-from app.directorate import audit_view, definitions, exports, figures, reports, risks, services
+from app.directorate import (
+    audit_view,
+    definitions,
+    exports,
+    figures,
+    periods,
+    portfolio,
+    reports,
+    results,
+    risks,
+    services,
+)
 from app.directorate.forms import MilestoneForm, ProjectForm, TargetForm
 from app.directorate.models import Milestone, Target
 from app.extensions import db
@@ -104,6 +115,8 @@ def overview():
             query=query,
             status_labels=reports.STATUS_LABELS,
             overdue_risks=risks.overdue_reviews(today, figures.projects_matching(filters)),
+            portfolio_counts=portfolio.summary(portfolio.Filters(region=filters.region), today),
+            light_labels=results.STATUSES,
         )
         if not tables:
             return common
@@ -201,7 +214,11 @@ def project(code: str):
         reports.PAGES,
         ("project", project.id, date.today()),
         "directorate/project.html",
-        lambda: {**reports.project_report(project, date.today()), "history": audit.entries(20, "project", project.id)},
+        lambda: {
+            **reports.project_report(project, date.today()),
+            "history": audit.entries(20, "project", project.id),
+            "report_periods": periods.of_project(project.start_date, project.end_date, date.today()),
+        },
     )
 
 

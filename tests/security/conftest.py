@@ -93,7 +93,8 @@ class World:
             "module": "risk",
             "index": 0,
             "author_id": self.author_id,
-            "code": self.project_code if blueprint in ("directorate", "results") else self.certificate_code,
+            "code": self.project_code if blueprint in ("directorate", "results", "donor") else self.certificate_code,
+            "key": str(date.today().year),  # a reporting period of the donor report
             "token": self.invitation_token if endpoint == "auth.accept_invitation" else self.reset_token,
             "milestone_id": self.milestone_id,
             "target_id": self.target_id,

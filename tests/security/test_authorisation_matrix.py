@@ -159,6 +159,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "results.edit_risk /projects/<code>/risks/<int:risk_id>":
                                              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "results.thresholds":                    row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # The donor report of KE-DATA (this year's period), its import of values, the portfolio by year
+    "donor.period":                          row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "donor.download":                        row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "donor.import_indicator_values":         row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    "portfolio.indicators_by_year":          row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     # A person's sex: learner A sets their own; the directorate anyone's; nobody else
     "auth.account_sex":                      row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "people.person_sex":                     row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  OK,    OK),

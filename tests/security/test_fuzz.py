@@ -89,6 +89,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "results.edit_risk /projects/<code>/risks/new": ("directorate", None),
     "results.edit_risk /projects/<code>/risks/<int:risk_id>": ("directorate", None),
     "results.thresholds": ("directorate", None),
+    "donor.period": ("directorate", None),
+    "donor.import_indicator_values": ("directorate", None),
     "directorate.edit_project /projects/new": ("directorate", None),
     "directorate.edit_project /projects/<code>/edit": ("directorate", None),
     "directorate.edit_milestone /projects/<code>/milestones/new": ("directorate", None),
