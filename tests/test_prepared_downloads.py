@@ -136,3 +136,48 @@ def test_with_redis_a_worker_prepares_the_export(app, site, auth, project, redis
     got = client.get(f"/downloads/{download_id}")
     assert got.status_code == 200 and got.data[:2] == b"PK"  # an XLSX workbook (a ZIP)
     got.close()
+
+
+def test_a_large_cohort_s_certificates_zip_is_prepared_by_a_job(app, site, auth, make_user, synced):
+    """Above CERTIFICATES_ZIP_JOB_COUNT, is a cohort's certificates ZIP built by the job into the Store and given to
+    the trainer who asked, with every member's certificate and no outsider's?"""
+    import zipfile
+    from datetime import date
+
+    from app.certificates.models import Certificate
+    from app.courses.models import Course
+    from app.directorate.models import Cohort, CohortMember
+    from tests.certificates.test_certificates import _complete_intro
+
+    member, outsider = make_user(full_name="Member"), make_user(full_name="Outsider")
+    for learner in (member, outsider):
+        _complete_intro(app, learner.id)
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        cohort = Cohort(
+            name="Mombasa 2026",
+            administration_id=member.administration_id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            courses=[intro],
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        db.session.commit()
+        cohort_id = cohort.id
+        expected = db.session.scalar(sa.select(Certificate.code).where(Certificate.user_id == member.id))
+    web = site(JOBS_BACKEND="thread", CERTIFICATES_ZIP_JOB_COUNT=0)
+    client = _login(web, auth, make_user(Role.TRAINER).email)
+    response = client.get(f"/cohorts/{cohort_id}/certificates.zip")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/downloads")
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Certificates of the cohort Mombasa 2026 (1, ZIP)" in page
+    assert f"Download cohort-{cohort_id}-certificates.zip" in page
+    with app.app_context():
+        download_id = db.session.scalar(sa.select(PreparedDownload.id))
+    got = client.get(f"/downloads/{download_id}")
+    assert got.status_code == 200 and got.mimetype == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(got.data)).namelist() == [f"{expected}.pdf"]
+    got.close()

@@ -4,13 +4,13 @@ import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy
+from app import downloads, policy
 from app.auth.api import Administration
 from app.auth.forms import ConfirmForm
 from app.auth.services import AccountError, send_invitation
@@ -50,10 +50,25 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 def certificates_zip(cohort_id: int):
     policy.authorize("certificate.issue")
     cohort = _cohort_or_404(cohort_id)
-    return certificates.zip_download(
-        certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort)),
-        f"cohort-{cohort.id}",
+    found = certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort))
+    if len(found) <= current_app.config["CERTIFICATES_ZIP_JOB_COUNT"]:
+        return certificates.zip_download(found, f"cohort-{cohort.id}")
+    # Many PDFs (each may have to be rendered): a job builds the ZIP; the person waits on /downloads.
+    downloads.prepare(
+        current_user.id,
+        f"cohort-{cohort.id}-certificates.zip",
+        "application/zip",
+        _("Certificates of the cohort %(name)s (%(count)d, ZIP)", name=cohort.name, count=len(found)),
+        "app.directorate.exports.cohort_certificates_file",
+        {"cohort_id": cohort.id},
     )
+    current_app.logger.info(
+        "Certificates cohort-%s asked for by user %s (prepared by a job)", cohort.id, current_user.id
+    )
+    flash(
+        _("The cohort has many certificates: their ZIP is being prepared. It will be listed here when ready."), "info"
+    )
+    return redirect(url_for("downloads.index"))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})

@@ -7,8 +7,11 @@ from datetime import date
 from flask import Response, abort, current_app, render_template
 
 from app.auth.api import Region
+from app.certificates import services as certificates
 from app.certificates.rendering import confined_url_fetcher
-from app.directorate import figures, reports
+from app.directorate import figures, reports, services
+from app.directorate.models import Cohort
+from app.extensions import db
 from app.reports.tables import Table, to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,3 +77,13 @@ def project_pdf(**context) -> bytes:
 
     html = render_template("directorate/report_pdf.html", **context)
     return HTML(string=html, url_fetcher=confined_url_fetcher()).write_pdf()
+
+
+def cohort_certificates_file(cohort_id: int) -> bytes:
+    """The job that builds a large cohort's certificates ZIP (every valid certificate of its members and courses)."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise ValueError(f"Cohort {cohort_id} no longer exists")
+    return certificates.zip_bytes(
+        certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort))
+    )
