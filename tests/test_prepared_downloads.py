@@ -109,7 +109,7 @@ def test_with_redis_a_worker_prepares_the_export(app, site, auth, project, redis
     assert jobs.rq_counts(web)["queued"] == 1
     page = client.get("/downloads").get_data(as_text=True)
     assert "Waiting to be prepared" in page and 'http-equiv="refresh"' in page
-    assert "Your export is being prepared" in page
+    assert "Your export or import is being prepared" in page
 
     env = {
         **os.environ,

@@ -15,6 +15,7 @@ from app.auth.api import Administration
 from app.auth.forms import ConfirmForm
 from app.auth.services import AccountError, send_invitation
 from app.certificates import services as certificates
+from app.common import storage
 from app.core.security import bounded_int
 from app.courses import services as courses
 from app.courses.api import Course, Track
@@ -206,7 +207,10 @@ def import_members(cohort_id: int):
     form = ImportMembersForm()
     if not form.validate_on_submit():
         abort(400)
-    result = services.import_members(current_user, cohort, form.file.data.read())
+    data = form.file.data.read()
+    # A large file is checked whole now (all or nothing, every line's problem shown) and written by a job.
+    large = data.count(b"\n") > current_app.config["IMPORT_JOB_LINES"]
+    result = services.import_members(current_user, cohort, data, check_only=large)
     if result.problems:
         db.session.rollback()
         return render_template(
@@ -220,14 +224,22 @@ def import_members(cohort_id: int):
             confirm=ConfirmForm(),
             problems=result.problems,
         ), 400
+    if large:
+        db.session.rollback()
+        downloads.prepare(
+            current_user.id,
+            "",
+            "",
+            _("%(n)d officers into the cohort %(name)s", n=result.planned, name=cohort.name),
+            "app.directorate.services.import_members_kept_file",
+            {"cohort_id": cohort.id, "sha256": storage.keep("imports", data), "actor_id": current_user.id},
+        )
+        flash(_("The file is correct and large: its %(n)d officers are being added.", n=result.planned), "info")
+        return redirect(url_for("downloads.index"))
     for user in result.created:
         send_invitation(user)  # queued with the accounts: sent once they are committed
     db.session.commit()
-    message = ngettext("%(num)d officer added.", "%(num)d officers added.", result.added)
-    if result.created:
-        invited = len(result.created)
-        message += " " + ngettext("%(num)d new account invited.", "%(num)d new accounts invited.", invited)
-    flash(message, "success")
+    flash(services.members_added_message(result.added, len(result.created)), "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.downloads.services import prepare
+from app.downloads.services import Refused, prepare
 
-__all__ = ["init_app", "prepare"]
+__all__ = ["Refused", "init_app", "prepare"]
 
 
 def init_app(app: Flask) -> None:

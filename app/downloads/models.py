@@ -12,7 +12,8 @@ QUEUED, RUNNING, READY, FAILED = "queued", "running", "ready", "failed"
 
 
 class PreparedDownload(db.Model):
-    """A file a person asked for that a background job builds into the Store."""
+    """A file a person asked for that a background job builds into the Store, or work whose outcome they wait for
+    (a large CSV import: `filename` empty, `outcome` says what was done)."""
 
     __tablename__ = "prepared_download"
 
@@ -32,6 +33,8 @@ class PreparedDownload(db.Model):
     #: queued → running → ready (the file is in the Store) or failed (`error` says why).
     status: Mapped[str] = mapped_column(sa.String(10), default=QUEUED)
     error: Mapped[str] = mapped_column(sa.Text, default="")
+    #: A job that makes no file (a large CSV import) says what it did here instead.
+    outcome: Mapped[str] = mapped_column(sa.Text, default="")
     size: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

@@ -16,12 +16,21 @@ from app.extensions import db
 
 logger = logging.getLogger(__name__)
 
+
+class Refused(Exception):  # noqa: N818 (the person's word: the work was refused)
+    """Raised by a builder when what it was given cannot be done (a file whose lines no longer pass): the message,
+    already in the person's language, is the reason they see (other exceptions show their type too)."""
+
+
 #: How many of a person's downloads their list shows (most recent first).
 LISTED = 20
 
 
 def prepare(user_id: int, filename: str, mimetype: str, label: str, builder: str, params: dict) -> int:
-    """Record the download and enqueue the job that builds it (after this request's commit); returns its id."""
+    """Record the download and enqueue the job that builds it (after this request's commit); returns its id.
+
+    The builder returns the file's bytes, or (work that makes no file: filename "") a sentence saying what it did;
+    it raises to fail, the exception's message being the reason shown."""
     with write_transaction():
         download = PreparedDownload(
             user_id=user_id,
@@ -33,6 +42,7 @@ def prepare(user_id: int, filename: str, mimetype: str, label: str, builder: str
             locale=str(get_locale() or "en"),
             status=QUEUED,
             error="",
+            outcome="",
         )
         db.session.add(download)
     jobs.enqueue("app.downloads.services.build", download.id)
@@ -50,7 +60,14 @@ def build(download_id: int) -> None:
     try:
         with force_locale(locale):
             data = jobs.resolve(builder)(**params)
+        if isinstance(data, str):  # work with an outcome, no file (a large import)
+            _finish(download_id, status=READY, outcome=data[:2000])
+            return
         current_store().put(key, data)
+    except Refused as refusal:
+        db.session.rollback()
+        _finish(download_id, status=FAILED, error=str(refusal)[:2000])
+        return
     except Exception as fault:
         db.session.rollback()
         logger.exception("Prepared download %s failed", download_id)
