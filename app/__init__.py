@@ -106,6 +106,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     admin.init_app(app)
 
+    from app import downloads
+
+    downloads.init_app(app)
+
     from app import xapi
 
     xapi.init_app(app)

@@ -131,6 +131,14 @@ def from_environment(instance_path: Path) -> dict:
         "JOBS_BACKEND": (os.environ.get("JOBS_BACKEND") or ("rq" if os.environ.get("REDIS_URL") else "thread")).lower(),
         # How often a worker (or the thread) delivers the outbox's retries that came due.
         "JOBS_SWEEP_SECONDS": float(os.environ.get("JOBS_SWEEP_SECONDS") or 30),
+        # A directorate export whose period is longer than this many days is built by a background
+        # job into the Store and offered on /downloads when ready (app/directorate/exports.py).
+        "EXPORT_JOB_DAYS": int(os.environ.get("EXPORT_JOB_DAYS") or 366),
+        # A CSV enrolment (people, a cohort's members) of more lines than this is checked whole in the
+        # request, then written by a background job (its outcome on /downloads).
+        "IMPORT_JOB_LINES": int(os.environ.get("IMPORT_JOB_LINES") or 200),
+        # A cohort's certificates ZIP with more certificates than this is built by a background job.
+        "CERTIFICATES_ZIP_JOB_COUNT": int(os.environ.get("CERTIFICATES_ZIP_JOB_COUNT") or 50),
         # How long a worker holds an outbox item it is delivering; after that another may take it.
         "OUTBOX_LEASE_SECONDS": float(os.environ.get("OUTBOX_LEASE_SECONDS") or 300),
         # After this many faults an item fails (shown on /admin/jobs for an admin to retry).

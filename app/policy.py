@@ -230,6 +230,12 @@ def _jobs_manage(user: User, _target: Any) -> bool:
     return user.role == Role.ADMIN
 
 
+@rule("downloads.fetch")
+def _fetch_download(user: User, download: Any) -> bool:
+    """A prepared download (a long export, a cohort's certificates): the person who asked for it, and admins."""
+    return download.user_id == user.id or user.role == Role.ADMIN
+
+
 # Directorate and coordinators ----------------------------------------------------------------
 
 

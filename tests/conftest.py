@@ -158,6 +158,12 @@ def site(app):
         return site_app
 
     yield make
+    if made:
+        # Flask-Limiter keeps `enabled` on its one object: the last init_app (a site without limits) wins. Give the
+        # session's app its limits back, or a later rate-limit test would find none.
+        from app.extensions import limiter
+
+        limiter.enabled = app.config["RATELIMIT_ENABLED"]
     for site_app in made:
         runner = site_app.extensions.get("academy_jobs")
         if runner is not None:

@@ -130,3 +130,32 @@ def test_the_admin_sees_the_queue_and_retries_a_failed_item(app, site, auth, mak
 def _ids(app) -> list[int]:
     with app.app_context():
         return list(db.session.scalars(sa.select(OutboxItem.id).order_by(OutboxItem.id)))
+
+
+def test_a_command_delivers_what_it_enqueued_before_it_exits(app, make_administration, tmp_path):
+    """Without Redis, does `flask users import` (a process that ends at once) deliver its invitations before it exits,
+    rather than leave them for another process's sweep?"""
+    make_administration("KE")
+    people = tmp_path / "people.csv"
+    people.write_text("email,full_name,administration,role\nwanjiru@example.org,Wanjiru K,KE,learner\n")
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "JOBS_BACKEND": "thread",
+        "JOBS_SWEEP_SECONDS": "3600",  # no sweep: only the job the commit enqueued can deliver it
+        "MAIL_SERVER": "",
+    }
+    env.pop("REDIS_URL", None)
+    command = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "users", "import", str(people)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
+    assert _statuses(app) == ["delivered"]
+    assert "wanjiru@example.org" in command.stderr + command.stdout  # logged: no MAIL_SERVER

@@ -478,15 +478,21 @@ def valid_certificates_of(user_ids, course_ids) -> list[Certificate]:
     )
 
 
-def zip_download(certificates: list[Certificate], name: str) -> Response:
-    """These certificates' PDFs in one ZIP download (rendering any not yet rendered), each named by its code."""
+def zip_bytes(certificates: list[Certificate]) -> bytes:
+    """These certificates' PDFs in one ZIP (rendering any not yet rendered), each named by its code."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PDFs are already compressed
         for certificate in certificates:
             archive.writestr(f"{certificate.code}.pdf", pdf_bytes(certificate))
+    return buffer.getvalue()
+
+
+def zip_download(certificates: list[Certificate], name: str) -> Response:
+    """These certificates' PDFs in one ZIP download (rendering any not yet rendered), each named by its code."""
+    data = zip_bytes(certificates)
     current_app.logger.info("Certificates %s exported by user %s", name, current_user.id)
     return Response(
-        buffer.getvalue(),
+        data,
         mimetype="application/zip",
         headers={"Content-Disposition": f"attachment; filename={name}-certificates.zip"},
     )

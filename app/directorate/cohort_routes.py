@@ -4,17 +4,18 @@ import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy
+from app import downloads, policy
 from app.auth.api import Administration
 from app.auth.forms import ConfirmForm
 from app.auth.services import AccountError, send_invitation
 from app.certificates import services as certificates
+from app.common import storage
 from app.core.security import bounded_int
 from app.courses import services as courses
 from app.courses.api import Course, Track
@@ -50,10 +51,25 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 def certificates_zip(cohort_id: int):
     policy.authorize("certificate.issue")
     cohort = _cohort_or_404(cohort_id)
-    return certificates.zip_download(
-        certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort)),
-        f"cohort-{cohort.id}",
+    found = certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort))
+    if len(found) <= current_app.config["CERTIFICATES_ZIP_JOB_COUNT"]:
+        return certificates.zip_download(found, f"cohort-{cohort.id}")
+    # Many PDFs (each may have to be rendered): a job builds the ZIP; the person waits on /downloads.
+    downloads.prepare(
+        current_user.id,
+        f"cohort-{cohort.id}-certificates.zip",
+        "application/zip",
+        _("Certificates of the cohort %(name)s (%(count)d, ZIP)", name=cohort.name, count=len(found)),
+        "app.directorate.exports.cohort_certificates_file",
+        {"cohort_id": cohort.id},
     )
+    current_app.logger.info(
+        "Certificates cohort-%s asked for by user %s (prepared by a job)", cohort.id, current_user.id
+    )
+    flash(
+        _("The cohort has many certificates: their ZIP is being prepared. It will be listed here when ready."), "info"
+    )
+    return redirect(url_for("downloads.index"))
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"], defaults={"cohort_id": None})
@@ -191,7 +207,10 @@ def import_members(cohort_id: int):
     form = ImportMembersForm()
     if not form.validate_on_submit():
         abort(400)
-    result = services.import_members(current_user, cohort, form.file.data.read())
+    data = form.file.data.read()
+    # A large file is checked whole now (all or nothing, every line's problem shown) and written by a job.
+    large = data.count(b"\n") > current_app.config["IMPORT_JOB_LINES"]
+    result = services.import_members(current_user, cohort, data, check_only=large)
     if result.problems:
         db.session.rollback()
         return render_template(
@@ -205,14 +224,22 @@ def import_members(cohort_id: int):
             confirm=ConfirmForm(),
             problems=result.problems,
         ), 400
+    if large:
+        db.session.rollback()
+        downloads.prepare(
+            current_user.id,
+            "",
+            "",
+            _("%(n)d officers into the cohort %(name)s", n=result.planned, name=cohort.name),
+            "app.directorate.services.import_members_kept_file",
+            {"cohort_id": cohort.id, "sha256": storage.keep("imports", data), "actor_id": current_user.id},
+        )
+        flash(_("The file is correct and large: its %(n)d officers are being added.", n=result.planned), "info")
+        return redirect(url_for("downloads.index"))
     for user in result.created:
         send_invitation(user)  # queued with the accounts: sent once they are committed
     db.session.commit()
-    message = ngettext("%(num)d officer added.", "%(num)d officers added.", result.added)
-    if result.created:
-        invited = len(result.created)
-        message += " " + ngettext("%(num)d new account invited.", "%(num)d new accounts invited.", invited)
-    flash(message, "success")
+    flash(services.members_added_message(result.added, len(result.created)), "success")
     return redirect(url_for("cohorts.cohort", cohort_id=cohort.id))
 
 

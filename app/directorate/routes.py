@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app import policy
+from app import downloads, policy
 from app.audit import services as audit
 from app.auth.api import Administration, Region, Role, User
 from app.common import storage
@@ -94,12 +94,14 @@ def filters_from_request() -> tuple[figures.Filters, str | None]:
 def overview():
     policy.authorize("directorate.view")
     (filters, problem), today = filters_from_request(), date.today()
+    fmt = request.args.get("format")
+    if fmt and filters.inverted:
+        abort(400, problem)
+    if fmt in ("csv", "xlsx") and exports.is_long(filters.start, filters.end, today):
+        return _prepare_overview_export(filters, fmt, today)
     figures_now = reports.overview(filters, today)
     tables = figures_now.tables
-    fmt = request.args.get("format")
     if fmt:
-        if filters.inverted:
-            abort(400, problem)
         return exports.download(tables, request.args.get("table"), fmt, "overview")
     query = request.query_string.decode()
 
@@ -143,6 +145,36 @@ def overview():
 
     # The page is the same for everyone who may see it: kept with the figures it shows.
     return kept_page(reports.PAGES, ("overview", query, figures_now.computed_at), "directorate/overview.html", context)
+
+
+def _prepare_overview_export(filters: figures.Filters, fmt: str, today: date):
+    """A long period's export: a job builds it into the Store; the person waits for it on /downloads."""
+    table = request.args.get("table") or None
+    suffix = "" if fmt == "xlsx" and table in (None, "all") else f"-{table or 'all'}"
+    downloads.prepare(
+        current_user.id,
+        f"overview{suffix}.{fmt}",
+        "text/csv" if fmt == "csv" else exports.XLSX,
+        _(
+            "Overview, %(start)s to %(end)s (%(format)s)",
+            start=filters.start.isoformat(),
+            end=(filters.end or today).isoformat(),
+            format=fmt.upper(),
+        ),
+        "app.directorate.exports.overview_file",
+        {
+            "start": filters.start.isoformat() if filters.start else None,
+            "end": filters.end.isoformat() if filters.end else None,
+            "region": filters.region.value if filters.region else None,
+            "administration_id": filters.administration_id,
+            "track_id": filters.track_id,
+            "table": table,
+            "fmt": fmt,
+            "today": today.isoformat(),
+        },
+    )
+    flash(_("The period is long: your export is being prepared. It will be listed here when ready."), "info")
+    return redirect(url_for("downloads.index"))
 
 
 def _project_or_404(code: str):

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
-from app import policy
+from app import downloads, policy
 from app.audit.services import record, snapshot
 from app.auth import names
 from app.auth import services as accounts
@@ -409,13 +409,14 @@ class MemberImport:
     problems: list[Problem] = field(default_factory=list)
     added: int = 0
     created: list[User] = field(default_factory=list)
+    planned: int = 0  # lines that pass (every one, when there is no problem)
 
 
-def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
+def import_members(actor, cohort: Cohort, data: bytes, *, check_only: bool = False) -> MemberImport:
     """Add officers from a CSV (email, and full_name for officers without an account yet): all or nothing.
 
     Existing accounts must belong to the cohort's administration; new ones are created in it
-    and invited.
+    and invited. `check_only`: check every line, write nothing (`planned` says how many lines pass).
     """
     result = MemberImport()
     rows, result.problems = read_rows(data, ("email",), ("full_name",))
@@ -466,6 +467,9 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
     if result.problems:
         result.problems.sort(key=lambda problem: problem.line)
         return result
+    result.planned = len(plan)
+    if check_only:
+        return result
     for user, email, name in plan:
         if user is None:
             user = accounts.create_account(
@@ -474,3 +478,29 @@ def import_members(actor, cohort: Cohort, data: bytes) -> MemberImport:
             result.created.append(user)
         result.added += add_member(actor, cohort, user)
     return result
+
+
+def import_members_kept_file(cohort_id: int, sha256: str, actor_id: int) -> str:
+    """The job of a large cohort import: the file (kept in the Store when it was checked) is checked again and its
+    officers added (new ones created and invited) in one transaction, or none; returns what was done."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise downloads.Refused(_("The cohort no longer exists: nothing was imported."))
+    data = storage.current_store().open(storage.key_of("imports", sha256))
+    result = import_members(db.session.get(User, actor_id), cohort, data)
+    if result.problems:
+        db.session.rollback()
+        lines = [_("Line %(line)d: %(message)s", line=p.line, message=p.message) for p in result.problems[:20]]
+        raise downloads.Refused(_("Nothing was imported. %(problems)s", problems=" ".join(lines)))
+    for user in result.created:
+        accounts.send_invitation(user)  # in the job's transaction: sent once the accounts are committed
+    db.session.commit()
+    return members_added_message(result.added, len(result.created))
+
+
+def members_added_message(added: int, invited: int) -> str:
+    """“12 officers added. 3 new accounts invited.” (the page's flash, and a large import's outcome)."""
+    message = ngettext("%(num)d officer added.", "%(num)d officers added.", added)
+    if invited:
+        message += " " + ngettext("%(num)d new account invited.", "%(num)d new accounts invited.", invited)
+    return message

@@ -18,6 +18,7 @@ removed when it ends.
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import logging
 import queue
@@ -36,6 +37,9 @@ PERIODIC = ["app.outbox.services.deliver_due"]
 #: How many jobs the thread's queue holds before `enqueue` drops one (the periodic sweep catches
 #: up on the outbox; a dropped job is logged).
 THREAD_QUEUE_SIZE = 1000
+#: How long a process that is exiting (a CLI command, a server stopping) waits for its thread to
+#: finish the jobs it was given, so that what it enqueued (an invitation) is delivered, not lost.
+EXIT_WAIT_SECONDS = 60
 
 
 def resolve(func_path: str) -> Callable:
@@ -123,6 +127,13 @@ class ThreadRunner:
         self.jobs: queue.Queue = queue.Queue(maxsize=THREAD_QUEUE_SIZE)
         self.thread = threading.Thread(target=self._work, name="academy-jobs", daemon=True)
         self.thread.start()
+        # A daemon thread dies with its process: a `flask users import` would exit with its
+        # invitations waiting for another process's sweep. At exit, finish what was put first.
+        atexit.register(self._finish_at_exit)
+
+    def _finish_at_exit(self) -> None:
+        if self.thread.is_alive() and not self.wait_idle(EXIT_WAIT_SECONDS):
+            logger.warning("Exiting with background jobs unfinished: the periodic sweep will deliver the outbox")
 
     def put(self, func_path: str, args: tuple) -> None:
         try:
@@ -142,6 +153,7 @@ class ThreadRunner:
         self.jobs.put((None, ()))
         self.thread.join(timeout)
         self.app.extensions.pop("academy_jobs", None)
+        atexit.unregister(self._finish_at_exit)
 
     def _work(self) -> None:
         sweep_seconds = self.app.config["JOBS_SWEEP_SECONDS"]

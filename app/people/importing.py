@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app import policy
+from app import downloads, policy
 from app.auth import names
 from app.auth.api import Administration, Role, User
-from app.auth.services import AccountError, normalise_email, sex_of
+from app.auth.services import AccountError, normalise_email, send_invitation, sex_of
+from app.common import storage
 from app.common.csvfiles import Problem, read_rows
 from app.extensions import db
 
@@ -113,3 +114,23 @@ def import_users(data: bytes, actor: User | None = None, *, dry_run: bool = Fals
             result.created.append(user)
         db.session.flush()
     return result
+
+
+def refusal(problems: list[Problem]) -> downloads.Refused:
+    """A job's refusal naming the lines of a file that no longer passes (shown on the person's downloads page)."""
+    lines = [_("Line %(line)d: %(message)s", line=p.line, message=p.message) for p in problems[:20]]
+    return downloads.Refused(_("Nothing was imported. %(problems)s", problems=" ".join(lines)))
+
+
+def import_kept_file(sha256: str, actor_id: int) -> str:
+    """The job of a large import: the file (kept in the Store when it was checked) is checked again — an address
+    may have been taken since — and all its accounts created and invited in one transaction, or none."""
+    data = storage.current_store().open(storage.key_of("imports", sha256))
+    result = import_users(data, db.session.get(User, actor_id))
+    if not result.ok:
+        db.session.rollback()
+        raise refusal(result.problems)
+    for user in result.created:
+        send_invitation(user)  # in the job's transaction: sent once the accounts are committed
+    db.session.commit()
+    return _("%(n)d accounts created; each officer gets an invitation.", n=len(result.created))

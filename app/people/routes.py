@@ -2,15 +2,16 @@
 
 import pycountry
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app import policy
+from app import downloads, policy
 from app.auth import services
 from app.auth.api import SECRETARIAT_CODE, Administration, Region, Role, User
 from app.auth.forms import SEX_NAMES, AdministrationForm, ConfirmForm, ImportForm, InviteForm, SexForm
+from app.common import storage
 from app.core.security import bounded_int
 from app.directorate.progress import record_of
 from app.directorate.services import cohorts_of
@@ -148,7 +149,25 @@ def import_people():
     result = None
     if form.validate_on_submit():
         data = form.file.data.read()
-        result = importing.import_users(data, current_user, dry_run=form.dry_run.data)
+        # A large file is checked whole now (all or nothing, every line's problem shown) and written by a job.
+        large = not form.dry_run.data and data.count(b"\n") > current_app.config["IMPORT_JOB_LINES"]
+        result = importing.import_users(data, current_user, dry_run=form.dry_run.data or large)
+        if result.ok and large:
+            db.session.rollback()
+            downloads.prepare(
+                current_user.id,
+                "",
+                "",
+                _(
+                    "Enrolment of %(n)d officers from %(file)s",
+                    n=len(result.rows),
+                    file=form.file.data.filename or "CSV",
+                ),
+                "app.people.importing.import_kept_file",
+                {"sha256": storage.keep("imports", data), "actor_id": current_user.id},
+            )
+            flash(_("The file is correct and large: its %(n)d accounts are being created.", n=len(result.rows)), "info")
+            return redirect(url_for("downloads.index"))
         if result.ok and not form.dry_run.data:
             for user in result.created:
                 services.send_invitation(user)  # queued with the accounts: sent once they are committed

@@ -386,8 +386,14 @@ def _csv(client, path: str) -> list[list[str]]:
 
 @pytest.fixture
 def academy_client(app):
-    """A test client and a way to reset the database, for many examples within one test."""
-    return app.test_client()
+    """A test client and a way to reset the database, for many examples within one test.
+
+    Its exports are built in the request whatever the period (a long one's job runs the same code:
+    tests/test_prepared_downloads.py finds the job's file identical to the request's)."""
+    saved = app.config["EXPORT_JOB_DAYS"]
+    app.config["EXPORT_JOB_DAYS"] = 100_000
+    yield app.test_client()
+    app.config["EXPORT_JOB_DAYS"] = saved
 
 
 # Shrinking a failing academy rebuilds a database per step and takes minutes: a failure is reported

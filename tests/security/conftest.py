@@ -66,6 +66,7 @@ class World:
     material_filename: str = ""
     output_filename: str = ""
     author_id: int = 0
+    download_id: int = 0  # learner A's prepared download, ready
 
     def email(self, actor: str) -> str:
         return self.people[actor].email
@@ -103,6 +104,7 @@ class World:
             "value_id": self.value_id,
             "risk_id": self.risk_id,
             "fmt": "xlsx",
+            "download_id": self.download_id,
             "workshop_id": self.workshop_id,
             "material_id": self.material_id,
             **({"filename": self.material_filename} if endpoint == "workshops.material" else {}),
@@ -297,7 +299,31 @@ def world(app, make_administration, make_user, synced) -> World:
         world.milestone_id, world.target_id, world.cohort_id = milestone.id, target.id, cohort.id
     _add_workshop(app, world)
     _add_draft(app, world, make_user)
+    _add_download(app, world)
     return world
+
+
+def _add_download(app, world: World) -> None:
+    """A prepared download of learner A's, ready in the Store (only they and admins may fetch it)."""
+    from app.common import storage
+    from app.downloads.models import PreparedDownload
+
+    with app.app_context():
+        download = PreparedDownload(
+            user_id=world.people["learner_a"].id,
+            filename="overview.csv",
+            mimetype="text/csv",
+            label="Overview",
+            builder="app.directorate.exports.overview_file",
+            params={},
+            locale="en",
+            status="ready",
+            error="",
+        )
+        db.session.add(download)
+        db.session.commit()
+        storage.current_store().put(download.key, b"a,b\r\n1,2\r\n")
+        world.download_id = download.id
 
 
 def _add_results(director, project, world: World) -> None:

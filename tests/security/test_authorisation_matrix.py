@@ -80,6 +80,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.jobs_page":                       row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
     "admin.retry":                           row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  BAD),
     "admin.retry_all":                       row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
+    # Prepared downloads: everyone's own list; a file for the person who asked for it (learner A) and admins
+    "downloads.index":                       row(LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "downloads.fetch":                       row(LOGIN, OK,    DENY,  DENY,  DENY,  DENY,  DENY,  OK),
     "people.edit_administration /administrations/new":
                                              row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  DENY,  OK),
     "people.edit_administration /administrations/<int:administration_id>/edit":

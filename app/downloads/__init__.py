@@ -1,0 +1,24 @@
+"""Prepared downloads: files too long to build during a request (a long period's export, a cohort's
+certificates), built by a background job into the Store and offered on /downloads when ready.
+
+    from app import downloads
+    download_id = downloads.prepare(user, "overview.xlsx", XLSX, "app.directorate.exports.build", {...})
+
+The builder (a dotted path, as jobs take) gets the params and returns the file's bytes; the job
+keeps them in the Store under "prepared/<id>/<file name>" and marks the download ready, or failed
+with the reason. Only the person who asked (and admins) may fetch it (policy "downloads.fetch").
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.downloads.services import Refused, prepare
+
+__all__ = ["Refused", "init_app", "prepare"]
+
+
+def init_app(app: Flask) -> None:
+    from app.downloads.routes import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,102 @@
+"""Asking for a prepared download (in the request), building it (a job), listing and fetching it."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask_babel import force_locale, get_locale
+
+from app import jobs
+from app.common.database import write_transaction
+from app.common.storage import current_store
+from app.common.time import utcnow
+from app.downloads.models import FAILED, QUEUED, READY, RUNNING, PreparedDownload
+from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+class Refused(Exception):  # noqa: N818 (the person's word: the work was refused)
+    """Raised by a builder when what it was given cannot be done (a file whose lines no longer pass): the message,
+    already in the person's language, is the reason they see (other exceptions show their type too)."""
+
+
+#: How many of a person's downloads their list shows (most recent first).
+LISTED = 20
+
+
+def prepare(user_id: int, filename: str, mimetype: str, label: str, builder: str, params: dict) -> int:
+    """Record the download and enqueue the job that builds it (after this request's commit); returns its id.
+
+    The builder returns the file's bytes, or (work that makes no file: filename "") a sentence saying what it did;
+    it raises to fail, the exception's message being the reason shown."""
+    with write_transaction():
+        download = PreparedDownload(
+            user_id=user_id,
+            filename=filename,
+            mimetype=mimetype,
+            label=label[:300],
+            builder=builder,
+            params=params,
+            locale=str(get_locale() or "en"),
+            status=QUEUED,
+            error="",
+            outcome="",
+        )
+        db.session.add(download)
+    jobs.enqueue("app.downloads.services.build", download.id)
+    return download.id
+
+
+def build(download_id: int) -> None:
+    """The job: build the file with its builder, keep it in the Store, and mark it ready (or failed)."""
+    with write_transaction():
+        download = db.session.get(PreparedDownload, download_id)
+        if download is None or download.status not in (QUEUED, RUNNING):
+            return
+        download.status = RUNNING
+        builder, params, locale, key = download.builder, dict(download.params), download.locale, download.key
+    try:
+        with force_locale(locale):
+            data = jobs.resolve(builder)(**params)
+        if isinstance(data, str):  # work with an outcome, no file (a large import)
+            _finish(download_id, status=READY, outcome=data[:2000])
+            return
+        current_store().put(key, data)
+    except Refused as refusal:
+        db.session.rollback()
+        _finish(download_id, status=FAILED, error=str(refusal)[:2000])
+        return
+    except Exception as fault:
+        db.session.rollback()
+        logger.exception("Prepared download %s failed", download_id)
+        _finish(download_id, status=FAILED, error=f"{type(fault).__name__}: {fault}"[:2000])
+        return
+    _finish(download_id, status=READY, size=len(data))
+
+
+def _finish(download_id: int, **values) -> None:
+    with write_transaction():
+        db.session.execute(
+            sa.update(PreparedDownload)
+            .where(PreparedDownload.id == download_id)
+            .values(finished_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def of_user(user_id: int) -> list[PreparedDownload]:
+    """A person's downloads, most recent first."""
+    return list(
+        db.session.scalars(
+            sa.select(PreparedDownload)
+            .where(PreparedDownload.user_id == user_id)
+            .order_by(PreparedDownload.id.desc())
+            .limit(LISTED)
+        )
+    )
+
+
+def get(download_id: int) -> PreparedDownload | None:
+    return db.session.get(PreparedDownload, download_id)

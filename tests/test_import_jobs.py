@@ -1,0 +1,180 @@
+"""Large CSV enrolments: the whole file is checked in the request (all or nothing, every line's problem), then a job
+writes it — on the process's thread, or on RQ with a real `flask worker` process — and /downloads says what it did."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app import jobs
+from app.auth.models import Role, User
+from app.directorate.models import Cohort, CohortMember
+from app.downloads.models import PreparedDownload
+from app.extensions import db
+from app.outbox.models import OutboxItem
+from tests.helpers import csrf_token
+from tests.test_jobs import redis_url  # noqa: F401 (the fixture: a real Redis, emptied)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _login(web, auth, email):
+    client = web.test_client()
+    type(auth)(client).login(email)
+    return client
+
+
+def _upload(client, page: str, action: str, data: bytes, **fields):
+    return client.post(
+        action,
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(client, page), "file": (io.BytesIO(data), "officers.csv"), **fields},
+    )
+
+
+def _officers(count: int, administration: str = "KE") -> bytes:
+    lines = ["email,full_name,administration,role"]
+    lines += [f"officer{i}@example.org,Officer Number{i},{administration},learner" for i in range(count)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _emails(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(sa.select(User.email).where(User.email.like("officer%"))))
+
+
+def _state(app) -> list[tuple[str, str, str]]:
+    with app.app_context():
+        return [(d.status, d.outcome, d.error) for d in db.session.scalars(sa.select(PreparedDownload))]
+
+
+def test_a_large_people_import_is_written_by_the_thread(app, site, auth, make_administration, make_user):
+    """Above IMPORT_JOB_LINES, are the accounts created by the job (not the request), each invited through the outbox,
+    and does the coordinator's downloads page say how many?"""
+    kenya = make_administration("KE")
+    coordinator = make_user(Role.COORDINATOR, kenya)
+    web = site(JOBS_BACKEND="thread", IMPORT_JOB_LINES=3)
+    client = _login(web, auth, coordinator.email)
+    response = _upload(client, "/people/import", "/people/import", _officers(5))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/downloads")
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    assert len(_emails(app)) == 5
+    assert _state(app) == [("ready", "5 accounts created; each officer gets an invitation.", "")]
+    with app.app_context():
+        invitations = db.session.scalars(sa.select(OutboxItem.status).where(OutboxItem.kind == "mail")).all()
+    assert invitations == ["delivered"] * 5  # the job's commit scheduled their delivery
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Enrolment of 5 officers from officers.csv" in page
+    assert "Done: 5 accounts created; each officer gets an invitation." in page
+
+
+def test_a_large_file_with_a_bad_line_is_refused_at_once(app, site, auth, make_administration, make_user):
+    """Is a large file with a bad line still refused in the request, naming the line, with nothing queued or kept?"""
+    kenya = make_administration("KE")
+    coordinator = make_user(Role.COORDINATOR, kenya)
+    web = site(JOBS_BACKEND="thread", IMPORT_JOB_LINES=3)
+    client = _login(web, auth, coordinator.email)
+    data = _officers(5) + b"not-an-email,Someone Else,KE,learner\n"
+    response = _upload(client, "/people/import", "/people/import", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Line 7:" in page and "nothing was imported" in page
+    assert _emails(app) == set() and _state(app) == []
+
+
+def test_a_small_import_stays_in_the_request(app, site, auth, make_administration, make_user):
+    """At or under IMPORT_JOB_LINES, are the accounts created by the request itself, as before?"""
+    kenya = make_administration("KE")
+    coordinator = make_user(Role.COORDINATOR, kenya)
+    client = _login(site(JOBS_BACKEND="none"), auth, coordinator.email)  # no job could create them
+    response = _upload(client, "/people/import", "/people/import", _officers(3))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/people")
+    assert len(_emails(app)) == 3 and _state(app) == []
+
+
+def test_a_large_cohort_import_is_written_by_the_thread(app, site, auth, project, make_user):
+    """Does a large cohort file add its officers (creating and inviting the new ones) in a job, and say so?"""
+    from datetime import date
+
+    kenyan = make_user(Role.LEARNER, project["kenya"], email="officer-k@example.org")
+    with app.app_context():
+        cohort = Cohort(
+            name="Mombasa 2026",
+            administration_id=project["kenya"].id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+        )
+        db.session.add(cohort)
+        db.session.commit()
+        cohort_id = cohort.id
+    web = site(JOBS_BACKEND="thread", IMPORT_JOB_LINES=2)
+    client = _login(web, auth, project["director"].email)
+    data = (
+        b"email,full_name\nofficer-k@example.org,\n"
+        b"officer1@example.org,Wanjiru Kamau\nofficer2@example.org,Amina Odhiambo\n"
+    )
+    response = _upload(client, f"/cohorts/{cohort_id}", f"/cohorts/{cohort_id}/import", data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/downloads")
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    with app.app_context():
+        members = set(db.session.scalars(sa.select(CohortMember.user_id).where(CohortMember.cohort_id == cohort_id)))
+        assert kenyan.id in members and len(members) == 3
+    assert _state(app) == [("ready", "3 officers added. 2 new accounts invited.", "")]
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "3 officers into the cohort Mombasa 2026" in page and "Done: 3 officers added." in page
+
+
+def test_with_redis_a_worker_imports_or_refuses_what_changed_since(
+    app,
+    site,
+    auth,
+    make_administration,
+    make_user,
+    redis_url,  # noqa: F811
+):
+    """With REDIS_URL, does the import wait for a worker, and does a real `flask worker` refuse the whole file (every
+    account or none) when an address was taken after the check, naming the line?"""
+    kenya = make_administration("KE")
+    coordinator = make_user(Role.COORDINATOR, kenya)
+    web = site(REDIS_URL=redis_url, JOBS_BACKEND="rq", IMPORT_JOB_LINES=3)
+    client = _login(web, auth, coordinator.email)
+    assert _upload(client, "/people/import", "/people/import", _officers(5)).status_code == 302
+    assert jobs.rq_counts(web)["queued"] == 1 and _emails(app) == set()
+    assert "Waiting to be prepared" in client.get("/downloads").get_data(as_text=True)
+    make_user(administration=kenya, email="officer3@example.org")  # taken while the job waited
+    assert _worker(app, redis_url).returncode == 0
+    assert _emails(app) == {"officer3@example.org"}  # nothing of the file was created
+    ((status, outcome, error),) = _state(app)
+    assert status == "failed" and error.startswith("Nothing was imported. Line 5: officer3@example.org already has")
+    assert "Failed: Nothing was imported. Line 5:" in client.get("/downloads").get_data(as_text=True)
+
+    again = _officers(5).replace(b"officer3", b"officer9")
+    assert _upload(client, "/people/import", "/people/import", again).status_code == 302
+    assert _worker(app, redis_url).returncode == 0
+    assert len(_emails(app)) == 6
+    assert _state(app)[-1] == ("ready", "5 accounts created; each officer gets an invitation.", "")
+
+
+def _worker(app, url: str):
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "REDIS_URL": url,
+        "MAIL_SERVER": "",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    return done

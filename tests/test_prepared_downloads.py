@@ -1,0 +1,183 @@
+"""Prepared downloads: a long period's export is built by a job (thread or RQ through a real Redis and a real
+`flask worker` process) into the Store, listed on /downloads with its state, and fetched by its requester only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app import jobs
+from app.auth.models import Role
+from app.downloads.models import PreparedDownload
+from app.extensions import db
+from tests.test_jobs import redis_url  # noqa: F401 (the fixture: a real Redis, emptied)
+
+ROOT = Path(__file__).resolve().parent.parent
+LONG = "start=2020-01-01&end=2026-06-30"  # 2,373 days: more than EXPORT_JOB_DAYS (366)
+SHORT = "start=2026-01-01&end=2026-06-30"
+
+
+def _login(web, auth, email):
+    client = web.test_client()
+    type(auth)(client).login(email)
+    return client
+
+
+def _rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _downloads(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        return [
+            (d.status, d.error) for d in db.session.scalars(sa.select(PreparedDownload).order_by(PreparedDownload.id))
+        ]
+
+
+def test_a_short_period_is_exported_at_once(app, site, auth, project):
+    """Does a period under EXPORT_JOB_DAYS still come back as the file itself, with nothing prepared?"""
+    client = _login(site(), auth, project["director"].email)
+    response = client.get(f"/directorate?{SHORT}&format=csv&table=trend")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert len(_rows(response.data)) == 1 + 6
+    assert _downloads(app) == []
+
+
+def test_a_long_period_is_prepared_by_the_thread_and_fetched_by_its_requester(app, site, auth, project, make_user):
+    """Is a long period's export built after the request (thread), listed with its state, and given only to the
+    director who asked (and admins)?"""
+    web = site(JOBS_BACKEND="thread")
+    client = _login(web, auth, project["director"].email)
+    response = client.get(f"/directorate?{LONG}&format=csv&table=trend")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/downloads")
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    assert _downloads(app) == [("ready", "")]
+
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Overview, 2020-01-01 to 2026-06-30 (CSV)" in page and "Download overview-trend.csv" in page
+    assert 'http-equiv="refresh"' not in page  # nothing left to wait for
+    with app.app_context():
+        download_id = db.session.scalar(sa.select(PreparedDownload.id))
+    got = client.get(f"/downloads/{download_id}")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    months = _rows(got.data)
+    got.close()
+    assert [m[0] for m in months[1:]][:2] == ["2020-01", "2020-02"] and months[-1][0] == "2026-06"
+    assert len(months) == 1 + 78
+
+    # Built by the job, it is the file the request would have built.
+    immediate = _login(site(EXPORT_JOB_DAYS=10_000), auth, project["director"].email).get(
+        f"/directorate?{LONG}&format=csv&table=trend"
+    )
+    assert immediate.status_code == 200 and immediate.data == got.data
+
+    other_director = make_user(Role.DIRECTORATE)
+    assert _login(web, auth, other_director.email).get(f"/downloads/{download_id}").status_code == 403
+    assert "overview-trend.csv" not in _login(web, auth, other_director.email).get("/downloads").get_data(as_text=True)
+    admin = make_user(Role.ADMIN)
+    by_admin = _login(web, auth, admin.email).get(f"/downloads/{download_id}")
+    assert by_admin.status_code == 200
+    by_admin.close()
+
+
+def test_a_failed_export_says_why(app, site, auth, project):
+    """Does an export the job cannot build show as failed, with the reason, and offer nothing to download?"""
+    web = site(JOBS_BACKEND="thread")
+    client = _login(web, auth, project["director"].email)
+    assert client.get(f"/directorate?{LONG}&format=xlsx&table=no-such-table").status_code == 302
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    assert _downloads(app)[0][0] == "failed"
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Failed: ValueError: No table" in page and "Download " not in page
+    with app.app_context():
+        download_id = db.session.scalar(sa.select(PreparedDownload.id))
+    assert client.get(f"/downloads/{download_id}").status_code == 404
+
+
+def test_with_redis_a_worker_prepares_the_export(app, site, auth, project, redis_url):  # noqa: F811
+    """With REDIS_URL, does the export wait on the RQ queue (the page refreshing itself), and does a real
+    `flask worker` process build it into the Store for the director to download?"""
+    web = site(REDIS_URL=redis_url, JOBS_BACKEND="rq")
+    client = _login(web, auth, project["director"].email)
+    assert client.get(f"/directorate?{LONG}&format=xlsx&table=all").status_code == 302
+    assert jobs.rq_counts(web)["queued"] == 1
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Waiting to be prepared" in page and 'http-equiv="refresh"' in page
+    assert "Your export or import is being prepared" in page
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "REDIS_URL": redis_url,
+        "MAIL_SERVER": "",
+    }
+    worker = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert worker.returncode == 0, worker.stderr
+    assert _downloads(app) == [("ready", "")]
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Download overview.xlsx" in page
+    with app.app_context():
+        download_id = db.session.scalar(sa.select(PreparedDownload.id))
+    got = client.get(f"/downloads/{download_id}")
+    assert got.status_code == 200 and got.data[:2] == b"PK"  # an XLSX workbook (a ZIP)
+    got.close()
+
+
+def test_a_large_cohort_s_certificates_zip_is_prepared_by_a_job(app, site, auth, make_user, synced):
+    """Above CERTIFICATES_ZIP_JOB_COUNT, is a cohort's certificates ZIP built by the job into the Store and given to
+    the trainer who asked, with every member's certificate and no outsider's?"""
+    import zipfile
+    from datetime import date
+
+    from app.certificates.models import Certificate
+    from app.courses.models import Course
+    from app.directorate.models import Cohort, CohortMember
+    from tests.certificates.test_certificates import _complete_intro
+
+    member, outsider = make_user(full_name="Member"), make_user(full_name="Outsider")
+    for learner in (member, outsider):
+        _complete_intro(app, learner.id)
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        cohort = Cohort(
+            name="Mombasa 2026",
+            administration_id=member.administration_id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            courses=[intro],
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        db.session.commit()
+        cohort_id = cohort.id
+        expected = db.session.scalar(sa.select(Certificate.code).where(Certificate.user_id == member.id))
+    web = site(JOBS_BACKEND="thread", CERTIFICATES_ZIP_JOB_COUNT=0)
+    client = _login(web, auth, make_user(Role.TRAINER).email)
+    response = client.get(f"/cohorts/{cohort_id}/certificates.zip")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/downloads")
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Certificates of the cohort Mombasa 2026 (1, ZIP)" in page
+    assert f"Download cohort-{cohort_id}-certificates.zip" in page
+    with app.app_context():
+        download_id = db.session.scalar(sa.select(PreparedDownload.id))
+    got = client.get(f"/downloads/{download_id}")
+    assert got.status_code == 200 and got.mimetype == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(got.data)).namelist() == [f"{expected}.pdf"]
+    got.close()
