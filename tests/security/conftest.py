@@ -67,6 +67,7 @@ class World:
     output_filename: str = ""
     author_id: int = 0
     download_id: int = 0  # learner A's prepared download, ready
+    key_thumbprint: str = ""  # the credential signing key's, which its kid URL names
 
     def email(self, actor: str) -> str:
         return self.people[actor].email
@@ -105,6 +106,7 @@ class World:
             "risk_id": self.risk_id,
             "fmt": "xlsx",
             "download_id": self.download_id,
+            "thumbprint": self.key_thumbprint,
             "workshop_id": self.workshop_id,
             "material_id": self.material_id,
             **({"filename": self.material_filename} if endpoint == "workshops.material" else {}),
@@ -305,6 +307,7 @@ def world(app, make_administration, make_user, synced) -> World:
 
 def _add_download(app, world: World) -> None:
     """A prepared download of learner A's, ready in the Store (only they and admins may fetch it)."""
+    from app.certificates import signing_keys
     from app.common import storage
     from app.downloads.models import PreparedDownload
 
@@ -324,6 +327,9 @@ def _add_download(app, world: World) -> None:
         db.session.commit()
         storage.current_store().put(download.key, b"a,b\r\n1,2\r\n")
         world.download_id = download.id
+        _kid = signing_keys.signing_key()[1]  # made at first use, as the first credential would
+        db.session.commit()
+        world.key_thumbprint = _kid.rsplit("/", 1)[1]
 
 
 def _add_results(director, project, world: World) -> None:

@@ -46,6 +46,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Public pages
     "core.home":                             row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "core.healthz":                          row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "core.readyz":                           row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # Everyone may choose a language; a post naming none is refused.
     "language.choose":                       row(BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD),
     "courses.catalogue":                     row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
@@ -57,6 +58,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certificates.credential_json":          row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "certificates.credential_jwt":           row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "certificates.jwks":                     row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
+    "certificates.signing_key":              row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "certificates.issuer":                   row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     # Accounts: the token in the link is the permission, whoever opens it
     "auth.login":                            row(OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
