@@ -61,7 +61,7 @@ def test_a_reset_answers_in_the_same_time_whether_or_not_the_account_exists(app,
     assert jobs.thread_runner(web).wait_idle(timeout=30)
     with app.app_context():
         items = db.session.scalars(sa.select(OutboxItem)).all()
-    # One item per link: resets asked within the same second make the same link, and one message.
+    # One item, and one message, per reset asked for.
     assert items and {item.status for item in items} == {"delivered"}
     assert [message["To"] for message in server.messages] == [user.email] * len(items)
     assert len({message["Message-ID"] for message in server.messages}) == len(items)

@@ -73,6 +73,16 @@ class Authored:
         return f"course-authored-by-{sorted(self.author_ids)}"
 
 
+class Asked:
+    """Something prepared for one person (a long export, a cohort's certificates)."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+
+    def __repr__(self) -> str:
+        return f"asked-for-by-{self.user_id}"
+
+
 # action, target, roles allowed (acting from administration OWN)
 EXPECTED = [
     ("administration.view", administration(OWN), {*ROLES}),
@@ -81,6 +91,8 @@ EXPECTED = [
     ("administration.manage", None, {Role.ADMIN}),
     ("health.verbose", None, {Role.ADMIN}),
     ("jobs.manage", None, {Role.ADMIN}),
+    ("downloads.fetch", Asked(100), {*ROLES}),
+    ("downloads.fetch", Asked(7), {Role.ADMIN}),
     ("user.list", None, {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("user.list", administration(OWN), {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("user.list", administration(OTHER), {Role.DIRECTORATE, Role.ADMIN}),

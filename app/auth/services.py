@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -142,8 +143,10 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def _mail_key(purpose: str, user: User, token: str) -> str:
-    """The outbox key of a mail carrying this token: one message per link made."""
-    return f"{purpose}/{user.id}/{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+    """The outbox key of one mail carrying this token: each one asked for is its own item (a link made twice in the
+    same second is the same link, yet an invitation sent again, in another language say, must leave again);
+    the key stays the item's stable id, so a delivery retried is never sent twice."""
+    return f"{purpose}/{user.id}/{hashlib.sha256(token.encode()).hexdigest()[:16]}/{secrets.token_hex(8)}"
 
 
 def send_invitation(user: User) -> str:
