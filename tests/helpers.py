@@ -114,3 +114,29 @@ def deliver_outbox(app) -> int:
 
     with app.app_context():
         return deliver_due()
+
+
+def run_worker_burst(app, redis_url: str, timeout: int = 180):
+    """Run a real RQ worker (`flask --app wsgi worker --burst`) on the app's database and store until its queue is
+    empty; returns the finished process (its stdout and stderr carry what it logged)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "STORAGE_DIR": app.config["STORAGE_DIR"],
+        "REDIS_URL": redis_url,
+        "MAIL_SERVER": "",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -4,10 +4,6 @@ writes it — on the process's thread, or on RQ with a real `flask worker` proce
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -17,10 +13,8 @@ from app.directorate.models import Cohort, CohortMember
 from app.downloads.models import PreparedDownload
 from app.extensions import db
 from app.outbox.models import OutboxItem
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, run_worker_burst
 from tests.test_jobs import redis_url  # noqa: F401 (the fixture: a real Redis, emptied)
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _login(web, auth, email):
@@ -160,21 +154,6 @@ def test_with_redis_a_worker_imports_or_refuses_what_changed_since(
 
 
 def _worker(app, url: str):
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "STORAGE_DIR": app.config["STORAGE_DIR"],
-        "REDIS_URL": url,
-        "MAIL_SERVER": "",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = run_worker_burst(app, url, timeout=180)
     assert done.returncode == 0, done.stderr
     return done

@@ -16,7 +16,7 @@ from app import jobs
 from app.extensions import db
 from app.outbox.mail import queue_mail
 from app.outbox.models import OutboxItem
-from tests.helpers import post_form
+from tests.helpers import post_form, run_worker_burst
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,22 +83,7 @@ def test_with_redis_the_mail_waits_on_the_queue_for_a_worker(app, site, make_use
     assert jobs.rq_counts(web)["queued"] == 1
     assert _statuses(app) == ["pending"]  # queued for a worker, not delivered by the web process
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "STORAGE_DIR": app.config["STORAGE_DIR"],
-        "REDIS_URL": redis_url,
-        "MAIL_SERVER": "",
-    }
-    worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    worker = run_worker_burst(app, redis_url, timeout=120)
     assert worker.returncode == 0, worker.stderr
     assert _statuses(app) == ["delivered"]
     assert "Reset your Customs Data Academy password" in worker.stderr + worker.stdout  # logged: no MAIL_SERVER

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -16,9 +12,9 @@ from app import jobs
 from app.auth.models import Role
 from app.downloads.models import PreparedDownload
 from app.extensions import db
+from tests.helpers import run_worker_burst
 from tests.test_jobs import redis_url  # noqa: F401 (the fixture: a real Redis, emptied)
 
-ROOT = Path(__file__).resolve().parent.parent
 LONG = "start=2020-01-01&end=2026-06-30"  # 2,373 days: more than EXPORT_JOB_DAYS (366)
 SHORT = "start=2026-01-01&end=2026-06-30"
 
@@ -111,22 +107,7 @@ def test_with_redis_a_worker_prepares_the_export(app, site, auth, project, redis
     assert "Waiting to be prepared" in page and 'http-equiv="refresh"' in page
     assert "Your export or import is being prepared" in page
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "STORAGE_DIR": app.config["STORAGE_DIR"],
-        "REDIS_URL": redis_url,
-        "MAIL_SERVER": "",
-    }
-    worker = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    worker = run_worker_burst(app, redis_url, timeout=180)
     assert worker.returncode == 0, worker.stderr
     assert _downloads(app) == [("ready", "")]
     page = client.get("/downloads").get_data(as_text=True)
