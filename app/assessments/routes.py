@@ -164,7 +164,7 @@ def submit(attempt_id: int):
 def autosave(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
     try:
-        saved = services.save_answers(attempt, request.form, only_present=True)
+        saved = services.save_as_you_go(attempt, request.form)
     except BadAnswer as error:
         db.session.rollback()
         return jsonify(saved=False, error=str(error)), 400

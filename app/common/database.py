@@ -28,8 +28,11 @@ from collections.abc import Iterator
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+
+from app.extensions import db
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -144,3 +147,12 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
             time.sleep(WRITE_LOCK_POLL_SECONDS)
     finally:
         dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def conflict_insert(model):
+    """An INSERT into `model`'s table that can say what to do ON CONFLICT, in the session's database.
+
+    PostgreSQL and SQLite both know `INSERT … ON CONFLICT`, each through its own dialect's insert:
+    a row two requests race on is written in one statement, without reading it first.
+    """
+    return (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert(model)

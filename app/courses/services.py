@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.api import User
 from app.common import events, kept
+from app.common.database import conflict_insert
 from app.common.time import utcnow
 from app.courses import structure
 from app.courses.models import Course, Enrolment, GlossaryTerm, Lesson, LessonProgress
@@ -275,9 +275,8 @@ def open_lesson(user_id: int, enrolment_id: int, lesson_id: int, *, course_id: i
     Written whatever the page read a moment ago, so two tabs opening the lesson at once are both
     fine: the first visit is recorded once (the second insert does nothing), on SQLite and PostgreSQL.
     """
-    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
     db.session.execute(
-        insert(LessonProgress)
+        conflict_insert(LessonProgress)
         .values(user_id=user_id, lesson_id=lesson_id)
         .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"])
     )

@@ -18,9 +18,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
-from app.common.database import write_transaction
+from app.common.database import conflict_insert, write_transaction
 from app.common.time import utcnow
 from app.extensions import db
 from app.outbox.models import DELIVERED, FAILED, PENDING, SENDING, STATUSES, OutboxItem
@@ -50,10 +49,9 @@ def register(kind: str, deliver: Callable[[dict], None]) -> None:
 def enqueue(kind: str, key: str, payload: dict) -> None:
     """Add an item to the outbox in the current transaction (no commit): sent after the commit,
     never if it rolls back. The same (kind, key) twice keeps the first."""
-    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
     now = utcnow()
     db.session.execute(
-        insert(OutboxItem)
+        conflict_insert(OutboxItem)
         .values(
             kind=kind,
             key=key,

@@ -1,6 +1,7 @@
 """In chromium: a learner sits a timed attempt, saving as they go, and gets a graded result."""
 
 import re
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -86,3 +87,60 @@ def test_without_javascript_a_blank_submission_asks_on_its_own_page(browser, liv
         assert page.get_by_text("Score: 0%").is_visible()
     finally:
         context.close()
+
+
+def _answer(fieldset) -> None:
+    """Give an answer to a question as a person would: a choice, a typed value or every position picked."""
+    choice = fieldset.locator("input[type=radio], input[type=checkbox]")
+    if choice.count():
+        choice.first.check()
+    elif fieldset.locator("input[type=text]").count():
+        fieldset.locator("input[type=text]").first.fill("42")
+        fieldset.locator("input[type=text]").first.press("Tab")  # a text input's change fires on leaving it
+    else:  # an order or a matching: every position chosen (positions 1, 2, 3… are an order)
+        selects = fieldset.locator("select")
+        for i in range(selects.count()):
+            selects.nth(i).select_option(index=min(i + 1, selects.nth(i).locator("option").count() - 1))
+
+
+def _saved_questions(app, attempt_id: int) -> set[int]:
+    with app.app_context():
+        return set(db.session.scalars(sa.select(Response.question_id).where(Response.attempt_id == attempt_id)))
+
+
+def test_quick_answers_are_saved_together_and_leaving_sends_the_rest(page, app, ready_learner):
+    """Are answers given in quick succession saved by one request rather than one each (issue #20: 2,000
+    officers at once), is the next answer held for a few seconds, and is it still saved when the learner
+    leaves the page before then? And does the page say all this in French?"""
+    saves = []
+    page.on("request", lambda request: saves.append(request) if request.url.endswith("/autosave") else None)
+    log_in(page, ready_learner.email)
+    page.get_by_role("button", name="Français").click()
+    page.goto(ASSESSMENT)
+    page.get_by_role("button", name="Commencer une tentative").click()
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    assert page.locator("#deadline").inner_text().startswith("Temps restant :")
+    questions = page.locator("fieldset.question")
+    ids = [int(questions.nth(i).locator("[name]").first.get_attribute("name")[1:].split("-")[0]) for i in range(4)]
+
+    _answer(questions.nth(0))  # the first answer is saved at once
+    status = page.locator("#autosave-status")
+    status.get_by_text("Enregistré.", exact=True).wait_for()
+    assert len(saves) == 1 and _saved_questions(app, attempt_id) == {ids[0]}
+
+    _answer(questions.nth(1))  # the next two, within five seconds of that save: held, then saved together
+    page.wait_for_timeout(1500)  # well past the 0.4 s a lone answer waits: still held
+    assert status.inner_text() == "Enregistrement dans un instant…" and len(saves) == 1
+    _answer(questions.nth(2))
+    status.get_by_text("Enregistré.", exact=True).wait_for(timeout=10_000)
+    assert len(saves) == 2 and _saved_questions(app, attempt_id) == set(ids[:3])
+
+    _answer(questions.nth(3))  # held again; the learner leaves before it is due, and leaving sends it (a beacon)
+    assert status.inner_text() == "Enregistrement dans un instant…"
+    page.get_by_role("link", name="Mon apprentissage").click()
+    page.wait_for_url("**/my-learning")
+    deadline = time.monotonic() + 3
+    while ids[3] not in _saved_questions(app, attempt_id) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _saved_questions(app, attempt_id) == set(ids[:4])
