@@ -63,8 +63,9 @@ def start(slug: str, assessment_slug: str):
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect(url_for("assessments.overview", slug=slug, assessment_slug=assessment_slug))
+    attempt_id = attempt.id  # read before the commit, which expires it: after, it would read the row again
     db.session.commit()
-    return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
+    return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
 
 
 def _attempt_or_404(attempt_id: int, action: str, lock: bool = False) -> Attempt:

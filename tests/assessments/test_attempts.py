@@ -368,3 +368,64 @@ def test_a_submit_reads_each_row_once_and_closes_the_attempt_in_one_statement(ap
         assert all(
             r.credit == 1 for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
         )
+
+
+def test_starting_an_attempt_reads_nothing_again_after_its_commit(app, client, auth, ready_learner):
+    """2,000 officers press "Start an attempt" within a minute: does the start write the attempt once and read
+    neither it nor the learner again after its commit (it read the attempt back only to name it in the redirect)?"""
+    auth.login(ready_learner.email)
+    token = csrf_token(client, ASSESSMENT)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        response = client.post(f"{ASSESSMENT}/start", data={"csrf_token": token})
+    assert response.status_code == 302 and re.search(r"/attempts/\d+$", response.location)
+    inserted = [i for i, s in enumerate(counter.statements) if s.startswith("INSERT INTO attempts")]
+    assert len(inserted) == 1
+    after = [s for s in counter.statements[inserted[0] + 1 :] if s.startswith("SELECT")]
+    assert not after, after
+
+
+def test_saving_as_you_go_writes_the_changed_answers_in_one_statement(app, client, auth, ready_learner):
+    """The page's script posts the questions changed since its last save: are they written in one statement,
+    without reading the attempt's responses first, whether each is a first answer or a changed one, and are the
+    questions not posted left as they were?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    token = csrf_token(client, f"/attempts/{attempt_id}")
+    right, wrong = answer_form(app, attempt_id, right=True), answer_form(app, attempt_id, right=False)
+    fields = sorted({name.split("-", 1)[0] for name in right})
+    first, second, third = fields[:3]
+
+    def posted(form: dict, questions: list[str]) -> dict:
+        return {k: v for k, v in form.items() if k.split("-", 1)[0] in questions}
+
+    assert client.post(
+        f"/attempts/{attempt_id}/autosave", data=posted(right, [first, second]), headers={"X-CSRFToken": token}
+    ).get_json() == {"saved": True, "questions": 2}
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:  # one changed answer and one first answer
+        reply = client.post(
+            f"/attempts/{attempt_id}/autosave",
+            data=posted(wrong, [second]) | posted(right, [third]),
+            headers={"X-CSRFToken": token},
+        )
+    assert reply.get_json() == {"saved": True, "questions": 2}
+    writes = [s for s in counter.statements if s.split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1 and writes[0].startswith("INSERT INTO responses") and "ON CONFLICT" in writes[0]
+    assert not [s for s in counter.statements if re.search(r"\bFROM responses\b", s)]
+    with app.app_context():
+        saved = {
+            f"q{r.question_id}": r.answer
+            for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
+        }
+    assert set(saved) == {first, second, third}
+    # Graded as the learner left them: the first right, the second changed to wrong, the third right.
+    client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": token})
+    with app.app_context():
+        credits = {
+            f"q{r.question_id}": r.credit
+            for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt_id))
+        }
+    assert (credits[first], credits[second], credits[third]) == (1, 0, 1)
