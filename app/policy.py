@@ -230,6 +230,14 @@ def _jobs_manage(user: User, _target: Any) -> bool:
     return user.role == Role.ADMIN
 
 
+@rule("downloads.list")
+def _list_downloads(user: User, _target: Any) -> bool:
+    """'Your exports and imports' in the header: for those who may have a file prepared or an import done by a job
+    (a long directorate export, a cohort's certificates, a large CSV of people or members). Anyone may open their
+    own list; a learner never has anything on it."""
+    return user.role in (Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN)
+
+
 @rule("downloads.fetch")
 def _fetch_download(user: User, download: Any) -> bool:
     """A prepared download (a long export, a cohort's certificates): the person who asked for it, and admins."""

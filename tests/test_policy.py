@@ -91,6 +91,7 @@ EXPECTED = [
     ("administration.manage", None, {Role.ADMIN}),
     ("health.verbose", None, {Role.ADMIN}),
     ("jobs.manage", None, {Role.ADMIN}),
+    ("downloads.list", None, {Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),
     ("downloads.fetch", Asked(100), {*ROLES}),
     ("downloads.fetch", Asked(7), {Role.ADMIN}),
     ("user.list", None, {Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN}),

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from app import jobs
 from app.auth.models import Role
+from app.common.storage import current_store
+from app.common.time import utcnow
 from app.downloads.models import PreparedDownload
 from app.extensions import db
 from tests.helpers import run_worker_burst
@@ -162,3 +165,94 @@ def test_a_large_cohort_s_certificates_zip_is_prepared_by_a_job(app, site, auth,
     assert got.status_code == 200 and got.mimetype == "application/zip"
     assert zipfile.ZipFile(io.BytesIO(got.data)).namelist() == [f"{expected}.pdf"]
     got.close()
+
+
+def _ready_export(app, site, auth, director_email):
+    """A long period's export built by the thread into the Store; returns (client, download id, its Store key)."""
+    web = site(JOBS_BACKEND="thread")
+    client = _login(web, auth, director_email)
+    assert client.get(f"/directorate?{LONG}&format=csv&table=trend").status_code == 302
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    with app.app_context():
+        download = db.session.scalar(sa.select(PreparedDownload))
+        return client, download.id, download.key
+
+
+def _age(app, download_id: int, days: float) -> None:
+    """Make a download look as if it had been built `days` ago."""
+    with app.app_context():
+        db.session.execute(
+            sa.update(PreparedDownload)
+            .where(PreparedDownload.id == download_id)
+            .values(finished_at=utcnow() - timedelta(days=days))
+        )
+        db.session.commit()
+
+
+def test_a_prepared_file_is_removed_from_the_store_after_the_days_it_is_kept(app, site, auth, project, runner):
+    """Is a prepared file kept PREPARED_DOWNLOADS_DAYS (the page says how long), then removed from the Store by
+    `flask downloads purge`, its row marked expired, listed as removed and no longer fetched?"""
+    client, download_id, key = _ready_export(app, site, auth, project["director"].email)
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "A prepared file is kept for 7 days after it is ready, then removed" in page
+
+    _age(app, download_id, 6.9)  # within the week: kept
+    result = runner.invoke(args=["downloads", "purge"])
+    assert result.exit_code == 0 and "0 prepared file(s) older than 7 days removed." in result.output
+    with app.app_context():
+        assert current_store().exists(key)
+
+    _age(app, download_id, 7.1)
+    result = runner.invoke(args=["downloads", "purge"])
+    assert result.exit_code == 0 and "1 prepared file(s) older than 7 days removed." in result.output, result.output
+    with app.app_context():
+        assert not current_store().exists(key)
+    assert _downloads(app) == [("expired", "")]
+    page = client.get("/downloads").get_data(as_text=True)
+    assert "Removed: ask for it again" in page and "Download overview-trend.csv" not in page
+    assert client.get(f"/downloads/{download_id}").status_code == 404
+    assert runner.invoke(args=["downloads", "purge"]).output.startswith("0 prepared")  # nothing twice
+
+
+def test_the_workers_sweep_removes_old_prepared_files_and_leaves_imports_outcomes(app, site, auth, project):
+    """Does the periodic sweep (run by every worker) remove a file older than PREPARED_DOWNLOADS_DAYS, and leave
+    an import's outcome (no file) and a failed export as they were?"""
+    _client, download_id, key = _ready_export(app, site, auth, project["director"].email)
+    with app.app_context():
+        for status, outcome in (("ready", "5 officers added."), ("failed", "")):
+            db.session.add(
+                PreparedDownload(
+                    user_id=project["director"].id,
+                    filename="",
+                    mimetype="",
+                    label=status,
+                    builder="x.y",
+                    params={},
+                    status=status,
+                    outcome=outcome,
+                    error="boom" if status == "failed" else "",
+                    finished_at=utcnow() - timedelta(days=30),
+                )
+            )
+        db.session.commit()
+    _age(app, download_id, 8)
+    with app.app_context():
+        app.config["PREPARED_DOWNLOADS_DAYS"], saved = 7, app.config["PREPARED_DOWNLOADS_DAYS"]
+        try:
+            jobs.run_periodic()
+        finally:
+            app.config["PREPARED_DOWNLOADS_DAYS"] = saved
+        assert not current_store().exists(key)
+    assert _downloads(app) == [("expired", ""), ("ready", ""), ("failed", "boom")]
+
+
+def test_the_header_links_the_exports_for_those_who_may_ask_for_them(app, client, auth, make_user):
+    """Does the header link 'Exports and imports' for a coordinator, trainer, director and admin, and not for a
+    learner, who never has a file prepared?"""
+    link = 'href="/downloads">Exports and imports</a>'
+    for role in (Role.COORDINATOR, Role.TRAINER, Role.DIRECTORATE, Role.ADMIN):
+        auth.login(make_user(role).email)
+        assert link in client.get("/").get_data(as_text=True), role
+        auth.logout()
+    auth.login(make_user().email)
+    assert link not in client.get("/").get_data(as_text=True)

@@ -50,6 +50,14 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     assert "xl/workbook.xml" in zipfile.ZipFile(path).namelist()
     page.screenshot(path=str(tmp_path / "downloads.png"))
 
+    # Gone elsewhere, the director finds the file again from the header, told how long it is kept.
+    page.get_by_role("link", name="Catalogue").click()
+    page.get_by_role("navigation").get_by_role("link", name="Exports and imports").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
+    assert page.get_by_text("A prepared file is kept for 7 days after it is ready, then removed").is_visible()
+    row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
+    assert row.get_by_role("link", name="Download overview.xlsx").is_visible()
+
 
 def test_a_coordinator_s_large_cohort_import_is_done_by_a_job(app, page, project, make_user, thread_jobs, tmp_path):
     """Is a large cohort CSV with a bad line refused at once with the line named, and the corrected file's officers
