@@ -258,6 +258,20 @@ def _manage_project(user: User, _project: Any) -> bool:
     return is_staff(user)
 
 
+@rule("project.lead")
+def _lead_projects(user: User, _target: Any) -> bool:
+    """Who may be named a project's lead: trainers, the directorate and admins."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+@rule("project.view")
+def _view_project(user: User, project: Any) -> bool:
+    """A project's page, its periods' narrative and figures, and its reports (read-only unless `project.manage`): the
+    directorate and admins, and the person who leads it — a trainer leading a project reads its figures and writes
+    its narrative without seeing the directorate's other projects."""
+    return is_staff(user) or (project is not None and project.lead_id == user.id)
+
+
 @rule("project.narrate")
 def _narrate_project(user: User, project: Any) -> bool:
     """A period's narrative for the donor report: the project's lead, and the directorate and admins."""

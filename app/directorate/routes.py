@@ -217,11 +217,11 @@ def prepare_export():
     return redirect(url_for("downloads.index"))
 
 
-def _project_or_404(code: str):
+def _project_or_404(code: str, action: str = "directorate.view"):
     project = services.project_by_code(code)
     if project is None:
         abort(404)
-    policy.authorize("directorate.view", project)
+    policy.authorize(action, project)
     return project
 
 
@@ -280,16 +280,19 @@ def edit_project(code: str | None):
 @bp.get("/projects/<code>")
 @login_required
 def project(code: str):
-    project = _project_or_404(code)
-    # The same page for everyone allowed to see it: kept as the overview's figures are (reports.PAGES).
+    project = _project_or_404(code, "project.view")
+    # Its lead who is not the directorate (a trainer) reads it without the directorate's buttons and history.
+    may_manage = policy.can(current_user, "project.manage", project)
+    # The same page for everyone allowed to see it the same way: kept as the overview's figures are (reports.PAGES).
     return kept_page(
         reports.PAGES,
-        ("project", project.id, date.today()),
+        ("project", project.id, date.today(), may_manage),
         "directorate/project.html",
         lambda: {
             **reports.project_report(project, date.today()),
-            "history": audit.entries(20, "project", project.id),
+            "history": audit.entries(20, "project", project.id) if may_manage else [],
             "report_periods": periods.of_project(project.start_date, project.end_date, date.today()),
+            "may_manage": may_manage,
         },
     )
 
@@ -297,7 +300,7 @@ def project(code: str):
 @bp.get("/projects/<code>/report.<fmt>")
 @login_required
 def project_report(code: str, fmt: str):
-    project = _project_or_404(code)
+    project = _project_or_404(code, "project.view")
     context = reports.project_report(project, date.today())
     if fmt == "pdf":
         return Response(

@@ -296,3 +296,45 @@ def test_learners_see_nothing_of_this(client, auth, project, make_user):
     auth.login(make_user(Role.LEARNER, project["kenya"]).email)
     for path in ("/directorate", "/projects/KE-DATA", "/cohorts", "/coordinator", "/audit"):
         assert client.get(path).status_code == 403, path
+
+
+def test_a_trainer_reads_the_project_they_lead_and_no_other(app, client, auth, framework, make_user):
+    """May a trainer who leads KE-DATA open its page, periods, indicators and reports (but none of its editing
+    pages), while another trainer is refused, and does the kept page give the lead no directorate button?"""
+    lead, other = make_user(Role.TRAINER), make_user(Role.TRAINER)
+    with app.app_context():
+        db.session.execute(sa.update(Project).where(Project.code == "KE-DATA").values(lead_id=lead.id))
+        db.session.commit()
+    year = date.today().year
+    readable = [
+        "/projects/KE-DATA",
+        f"/projects/KE-DATA/periods/{year}",
+        f"/projects/KE-DATA/indicators/{framework['manual']}",
+        "/projects/KE-DATA/report.xlsx",
+        f"/projects/KE-DATA/periods/{year}/donor-report.xlsx",
+    ]
+    editing = [
+        "/projects/KE-DATA/edit",
+        "/projects/KE-DATA/milestones/new",
+        "/projects/KE-DATA/targets/new",
+        "/projects/KE-DATA/results/new",
+        "/projects/KE-DATA/risks",
+        "/projects/KE-DATA/values/import",
+        "/directorate",
+    ]
+    auth.login(make_user(Role.DIRECTORATE).email)
+    assert "Add a milestone" in client.get("/projects/KE-DATA").get_data(as_text=True)  # kept for the directorate
+    auth.logout()
+    auth.login(lead.email)
+    for path in readable:
+        assert client.get(path).status_code == 200, path
+    for path in editing:
+        assert client.get(path).status_code == 403, path
+    page = client.get("/projects/KE-DATA").get_data(as_text=True)
+    assert "You lead this project" in page and "Add a milestone" not in page and "Recent changes" not in page
+    assert "KE-DATA — " in client.get("/").get_data(as_text=True)  # found from the home page
+    auth.logout()
+    auth.login(other.email)
+    for path in readable:
+        assert client.get(path).status_code == 403, path
+    assert "Projects you lead" not in client.get("/").get_data(as_text=True)
