@@ -137,6 +137,9 @@ def from_environment(instance_path: Path) -> dict:
         # A CSV enrolment (people, a cohort's members) of more lines than this is checked whole in the
         # request, then written by a background job (its outcome on /downloads).
         "IMPORT_JOB_LINES": int(os.environ.get("IMPORT_JOB_LINES") or 200),
+        # A prepared file (/downloads) is removed from the Store this many days after it was built
+        # (`flask --app wsgi downloads purge`, and the workers' periodic sweep).
+        "PREPARED_DOWNLOADS_DAYS": int(os.environ.get("PREPARED_DOWNLOADS_DAYS") or 7),
         # A cohort's certificates ZIP with more certificates than this is built by a background job.
         "CERTIFICATES_ZIP_JOB_COUNT": int(os.environ.get("CERTIFICATES_ZIP_JOB_COUNT") or 50),
         # How long a worker holds an outbox item it is delivering; after that another may take it.

@@ -49,6 +49,8 @@ PROJECTS = [
     },
     {
         "code": "WCA-STATS-2026",
+        # Led by the trainer: the demo shows what a project lead who is not the directorate sees.
+        "lead": "trainer@academy.test",
         "title": "Customs statistics services reinforcement",
         "partner": "Demo regional partner",
         "start": date(2026, 1, 1),
@@ -103,7 +105,7 @@ def load(today: date | None = None) -> None:
             end_date=spec["end"],
             status="active",
             objectives=spec["objectives"],
-            lead=director,
+            lead=find_user(spec["lead"]) if "lead" in spec else director,
             administrations=[find_administration(c) for c in spec["administrations"]],
             course_list=[by_slug[s] for s in spec["courses"] if s in by_slug],
         )

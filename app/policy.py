@@ -230,6 +230,14 @@ def _jobs_manage(user: User, _target: Any) -> bool:
     return user.role == Role.ADMIN
 
 
+@rule("downloads.list")
+def _list_downloads(user: User, _target: Any) -> bool:
+    """'Your exports and imports' in the header: for those who may have a file prepared or an import done by a job
+    (a long directorate export, a cohort's certificates, a large CSV of people or members). Anyone may open their
+    own list; a learner never has anything on it."""
+    return user.role in (Role.TRAINER, Role.COORDINATOR, Role.DIRECTORATE, Role.ADMIN)
+
+
 @rule("downloads.fetch")
 def _fetch_download(user: User, download: Any) -> bool:
     """A prepared download (a long export, a cohort's certificates): the person who asked for it, and admins."""
@@ -248,6 +256,20 @@ def _directorate_view(user: User, _target: Any) -> bool:
 @rule("project.manage")
 def _manage_project(user: User, _project: Any) -> bool:
     return is_staff(user)
+
+
+@rule("project.lead")
+def _lead_projects(user: User, _target: Any) -> bool:
+    """Who may be named a project's lead: trainers, the directorate and admins."""
+    return user.role in (Role.TRAINER, Role.DIRECTORATE, Role.ADMIN)
+
+
+@rule("project.view")
+def _view_project(user: User, project: Any) -> bool:
+    """A project's page, its periods' narrative and figures, and its reports (read-only unless `project.manage`): the
+    directorate and admins, and the person who leads it — a trainer leading a project reads its figures and writes
+    its narrative without seeing the directorate's other projects."""
+    return is_staff(user) or (project is not None and project.lead_id == user.id)
 
 
 @rule("project.narrate")

@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.auth.models import Administration, Region, Role, User
 from app.extensions import db
-from tests.helpers import PASSWORD, AuthActions
+from tests.helpers import PASSWORD, YEAR1, YEAR2, YEAR3, AuthActions
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -324,8 +324,8 @@ def project(app, make_administration, make_user, synced):
             code="ke-data",
             title="Data for Kenya",
             partner="A partner",
-            start_date=date(2025, 1, 1),
-            end_date=date(2027, 12, 31),
+            start_date=date(YEAR1, 1, 1),
+            end_date=date(YEAR3, 12, 31),
             status="active",
             objectives="Build a team.",
             lead=None,
@@ -360,10 +360,10 @@ def framework(app, project, make_user):
             unit="percent",
             direction="higher",
             baseline_value=10,
-            baseline_date=date(2024, 12, 31),
+            baseline_date=date(YEAR1 - 1, 12, 31),
             target_value=60,
-            target_date=date(2027, 12, 31),
-            milestones={2025: 20, 2026: 40},
+            target_date=date(YEAR3, 12, 31),
+            milestones={YEAR1: 20, YEAR2: 40},
             means_of_verification="Customs annual report",
         )
         platform = save.save_indicator(
@@ -374,13 +374,13 @@ def framework(app, project, make_user):
             unit="officers",
             direction="higher",
             baseline_value=0,
-            baseline_date=date(2024, 12, 31),
+            baseline_date=date(YEAR1 - 1, 12, 31),
             target_value=20,
-            target_date=date(2027, 12, 31),
+            target_date=date(YEAR3, 12, 31),
             source="platform",
             figure="enrolled",
         )
-        save.add_value(director, manual, value=18, measured_on=date(2025, 12, 1), source="Annual report 2025")
+        save.add_value(director, manual, value=18, measured_on=date(YEAR1, 12, 1), source=f"Annual report {YEAR1}")
         save.add_value(
             director, manual, value=31, measured_on=date.today() - timedelta(days=10), source="Mid-year review"
         )

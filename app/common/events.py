@@ -110,6 +110,10 @@ completion_requirements = _events.signal("completion-requirements")
 #: receiver returns a list of objects with id, code, title, start_date, end_date (the directorate's).
 workshop_projects = _events.signal("workshop-projects")
 
+#: Asked by the home page (core) with user_id: int, of a person who may lead a project but not open the
+#: directorate (a trainer): each receiver returns the projects they lead, as objects with code and title.
+projects_led = _events.signal("projects-led")
+
 #: Asked by pages below the editor (the course page, the assessment report) with slug: str;
 #: a receiver returns whether the visitor may edit that course in the editor (authoring's).
 course_editable = _events.signal("course-editable")
@@ -124,6 +128,11 @@ def completion_requirements_met(user_id: int, course_id: int, enrolment_id: int)
 def projects_for_workshops() -> list[Any]:
     """The projects a workshop may belong to, as the packages above workshops answer (none without them)."""
     return [project for _receiver, found in workshop_projects.send("workshops") for project in found]
+
+
+def projects_led_by(user_id: int) -> list[Any]:
+    """The projects this person leads, as the packages above core answer (none without them)."""
+    return [project for _receiver, found in projects_led.send("core", user_id=user_id) for project in found]
 
 
 def may_edit_course(slug: str) -> bool:

@@ -21,7 +21,15 @@ from app.common import kept
 from app.core.shells import Shell, hole
 
 #: The sections the header links to when the policy allows them (no target: the user's role decides).
-SECTIONS = ("course.create", "directorate.view", "cohort.create", "user.list", "administration.list", "jobs.manage")
+SECTIONS = (
+    "course.create",
+    "directorate.view",
+    "cohort.create",
+    "user.list",
+    "administration.list",
+    "jobs.manage",
+    "downloads.list",
+)
 
 HEADERS = kept.Store(
     "site header",

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import policy
-from app.common import kept
+from app.common import events, kept
 from app.extensions import db
 
 bp = Blueprint("core", __name__, template_folder="templates")
@@ -14,7 +14,12 @@ bp = Blueprint("core", __name__, template_folder="templates")
 
 @bp.get("/")
 def home():
-    return render_template("core/home.html")
+    # A project's lead who cannot open the directorate (a trainer) finds their projects here: one question, asked
+    # only of them.
+    led = []
+    if policy.can(current_user, "project.lead") and not policy.can(current_user, "directorate.view"):
+        led = events.projects_led_by(current_user.id)
+    return render_template("core/home.html", led_projects=led)
 
 
 @bp.get("/healthz")

@@ -11,9 +11,10 @@ def init_app(app: Flask) -> None:
     from app.directorate.portfolio_routes import bp as portfolio_bp
     from app.directorate.results_routes import bp as results_bp
     from app.directorate.routes import bp as directorate_bp
-    from app.directorate.services import projects_for_workshops
+    from app.directorate.services import projects_for_workshops, projects_led
 
     events.workshop_projects.connect(projects_for_workshops)  # a workshop may belong to a project
+    events.projects_led.connect(projects_led)  # the home page of a trainer who leads a project
 
     app.register_blueprint(directorate_bp)
     app.register_blueprint(cohorts_bp)

@@ -49,6 +49,20 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 @bp.get("/cohorts/<int:cohort_id>/certificates.zip")
 @login_required
 def certificates_zip(cohort_id: int):
+    """A link to the ZIP (from before the cohort page's button): a few certificates come at once; many would start
+    a job, which a GET must not, so the page offers the button that asks for it."""
+    policy.authorize("certificate.issue")
+    cohort = _cohort_or_404(cohort_id)
+    found = certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort))
+    if len(found) <= current_app.config["CERTIFICATES_ZIP_JOB_COUNT"]:
+        return certificates.zip_download(found, f"cohort-{cohort.id}")
+    return render_template("directorate/prepare_certificates.html", cohort=cohort, count=len(found))
+
+
+@bp.post("/cohorts/<int:cohort_id>/certificates.zip")
+@login_required
+def prepare_certificates_zip(cohort_id: int):
+    """The cohort page's button: a few certificates come at once as the ZIP; many are prepared by a job."""
     policy.authorize("certificate.issue")
     cohort = _cohort_or_404(cohort_id)
     found = certificates.valid_certificates_of(services.member_ids(cohort), services.course_ids(cohort))

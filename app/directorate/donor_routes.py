@@ -20,11 +20,11 @@ from app.extensions import db
 bp = Blueprint("donor", __name__, template_folder="templates")
 
 
-def _project(code: str):
+def _project(code: str, action: str = "directorate.view"):
     project = services.project_by_code(code)
     if project is None:
         abort(404)
-    policy.authorize("directorate.view", project)
+    policy.authorize(action, project)
     return project
 
 
@@ -38,7 +38,7 @@ def _period(key: str) -> periods.Period:
 @bp.route("/projects/<code>/periods/<key>", methods=["GET", "POST"])
 @login_required
 def period(code: str, key: str):
-    project, chosen, today = _project(code), _period(key), date.today()
+    project, chosen, today = _project(code, "project.view"), _period(key), date.today()
     written = narratives.narrative_for(project, chosen)
     may_write = policy.can(current_user, "project.narrate", project)
     form = NarrativeForm(obj=written)
@@ -73,7 +73,7 @@ def period(code: str, key: str):
 @bp.get("/projects/<code>/periods/<key>/donor-report.<fmt>")
 @login_required
 def download(code: str, key: str, fmt: str):
-    project, chosen = _project(code), _period(key)
+    project, chosen = _project(code, "project.view"), _period(key)
     if fmt not in ("xlsx", "pdf"):
         abort(404)
     report = donor_report.build(project, chosen, date.today())

@@ -46,8 +46,8 @@ def _project(code: str, action: str = "project.manage"):
     project = services.project_by_code(code)
     if project is None:
         abort(404)
-    policy.authorize("directorate.view", project)
-    if action != "directorate.view":
+    policy.authorize("project.view", project)
+    if action != "project.view":
         policy.authorize(action, project)
     return project
 
@@ -203,7 +203,7 @@ def edit_indicator(code: str, result_id: int, indicator_id: int | None):
 @bp.get("/projects/<code>/indicators/<int:indicator_id>")
 @login_required
 def indicator(code: str, indicator_id: int):
-    project = _project(code, "directorate.view")
+    project = _project(code, "project.view")
     ind = _owned(Indicator, indicator_id, project.id, via=lambda row: row.result.project_id)
     today = date.today()
     breakdowns = (
@@ -269,7 +269,7 @@ def value_evidence(value_id: int):
     row = db.session.get(IndicatorValue, value_id)
     if row is None or not row.evidence_sha256:
         abort(404)
-    policy.authorize("directorate.view", row.indicator.result.project)
+    policy.authorize("project.view", row.indicator.result.project)
     return storage.download("evidence", row.evidence_sha256, row.evidence_filename)
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from wtforms import SelectChoice
 
 from app import downloads, policy
@@ -36,9 +37,9 @@ from app.reports import charts
 bp = Blueprint("directorate", __name__, template_folder="templates")
 
 
-def query_day(name: str) -> tuple[date | None, str | None]:
+def query_day(name: str, values=None) -> tuple[date | None, str | None]:
     """A date typed in the query string (YYYY-MM-DD) and, when it is not one, what was typed (cut short to echo)."""
-    value = request.args.get(name, "").strip()
+    value = (request.args if values is None else values).get(name, "").strip()
     if not value:
         return None, None
     try:
@@ -52,13 +53,15 @@ def query_day(name: str) -> tuple[date | None, str | None]:
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
-def filters_from_request() -> tuple[figures.Filters, str | None]:
-    """The page's filters from the query string, and what is wrong with its period (None when nothing is)."""
+def filters_from_request(values=None) -> tuple[figures.Filters, str | None]:
+    """The page's filters from the query string (or the posted `values`), and what is wrong with its period (None
+    when nothing is)."""
     problem = None
+    values = request.args if values is None else values
 
     def day(name):
         nonlocal problem
-        found, refused = query_day(name)
+        found, refused = query_day(name, values)
         if refused is not None:
             problem = _("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=refused)
         elif found is not None and not FIRST_YEAR <= found.year <= LAST_YEAR:
@@ -71,13 +74,13 @@ def filters_from_request() -> tuple[figures.Filters, str | None]:
             return None
         return found
 
-    region = request.args.get("region") or None
+    region = values.get("region") or None
     filters = figures.Filters(
         start=day("start"),
         end=day("end"),
         region=Region(region) if region in {r.value for r in Region} else None,
-        administration_id=request.args.get("administration", type=bounded_int),
-        track_id=request.args.get("track", type=bounded_int),
+        administration_id=values.get("administration", type=bounded_int),
+        track_id=values.get("track", type=bounded_int),
     )
     if filters.inverted:
         problem = _(
@@ -97,8 +100,16 @@ def overview():
     fmt = request.args.get("format")
     if fmt and filters.inverted:
         abort(400, problem)
-    if fmt in ("csv", "xlsx") and exports.is_long(filters.start, filters.end, today):
-        return _prepare_overview_export(filters, fmt, today)
+    long_export = exports.is_long(filters.start, filters.end, today)
+    if fmt in ("csv", "xlsx") and long_export:
+        # A link from before exports were buttons: asking for the file writes, so it takes the page's button.
+        return render_template(
+            "directorate/prepare_export.html",
+            fields=_export_fields(),
+            table=request.args.get("table") or "all",
+            fmt=fmt,
+            label=_overview_export_label(filters, fmt, today),
+        )
     figures_now = reports.overview(filters, today)
     tables = figures_now.tables
     if fmt:
@@ -119,6 +130,8 @@ def overview():
             overdue_risks=risks.overdue_reviews(today, figures.projects_matching(filters)),
             portfolio_counts=portfolio.summary(portfolio.Filters(region=filters.region), today),
             light_labels=results.STATUSES,
+            # A long period's files are prepared by a job: asked for with a button (a POST), not a link.
+            export_fields=_export_fields() if long_export else None,
         )
         if not tables:
             return common
@@ -144,23 +157,50 @@ def overview():
         )
 
     # The page is the same for everyone who may see it: kept with the figures it shows.
-    return kept_page(reports.PAGES, ("overview", query, figures_now.computed_at), "directorate/overview.html", context)
+    return kept_page(
+        reports.PAGES,
+        ("overview", query, figures_now.computed_at, long_export),
+        "directorate/overview.html",
+        context,
+        {"csrf_token": generate_csrf},
+    )
 
 
-def _prepare_overview_export(filters: figures.Filters, fmt: str, today: date):
-    """A long period's export: a job builds it into the Store; the person waits for it on /downloads."""
-    table = request.args.get("table") or None
+#: The filters an export asks with (the overview's query string, as the form's hidden fields).
+EXPORT_FILTERS = ("start", "end", "region", "administration", "track")
+
+
+def _export_fields() -> list[tuple[str, str]]:
+    """The hidden fields of the form that asks for a long period's file: the page's filters."""
+    return [(name, request.args[name]) for name in EXPORT_FILTERS if request.args.get(name)]
+
+
+def _overview_export_label(filters: figures.Filters, fmt: str, today: date) -> str:
+    return _(
+        "Overview, %(start)s to %(end)s (%(format)s)",
+        start=filters.start.isoformat() if filters.start else _("the beginning"),
+        end=(filters.end or today).isoformat(),
+        format=fmt.upper(),
+    )
+
+
+@bp.post("/directorate/exports")
+@login_required
+def prepare_export():
+    """A long period's export, asked for with the overview's button: a job builds it into the Store; the person
+    waits for it on /downloads."""
+    policy.authorize("directorate.view")
+    filters, problem = filters_from_request(request.form)
+    fmt, table = request.form.get("format"), request.form.get("table") or None
+    if fmt not in ("csv", "xlsx") or problem or filters.start is None:
+        abort(400, problem or _("Choose a period and a file to export."))
+    today = date.today()
     suffix = "" if fmt == "xlsx" and table in (None, "all") else f"-{table or 'all'}"
     downloads.prepare(
         current_user.id,
         f"overview{suffix}.{fmt}",
         "text/csv" if fmt == "csv" else exports.XLSX,
-        _(
-            "Overview, %(start)s to %(end)s (%(format)s)",
-            start=filters.start.isoformat(),
-            end=(filters.end or today).isoformat(),
-            format=fmt.upper(),
-        ),
+        _overview_export_label(filters, fmt, today),
         "app.directorate.exports.overview_file",
         {
             "start": filters.start.isoformat() if filters.start else None,
@@ -177,11 +217,11 @@ def _prepare_overview_export(filters: figures.Filters, fmt: str, today: date):
     return redirect(url_for("downloads.index"))
 
 
-def _project_or_404(code: str):
+def _project_or_404(code: str, action: str = "directorate.view"):
     project = services.project_by_code(code)
     if project is None:
         abort(404)
-    policy.authorize("directorate.view", project)
+    policy.authorize(action, project)
     return project
 
 
@@ -240,16 +280,19 @@ def edit_project(code: str | None):
 @bp.get("/projects/<code>")
 @login_required
 def project(code: str):
-    project = _project_or_404(code)
-    # The same page for everyone allowed to see it: kept as the overview's figures are (reports.PAGES).
+    project = _project_or_404(code, "project.view")
+    # Its lead who is not the directorate (a trainer) reads it without the directorate's buttons and history.
+    may_manage = policy.can(current_user, "project.manage", project)
+    # The same page for everyone allowed to see it the same way: kept as the overview's figures are (reports.PAGES).
     return kept_page(
         reports.PAGES,
-        ("project", project.id, date.today()),
+        ("project", project.id, date.today(), may_manage),
         "directorate/project.html",
         lambda: {
             **reports.project_report(project, date.today()),
-            "history": audit.entries(20, "project", project.id),
+            "history": audit.entries(20, "project", project.id) if may_manage else [],
             "report_periods": periods.of_project(project.start_date, project.end_date, date.today()),
+            "may_manage": may_manage,
         },
     )
 
@@ -257,7 +300,7 @@ def project(code: str):
 @bp.get("/projects/<code>/report.<fmt>")
 @login_required
 def project_report(code: str, fmt: str):
-    project = _project_or_404(code)
+    project = _project_or_404(code, "project.view")
     context = reports.project_report(project, date.today())
     if fmt == "pdf":
         return Response(

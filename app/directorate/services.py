@@ -61,6 +61,12 @@ def projects_for_workshops(_sender) -> list[Project]:
     return projects()
 
 
+def projects_led(_sender, user_id: int) -> list[Project]:
+    """The directorate's answer to `events.projects_led`: the projects this person leads."""
+    led = sa.select(Project).where(Project.lead_id == user_id)
+    return list(db.session.scalars(led.order_by(Project.start_date, Project.code)))
+
+
 def save_project(
     actor,
     project: Project | None,

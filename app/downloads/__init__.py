@@ -6,7 +6,9 @@ certificates), built by a background job into the Store and offered on /download
 
 The builder (a dotted path, as jobs take) gets the params and returns the file's bytes; the job
 keeps them in the Store under "prepared/<id>/<file name>" and marks the download ready, or failed
-with the reason. Only the person who asked (and admins) may fetch it (policy "downloads.fetch").
+with the reason. A ready file is removed from the Store PREPARED_DOWNLOADS_DAYS after it was built
+(`purge_expired`: `flask --app wsgi downloads purge`, and the workers' periodic sweep). Only the person who
+asked (and admins) may fetch it (policy "downloads.fetch").
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ __all__ = ["Refused", "init_app", "prepare"]
 
 
 def init_app(app: Flask) -> None:
+    from app.downloads.cli import downloads_cli
     from app.downloads.routes import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(downloads_cli)

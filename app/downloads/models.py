@@ -9,6 +9,8 @@ from app.common.time import utcnow
 from app.extensions import db
 
 QUEUED, RUNNING, READY, FAILED = "queued", "running", "ready", "failed"
+#: A ready file removed from the Store after PREPARED_DOWNLOADS_DAYS (the row stays, so the list says so).
+EXPIRED = "expired"
 
 
 class PreparedDownload(db.Model):
@@ -30,7 +32,8 @@ class PreparedDownload(db.Model):
     params: Mapped[dict] = mapped_column(sa.JSON)
     #: The language of the page it was asked from: the file's headings are in it.
     locale: Mapped[str] = mapped_column(sa.String(10), default="en")
-    #: queued → running → ready (the file is in the Store) or failed (`error` says why).
+    #: queued → running → ready (the file is in the Store) or failed (`error` says why); a ready file
+    #: becomes expired when it is removed from the Store after PREPARED_DOWNLOADS_DAYS.
     status: Mapped[str] = mapped_column(sa.String(10), default=QUEUED)
     error: Mapped[str] = mapped_column(sa.Text, default="")
     #: A job that makes no file (a large CSV import) says what it did here instead.
@@ -42,4 +45,9 @@ class PreparedDownload(db.Model):
     @property
     def key(self) -> str:
         """Where the built file is kept in the Store."""
-        return f"prepared/{self.id}/{self.filename}"
+        return key_of(self.id, self.filename)
+
+
+def key_of(download_id: int, filename: str) -> str:
+    """Where a prepared download's file is kept in the Store."""
+    return f"prepared/{download_id}/{filename}"

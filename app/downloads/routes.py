@@ -22,7 +22,11 @@ def index():
     found = services.of_user(current_user.id)
     waiting = any(d.status in (QUEUED, RUNNING) for d in found)
     return render_template(
-        "downloads/index.html", downloads=found, waiting=waiting, refresh=REFRESH_SECONDS if waiting else None
+        "downloads/index.html",
+        downloads=found,
+        waiting=waiting,
+        refresh=REFRESH_SECONDS if waiting else None,
+        kept_days=services.kept_days(),
     )
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale, get_locale
 
 from app import jobs
 from app.common.database import write_transaction
 from app.common.storage import current_store
 from app.common.time import utcnow
-from app.downloads.models import FAILED, QUEUED, READY, RUNNING, PreparedDownload
+from app.downloads.models import EXPIRED, FAILED, QUEUED, READY, RUNNING, PreparedDownload, key_of
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -100,3 +102,39 @@ def of_user(user_id: int) -> list[PreparedDownload]:
 
 def get(download_id: int) -> PreparedDownload | None:
     return db.session.get(PreparedDownload, download_id)
+
+
+def kept_days() -> int:
+    """How many days a prepared file stays in the Store after it was built (PREPARED_DOWNLOADS_DAYS)."""
+    return current_app.config["PREPARED_DOWNLOADS_DAYS"]
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Remove from the Store the prepared files built more than PREPARED_DOWNLOADS_DAYS ago and mark them expired;
+    returns how many. Run by `flask --app wsgi downloads purge` and by the workers' periodic sweep.
+
+    The file goes first, then the row: a Store that is down leaves the row ready, to be tried again next time, and
+    never an expired row whose file stays forever (deleting a file already gone is no fault)."""
+    cutoff = (now or utcnow()) - timedelta(days=kept_days())
+    due = db.session.execute(
+        sa.select(PreparedDownload.id, PreparedDownload.filename).where(
+            PreparedDownload.status == READY,
+            PreparedDownload.filename != "",
+            PreparedDownload.finished_at < cutoff,
+        )
+    ).all()
+    db.session.rollback()  # hold no transaction while the Store is asked
+    store = current_store()
+    purged = 0
+    for download_id, filename in due:
+        store.delete(key_of(download_id, filename))
+        with write_transaction():
+            purged += db.session.execute(
+                sa.update(PreparedDownload)
+                .where(PreparedDownload.id == download_id, PreparedDownload.status == READY)
+                .values(status=EXPIRED)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    if purged:
+        logger.info("Removed %d prepared downloads older than %d days", purged, kept_days())
+    return purged

@@ -12,8 +12,8 @@ Where it runs is set by JOBS_BACKEND (app/config.py):
 - "none": nothing runs in the background; a scheduler runs `flask --app wsgi outbox deliver`.
 
 Either worker also runs the periodic jobs (`PERIODIC`, every JOBS_SWEEP_SECONDS): the delivery of
-outbox items whose retry is due. A job runs in an application context; its database session is
-removed when it ends.
+outbox items whose retry is due, and the removal of old prepared downloads. A job runs in an
+application context; its database session is removed when it ends.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 #: The RQ queue the application's jobs go to.
 QUEUE_NAME = "academy"
-#: Jobs a worker runs every JOBS_SWEEP_SECONDS, whatever was enqueued: retries that came due.
-PERIODIC = ["app.outbox.services.deliver_due"]
+#: Jobs a worker runs every JOBS_SWEEP_SECONDS, whatever was enqueued: retries that came due, and the
+#: removal of prepared files older than PREPARED_DOWNLOADS_DAYS (one small query when none is due).
+PERIODIC = ["app.outbox.services.deliver_due", "app.downloads.services.purge_expired"]
 #: How many jobs the thread's queue holds before `enqueue` drops one (the periodic sweep catches
 #: up on the outbox; a dropped job is logged).
 THREAD_QUEUE_SIZE = 1000

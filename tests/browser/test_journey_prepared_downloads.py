@@ -35,7 +35,8 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     page.get_by_label("From", exact=True).fill("2020-01-01")
     page.get_by_label("To", exact=True).fill("2026-12-31")
     page.get_by_role("button", name="Apply").click()
-    page.get_by_role("link", name="Everything as XLSX").click()
+    assert page.get_by_text("The period is long: its files are prepared in the background").is_visible()
+    page.get_by_role("button", name="Everything as XLSX").click()  # asking writes: a button, not a link
     page.wait_for_url("**/downloads")
     assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
     assert page.get_by_text("The period is long: your export is being prepared.").is_visible()
@@ -49,6 +50,14 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     assert download.value.suggested_filename == "overview.xlsx"
     assert "xl/workbook.xml" in zipfile.ZipFile(path).namelist()
     page.screenshot(path=str(tmp_path / "downloads.png"))
+
+    # Gone elsewhere, the director finds the file again from the header, told how long it is kept.
+    page.get_by_role("link", name="Catalogue").click()
+    page.get_by_role("navigation").get_by_role("link", name="Exports and imports").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
+    assert page.get_by_text("A prepared file is kept for 7 days after it is ready, then removed").is_visible()
+    row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
+    assert row.get_by_role("link", name="Download overview.xlsx").is_visible()
 
 
 def test_a_coordinator_s_large_cohort_import_is_done_by_a_job(app, page, project, make_user, thread_jobs, tmp_path):
@@ -85,3 +94,56 @@ def test_a_coordinator_s_large_cohort_import_is_done_by_a_job(app, page, project
     row.get_by_text("Done: 5 officers added. 5 new accounts invited.").wait_for(timeout=30_000)
     page.screenshot(path=str(tmp_path / "import.png"))
     assert jobs.thread_runner(app).wait_idle(timeout=30)
+
+
+def test_a_trainer_asks_for_a_large_cohort_s_certificates_with_the_cohort_s_button(
+    app, page, make_user, synced, thread_jobs, tmp_path
+):
+    """From the header's Cohorts, does the cohort page's "Certificates (ZIP)" button (a POST: it may start a job)
+    take the trainer to their exports, where the ZIP is offered once built?"""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from app.courses.models import Course
+    from app.directorate.models import Cohort, CohortMember
+    from app.extensions import db
+    from tests.certificates.test_certificates import _complete_intro
+
+    member = make_user(full_name="Member")
+    _complete_intro(app, member.id)
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        cohort = Cohort(
+            name="Mombasa 2026",
+            administration_id=member.administration_id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            courses=[intro],
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        db.session.commit()
+        cohort_id = cohort.id
+    saved = app.config["CERTIFICATES_ZIP_JOB_COUNT"]
+    app.config["CERTIFICATES_ZIP_JOB_COUNT"] = 0  # one certificate is "many" for this test
+    try:
+        trainer = make_user(Role.TRAINER, email="trainer@example.org")
+        page.goto("/")
+        log_in(page, trainer.email)
+        page.get_by_role("navigation").get_by_role("link", name="Cohorts").click()
+        page.get_by_role("link", name="Mombasa 2026").click()
+        page.get_by_role("button", name="Certificates (ZIP)").click()
+        page.wait_for_url("**/downloads")
+        row = page.get_by_role("row", name="Certificates of the cohort Mombasa 2026 (1, ZIP)")
+        link = row.get_by_role("link", name=f"Download cohort-{cohort_id}-certificates.zip")
+        link.wait_for(timeout=30_000)
+        page.screenshot(path=str(tmp_path / "certificates.png"))
+        with page.expect_download() as download:
+            link.click()
+        path = tmp_path / "certificates.zip"
+        download.value.save_as(path)
+        assert len(zipfile.ZipFile(path).namelist()) == 1
+    finally:
+        app.config["CERTIFICATES_ZIP_JOB_COUNT"] = saved

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.browser.conftest import log_in
+from tests.helpers import YEAR1, YEAR2, YEAR3
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +35,10 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
     page.get_by_label("Name").fill("Share of inspections chosen by a risk model")
     page.get_by_label("Unit").select_option(label="Percent (0–100)")
     page.get_by_label("Baseline value").fill("10")
-    page.get_by_label("Baseline date").fill("2025-01-01")
+    page.get_by_label("Baseline date").fill(f"{YEAR1}-01-01")
     page.get_by_label("Target value").fill("60")
-    page.get_by_label("Target date").fill("2027-12-31")
-    page.get_by_label("Milestones").fill("2025: 20\n2026: 40")
+    page.get_by_label("Target date").fill(f"{YEAR3}-12-31")
+    page.get_by_label("Milestones").fill(f"{YEAR1}: 20\n{YEAR2}: 40")
     page.get_by_label("Means of verification").fill("Risk management unit's yearly statistics")
     # A target equal to the baseline is refused by the form, nothing saved.
     page.get_by_label("Target value").fill("10")
@@ -52,7 +53,7 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
 
     row.get_by_role("link", name="Share of inspections chosen by a risk model").click()
     page.get_by_role("link", name="Enter a value").click()
-    evidence = tmp_path / "selection-2026.csv"
+    evidence = tmp_path / f"selection-{YEAR2}.csv"
     evidence.write_text("port,share\nMombasa,47\n")
     page.get_by_label("Value", exact=True).fill("45")
     page.get_by_label("Measured on").fill((date.today() - timedelta(days=2)).isoformat())
@@ -61,9 +62,9 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
     _shot(page, "2-value-form")
     page.get_by_role("button", name="Save the value").click()
     page.get_by_text("Value saved.").wait_for()
-    assert page.get_by_role("link", name="selection-2026.csv").is_visible()
-    # 45 is 70 % of the way from 10 to 60; about 57 % is expected in early December 2026 (the line runs
-    # through the 2026 milestone, 40): on track.
+    assert page.get_by_role("link", name=f"selection-{YEAR2}.csv").is_visible()
+    # 45 is 70 % of the way from 10 to 60; between 20 % and 60 % is expected this year, the second of the
+    # project's three (the line runs from last year's milestone, 20, to this year's, 40): on track whatever the day.
     assert page.get_by_text("On track", exact=True).first.is_visible()
     assert page.get_by_text("70 % of the way to the target").is_visible()
     _shot(page, "3-indicator-history")

@@ -13,7 +13,7 @@ from app.auth.models import Role, User
 from app.directorate import periods
 from app.directorate.models import PeriodReport
 from app.extensions import db
-from tests.helpers import post_form
+from tests.helpers import YEAR1, YEAR2, post_form
 
 TODAY = date.today()
 THIS_YEAR = str(TODAY.year)
@@ -44,7 +44,7 @@ def test_the_reports_figures_equal_the_project_page(client, auth, framework):
     by_ref = {r["Ref."]: r for r in rows}
     assert set(by_ref) == {f"IND-{framework['manual']}", f"IND-{framework['platform']}"}
     manual, platform = by_ref[f"IND-{framework['manual']}"], by_ref[f"IND-{framework['platform']}"]
-    assert (manual["Current value"], manual["Milestone 2026"], manual["Source of the value"]) == (
+    assert (manual["Current value"], manual[f"Milestone {YEAR2}"], manual["Source of the value"]) == (
         31,
         40,
         "Mid-year review",
@@ -62,12 +62,12 @@ def test_the_reports_figures_equal_the_project_page(client, auth, framework):
 
 
 def test_a_past_period_is_read_on_its_last_day(client, auth, framework):
-    """Is the 2025 logframe read as of 31 December 2025: the value measured then, not today's?"""
+    """Is last year's logframe read as of its 31 December: the value measured then, not today's?"""
     auth.login(framework["director"].email)
-    _sheet, rows = _logframe(client.get("/projects/KE-DATA/periods/2025/donor-report.xlsx").data)
+    _sheet, rows = _logframe(client.get(f"/projects/KE-DATA/periods/{YEAR1}/donor-report.xlsx").data)
     manual = next(r for r in rows if r["Ref."] == f"IND-{framework['manual']}")
     assert manual["Current value"] == 18
-    assert manual["Measured on"].date() == date(2025, 12, 1)
+    assert manual["Measured on"].date() == date(YEAR1, 12, 1)
 
 
 def test_the_narrative_is_written_and_kept_per_period(app, client, auth, framework):
@@ -78,12 +78,17 @@ def test_the_narrative_is_written_and_kept_per_period(app, client, auth, framewo
     response = post_form(client, path, summary="A good year.", progress="Pilot ran.", challenges="", next_steps="Scale")
     assert response.status_code == 302
     post_form(
-        client, "/projects/KE-DATA/periods/2025", summary="The first year.", progress="", challenges="", next_steps=""
+        client,
+        f"/projects/KE-DATA/periods/{YEAR1}",
+        summary="The first year.",
+        progress="",
+        challenges="",
+        next_steps="",
     )
     post_form(client, path, summary="A very good year.", progress="Pilot ran.", challenges="", next_steps="Scale")
     with app.app_context():
         kept = dict(db.session.execute(sa.select(PeriodReport.period, PeriodReport.summary)).all())
-        assert kept == {THIS_YEAR: "A very good year.", "2025": "The first year."}
+        assert kept == {THIS_YEAR: "A very good year.", f"{YEAR1}": "The first year."}
         changes = db.session.scalars(
             sa.select(AuditEntry).where(AuditEntry.entity == "narrative").order_by(AuditEntry.id)
         ).all()
@@ -106,8 +111,8 @@ def test_an_empty_narrative_and_a_bad_period_are_refused(app, client, auth, fram
     assert "Write at least one section of the narrative." in page.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PeriodReport)) == 0
-    assert client.get("/projects/KE-DATA/periods/2026-Q3").status_code == 404
-    assert client.get("/projects/KE-DATA/periods/2026/donor-report.docx").status_code == 404
+    assert client.get(f"/projects/KE-DATA/periods/{YEAR2}-Q3").status_code == 404
+    assert client.get(f"/projects/KE-DATA/periods/{YEAR2}/donor-report.docx").status_code == 404
 
 
 def test_a_coordinator_may_not_read_or_write_a_donor_report(client, auth, framework, make_user):
@@ -116,7 +121,7 @@ def test_a_coordinator_may_not_read_or_write_a_donor_report(client, auth, framew
     auth.login(coordinator.email)
     for path in (
         f"/projects/KE-DATA/periods/{THIS_YEAR}",
-        "/projects/KE-DATA/periods/2025/donor-report.xlsx",
+        f"/projects/KE-DATA/periods/{YEAR1}/donor-report.xlsx",
         "/projects/KE-DATA/values/import",
     ):
         assert client.get(path).status_code == 403
@@ -135,7 +140,7 @@ def test_a_french_director_gets_french_headers(app, client, auth, framework):
 
 
 def test_the_cli_writes_the_donor_report(app, framework, tmp_path):
-    """Does `flask reports project CODE --period 2026 --format xlsx` write the logframe, and refuse a bad period?"""
+    """Does `flask reports project CODE --period YEAR --format xlsx` write the logframe, and refuse a bad period?"""
     runner = app.test_cli_runner()
     out = tmp_path / "logframe.xlsx"
     result = runner.invoke(
@@ -151,7 +156,7 @@ def test_the_cli_writes_the_donor_report(app, framework, tmp_path):
             "project",
             "KE-DATA",
             "--period",
-            "2025",
+            f"{YEAR1}",
             "--format",
             "pdf",
             "--output",
@@ -169,9 +174,9 @@ def test_the_cli_writes_the_donor_report(app, framework, tmp_path):
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [
-        ("2026", date(2026, 1, 1), date(2026, 12, 31)),
-        ("2026-h1", date(2026, 1, 1), date(2026, 6, 30)),
-        ("2026-H2", date(2026, 7, 1), date(2026, 12, 31)),
+        (f"{YEAR2}", date(YEAR2, 1, 1), date(YEAR2, 12, 31)),
+        (f"{YEAR2}-h1", date(YEAR2, 1, 1), date(YEAR2, 6, 30)),
+        (f"{YEAR2}-H2", date(YEAR2, 7, 1), date(YEAR2, 12, 31)),
     ],
 )
 def test_periods_are_years_and_half_years(app, text, start, end):
@@ -179,10 +184,10 @@ def test_periods_are_years_and_half_years(app, text, start, end):
     with app.test_request_context():
         period = periods.parse(text)
     assert (period.start, period.end) == (start, end)
-    assert period.as_of(date(2026, 3, 1)) == min(end, date(2026, 3, 1))
+    assert period.as_of(date(YEAR2, 3, 1)) == min(end, date(YEAR2, 3, 1))
 
 
-@pytest.mark.parametrize("text", ["26", "2026-H3", "1999", "2026-Q1", ""])
+@pytest.mark.parametrize("text", ["26", f"{YEAR2}-H3", "1999", f"{YEAR2}-Q1", ""])
 def test_a_period_that_is_not_one_is_named(app, text):
     """Is a period that is not a year or a half-year refused with a message?"""
     with app.test_request_context(), pytest.raises(periods.PeriodError):
@@ -190,12 +195,15 @@ def test_a_period_that_is_not_one_is_named(app, text):
 
 
 def test_a_year_links_to_its_half_years(client, auth, framework):
-    """Does the 2025 page link to 2025-H1 and 2025-H2, whose report reads the half-year's last day?"""
+    """Does last year's page link to its H1 and H2, whose report reads the half-year's last day?"""
     auth.login(framework["director"].email)
-    page = client.get("/projects/KE-DATA/periods/2025").get_data(as_text=True)
-    assert 'href="/projects/KE-DATA/periods/2025-H1"' in page and 'href="/projects/KE-DATA/periods/2025-H2"' in page
-    half = client.get("/projects/KE-DATA/periods/2025-H1").get_data(as_text=True)
-    assert "June 30, 2025" in half
-    _sheet, rows = _logframe(client.get("/projects/KE-DATA/periods/2025-H1/donor-report.xlsx").data)
+    page = client.get(f"/projects/KE-DATA/periods/{YEAR1}").get_data(as_text=True)
+    assert (
+        f'href="/projects/KE-DATA/periods/{YEAR1}-H1"' in page
+        and f'href="/projects/KE-DATA/periods/{YEAR1}-H2"' in page
+    )
+    half = client.get(f"/projects/KE-DATA/periods/{YEAR1}-H1").get_data(as_text=True)
+    assert f"June 30, {YEAR1}" in half
+    _sheet, rows = _logframe(client.get(f"/projects/KE-DATA/periods/{YEAR1}-H1/donor-report.xlsx").data)
     manual = next(r for r in rows if r["Ref."] == f"IND-{framework['manual']}")
     assert manual["Current value"] is None and manual["Light"] == "No recent value"  # the first value is of December

@@ -8,6 +8,7 @@ from app.auth.models import Region, User
 from app.directorate import results_services, services
 from app.directorate.models import Project
 from app.extensions import db
+from tests.helpers import YEAR1, YEAR2, YEAR3
 
 
 def _second_project(app, framework, make_administration):
@@ -21,8 +22,8 @@ def _second_project(app, framework, make_administration):
             code="sn-stats",
             title="Statistics",
             partner="Other partner",
-            start_date=date(2026, 1, 1),
-            end_date=date(2028, 12, 31),
+            start_date=date(YEAR2, 1, 1),
+            end_date=date(YEAR3 + 1, 12, 31),
             status="active",
             objectives="",
             lead=director,
@@ -38,9 +39,9 @@ def _second_project(app, framework, make_administration):
             unit="number",
             direction="higher",
             baseline_value=0,
-            baseline_date=date(2025, 12, 31),
+            baseline_date=date(YEAR1, 12, 31),
             target_value=12,
-            target_date=date(2028, 12, 31),
+            target_date=date(YEAR3 + 1, 12, 31),
             pmm_dimension="Trade facilitation",
         )
         db.session.commit()
@@ -55,8 +56,8 @@ def test_every_indicator_by_year_with_the_summary(app, client, auth, framework, 
     page = client.get("/directorate/indicators").get_data(as_text=True)
     for name in ("Declarations selected by a model", "Officers enrolled", "Quarterly releases"):
         assert name in page
-    assert '<th scope="col" class="num">2025</th>' in page
-    assert ">18<" in page  # the manual indicator's value at the end of 2025
+    assert f'<th scope="col" class="num">{YEAR1}</th>' in page
+    assert ">18<" in page  # the manual indicator's value at the end of YEAR1
     summary = page[page.index('id="portfolio-summary"') : page.index("</dl>", page.index('id="portfolio-summary"'))]
     assert 'No recent value</dt><dd class="num">1<' in summary  # Quarterly releases has no value yet
     assert 'Indicators</dt><dd class="num">3<' in summary

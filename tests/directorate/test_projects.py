@@ -15,7 +15,7 @@ from app.courses.models import Course, Enrolment
 from app.directorate import figures, services
 from app.directorate.models import Cohort, CohortMember, Milestone, Project, Target
 from app.extensions import db
-from tests.helpers import csrf_token, post_form
+from tests.helpers import YEAR1, YEAR2, YEAR3, csrf_token, post_form
 
 
 def _count(app, model) -> int:
@@ -36,12 +36,12 @@ def test_project_code_is_normalised_and_audited(app, project):
     [
         (
             "/projects/KE-DATA/milestones/new",
-            {"title": "Too early", "due_date": "2024-06-01", "status": "planned"},
+            {"title": "Too early", "due_date": f"{YEAR1 - 1}-06-01", "status": "planned"},
             "outside the project",
         ),
         (
             "/projects/KE-DATA/targets/new",
-            {"year": "2031", "indicator": "enrolled", "target_value": "10", "track": "0", "tier": "0"},
+            {"year": f"{YEAR3 + 4}", "indicator": "enrolled", "target_value": "10", "track": "0", "tier": "0"},
             "outside the project",
         ),
         (
@@ -49,8 +49,8 @@ def test_project_code_is_normalised_and_audited(app, project):
             {
                 "code": "X1",
                 "title": "Backwards",
-                "start_date": "2026-01-01",
-                "end_date": "2025-01-01",
+                "start_date": f"{YEAR2}-01-01",
+                "end_date": f"{YEAR1}-01-01",
                 "status": "planned",
                 "lead": "0",
             },
@@ -76,7 +76,11 @@ def test_milestone_target_and_their_history(app, client, auth, project):
     """Can the directorate add a milestone and a target, and does the audit log keep before and after?"""
     auth.login(project["director"].email)
     response = post_form(
-        client, "/projects/KE-DATA/milestones/new", title="Diagnostic mission", due_date="2025-03-01", status="planned"
+        client,
+        "/projects/KE-DATA/milestones/new",
+        title="Diagnostic mission",
+        due_date=f"{YEAR1}-03-01",
+        status="planned",
     )
     assert response.status_code == 302
     with app.app_context():
@@ -85,14 +89,14 @@ def test_milestone_target_and_their_history(app, client, auth, project):
         client,
         f"/projects/KE-DATA/milestones/{milestone_id}",
         title="Diagnostic mission",
-        due_date="2025-03-01",
+        due_date=f"{YEAR1}-03-01",
         status="done",
-        completed_on="2025-03-05",
+        completed_on=f"{YEAR1}-03-05",
     )
     response = post_form(
         client,
         "/projects/KE-DATA/targets/new",
-        year="2025",
+        year=f"{YEAR1}",
         indicator="enrolled",
         target_value="4",
         track="0",
@@ -104,7 +108,7 @@ def test_milestone_target_and_their_history(app, client, auth, project):
             sa.select(AuditEntry).where(AuditEntry.entity == "milestone", AuditEntry.action == "update")
         )
         assert update.before == {"status": "planned", "completed_on": None}
-        assert update.after == {"status": "done", "completed_on": "2025-03-05"}
+        assert update.after == {"status": "done", "completed_on": f"{YEAR1}-03-05"}
     assert "Diagnostic mission" in client.get("/audit").get_data(as_text=True)
 
 
@@ -113,17 +117,17 @@ def test_status_rule(app, project, make_user):
     with app.app_context():
         p = db.session.get(Project, project["id"])
         actor = db.session.get(User, project["director"].id)
-        services.save_target(actor, p, None, year=2025, indicator="enrolled", target_value=2)
+        services.save_target(actor, p, None, year=YEAR1, indicator="enrolled", target_value=2)
         db.session.commit()
-        (state,) = figures.project_states(date(2025, 2, 1), [p.id])
+        (state,) = figures.project_states(date(YEAR1, 2, 1), [p.id])
         assert state.status == "on track"  # little time elapsed: nothing is expected yet
         services.save_milestone(
-            actor, p, None, title="Kick-off", due_date=date(2025, 3, 1), status="planned", completed_on=None
+            actor, p, None, title="Kick-off", due_date=date(YEAR1, 3, 1), status="planned", completed_on=None
         )
         db.session.commit()
-        assert figures.project_states(date(2025, 3, 20), [p.id])[0].status == "at risk"  # overdue by 19 days
-        assert figures.project_states(date(2025, 6, 1), [p.id])[0].status == "late"  # overdue by more than 60 days
-        assert figures.project_states(date(2024, 6, 1), [p.id])[0].status == "not started"
+        assert figures.project_states(date(YEAR1, 3, 20), [p.id])[0].status == "at risk"  # overdue by 19 days
+        assert figures.project_states(date(YEAR1, 6, 1), [p.id])[0].status == "late"  # overdue by more than 60 days
+        assert figures.project_states(date(YEAR1 - 1, 6, 1), [p.id])[0].status == "not started"
 
 
 def test_enrolled_target_counts_beneficiary_officers_in_covered_courses(app, project, make_user, make_administration):
@@ -137,7 +141,7 @@ def test_enrolled_target_counts_beneficiary_officers_in_covered_courses(app, pro
             actor,
             p,
             None,
-            year=date.today().year if date.today().year <= 2027 else 2027,
+            year=YEAR2,
             indicator="enrolled",
             target_value=5,
         )
@@ -159,11 +163,11 @@ def test_cohort_from_csv_all_or_nothing(app, client, auth, project, make_user, m
     response = post_form(
         client,
         "/cohorts/new",
-        name="Kenya 2025",
+        name=f"Kenya {YEAR1}",
         administration=str(project["kenya"].id),
         project=str(project["id"]),
-        start_date="2025-02-01",
-        end_date="2025-12-31",
+        start_date=f"{YEAR1}-02-01",
+        end_date=f"{YEAR1}-12-31",
         courses=str(course_id),
     )
     cohort_path = response.location
@@ -273,8 +277,8 @@ def test_coordinator_sees_only_their_administration(app, client, auth, project, 
         other = Cohort(
             name="Senegal cohort",
             administration_id=senegal.id,
-            start_date=date(2025, 1, 1),
-            end_date=date(2025, 12, 31),
+            start_date=date(YEAR1, 1, 1),
+            end_date=date(YEAR1, 12, 31),
         )
         db.session.add(other)
         db.session.commit()
@@ -296,3 +300,45 @@ def test_learners_see_nothing_of_this(client, auth, project, make_user):
     auth.login(make_user(Role.LEARNER, project["kenya"]).email)
     for path in ("/directorate", "/projects/KE-DATA", "/cohorts", "/coordinator", "/audit"):
         assert client.get(path).status_code == 403, path
+
+
+def test_a_trainer_reads_the_project_they_lead_and_no_other(app, client, auth, framework, make_user):
+    """May a trainer who leads KE-DATA open its page, periods, indicators and reports (but none of its editing
+    pages), while another trainer is refused, and does the kept page give the lead no directorate button?"""
+    lead, other = make_user(Role.TRAINER), make_user(Role.TRAINER)
+    with app.app_context():
+        db.session.execute(sa.update(Project).where(Project.code == "KE-DATA").values(lead_id=lead.id))
+        db.session.commit()
+    year = date.today().year
+    readable = [
+        "/projects/KE-DATA",
+        f"/projects/KE-DATA/periods/{year}",
+        f"/projects/KE-DATA/indicators/{framework['manual']}",
+        "/projects/KE-DATA/report.xlsx",
+        f"/projects/KE-DATA/periods/{year}/donor-report.xlsx",
+    ]
+    editing = [
+        "/projects/KE-DATA/edit",
+        "/projects/KE-DATA/milestones/new",
+        "/projects/KE-DATA/targets/new",
+        "/projects/KE-DATA/results/new",
+        "/projects/KE-DATA/risks",
+        "/projects/KE-DATA/values/import",
+        "/directorate",
+    ]
+    auth.login(make_user(Role.DIRECTORATE).email)
+    assert "Add a milestone" in client.get("/projects/KE-DATA").get_data(as_text=True)  # kept for the directorate
+    auth.logout()
+    auth.login(lead.email)
+    for path in readable:
+        assert client.get(path).status_code == 200, path
+    for path in editing:
+        assert client.get(path).status_code == 403, path
+    page = client.get("/projects/KE-DATA").get_data(as_text=True)
+    assert "You lead this project" in page and "Add a milestone" not in page and "Recent changes" not in page
+    assert "KE-DATA — " in client.get("/").get_data(as_text=True)  # found from the home page
+    auth.logout()
+    auth.login(other.email)
+    for path in readable:
+        assert client.get(path).status_code == 403, path
+    assert "Projects you lead" not in client.get("/").get_data(as_text=True)

@@ -11,7 +11,7 @@ from app.courses.models import Course, Enrolment
 from app.directorate import results, results_counts
 from app.directorate.models import Indicator, IndicatorValue, Project, Result, Risk
 from app.extensions import db
-from tests.helpers import csrf_token, post_form
+from tests.helpers import YEAR1, YEAR2, YEAR3, csrf_token, post_form
 
 
 def _count(app, model) -> int:
@@ -42,10 +42,10 @@ INDICATOR = {
     "unit": "percent",
     "direction": "higher",
     "baseline_value": "10",
-    "baseline_date": "2025-01-01",
+    "baseline_date": f"{YEAR1}-01-01",
     "target_value": "60",
-    "target_date": "2027-12-31",
-    "milestones": "2025: 20\n2026: 40",
+    "target_date": f"{YEAR3}-12-31",
+    "milestones": f"{YEAR1}: 20\n{YEAR2}: 40",
     "means_of_verification": "Customs annual report",
     "source": "manual",
     "figure": "",
@@ -84,7 +84,7 @@ def test_a_second_impact_and_an_orphan_output_are_refused(app, client, chain):
         ({"target_value": "10"}, "The target equals the baseline (10)"),
         ({"baseline_value": ""}, "Give the baseline"),
         ({"target_value": "120"}, "The target must be between 0 and 100 for this unit (120 given)"),
-        ({"milestones": "2025: 20\n2029: 50"}, "The milestone for 2029 falls after the target date"),
+        ({"milestones": f"{YEAR1}: 20\n{YEAR3 + 2}: 50"}, f"The milestone for {YEAR3 + 2} falls after the target date"),
         ({"milestones": "twenty"}, "Milestones, line 1"),
         ({"direction": "lower"}, "Lower is better, so the target must be below the baseline"),
         ({"source": "platform", "figure": "enrolled"}, "choose the unit “officers”"),
@@ -134,14 +134,18 @@ def test_a_value_with_evidence_turns_the_light(app, client, chain):
         ind = db.session.get(Indicator, indicator_id)
         light = results.light(ind, date.today())
         row = db.session.scalar(sa.select(IndicatorValue))
-    # 45 from 10 towards 60 is 70 %; on 7 December 2026 about 57 % is expected (towards the 2026 milestone): on track.
+    # 45 from 10 towards 60 is 70 %; this year (the second of three) between 20 % and 60 % is expected, on the way
+    # from last year's milestone (20) to this year's (40): on track whatever the day.
+    assert 0.2 <= light.expected <= 0.6
     assert light.status == "on_track" and light.progress == pytest.approx(0.7)
     download = client.get(f"/indicator-values/{row.id}/evidence")
     assert download.data == b"selection rates by port"
     download.close()
     assert "On track" in client.get("/projects/KE-DATA").get_data(as_text=True)
-    # A second value is added, the first kept.
-    post_form(client, value_path, value="30", measured_on=date.today().isoformat(), source="Statistics")
+    # A second value is added, the first kept: three quarters of the progress expected today is "at risk" (between
+    # 60 % and 90 % of it), whatever the day.
+    behind = 10 + 50 * light.expected * 0.75
+    post_form(client, value_path, value=f"{behind:.4f}", measured_on=date.today().isoformat(), source="Statistics")
     assert _count(app, IndicatorValue) == 2
     with app.app_context():
         assert results.light(db.session.get(Indicator, indicator_id), date.today()).status == "at_risk"
@@ -153,7 +157,7 @@ def test_a_value_with_evidence_turns_the_light(app, client, chain):
         ({"value": "140"}, "The value must be between 0 and 100"),
         ({"value": ""}, "Give the value measured"),
         ({"source": ""}, "Say where the value comes from"),
-        ({"measured_on": "2031-01-01"}, "cannot be measured in the future"),
+        ({"measured_on": f"{YEAR3 + 4}-01-01"}, "cannot be measured in the future"),
         ({"evidence_url": "ftp://x"}, "The evidence link must start with https:// or http://."),
     ],
     ids=["out-of-range", "no-value", "no-source", "future", "bad-link"],
@@ -162,7 +166,7 @@ def test_bad_values_are_refused(app, client, chain, change, message):
     """Is a value outside its unit's range, without a source or dated in the future refused, nothing saved?"""
     indicator_id = _add_indicator(app, client, chain)
     path = f"/projects/KE-DATA/indicators/{indicator_id}/values/new"
-    data = {"value": "40", "measured_on": "2026-06-01", "source": "Report", **change}
+    data = {"value": "40", "measured_on": f"{YEAR1}-06-01", "source": "Report", **change}
     page = post_form(client, path, **data)
     assert page.status_code == 200
     assert message in page.get_data(as_text=True)
@@ -178,7 +182,7 @@ def test_a_platform_indicator_counts_and_breaks_down_with_small_groups_hidden(ap
     for sex in sexes:
         user = make_user(administration=chain["kenya"], sex=sex)
         with app.app_context():
-            db.session.add(Enrolment(user_id=user.id, course_id=course_id, enrolled_at=datetime(2026, 3, 1)))
+            db.session.add(Enrolment(user_id=user.id, course_id=course_id, enrolled_at=datetime(YEAR1, 3, 1)))
             db.session.commit()
     indicator_id = _add_indicator(
         app,
@@ -215,7 +219,7 @@ def test_risks_are_added_shown_overdue_and_closed(app, client, chain):
         impact="5",
         mitigation="Memorandum with the IT directorate",
         owner="Project lead",
-        review_on="2026-09-30",
+        review_on=f"{YEAR1}-09-30",
     )
     with app.app_context():
         risk = db.session.scalar(sa.select(Risk))
@@ -230,7 +234,7 @@ def test_risks_are_added_shown_overdue_and_closed(app, client, chain):
         description="Data owners do not share declarations",
         likelihood="4",
         impact="5",
-        review_on="2026-09-30",
+        review_on=f"{YEAR1}-09-30",
         close="1",
     )
     assert page.status_code == 302
@@ -242,7 +246,7 @@ def test_risks_are_added_shown_overdue_and_closed(app, client, chain):
 def test_a_risk_rated_beyond_five_is_refused(app, client, chain):
     """Is a likelihood of 6 refused with a message and nothing saved?"""
     page = post_form(
-        client, "/projects/KE-DATA/risks/new", description="X", likelihood="6", impact="2", review_on="2027-01-01"
+        client, "/projects/KE-DATA/risks/new", description="X", likelihood="6", impact="2", review_on=f"{YEAR3}-01-01"
     )
     assert "rated from 1 to 5" in page.get_data(as_text=True)
     assert _count(app, Risk) == 0

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.auth.models import Administration, Region, Role, User
 from app.extensions import db
 from tests.browser.conftest import CHROMIUM_ARGS, _chromium_path, live_server  # noqa: F401 (live_server: test_xss)
-from tests.helpers import CSRF_RE, AuthActions, answer_form
+from tests.helpers import CSRF_RE, YEAR1, YEAR2, YEAR3, AuthActions, answer_form
 
 #: Everyone the suites act as. "trainer" stands for the owning trainer too: courses have no owner yet.
 ACTORS = ("anonymous", "learner_a", "learner_b", "trainer", "coordinator_a", "coordinator_b", "directorate", "admin")
@@ -268,8 +268,8 @@ def world(app, make_administration, make_user, synced) -> World:
             code="ke-data",
             title="Data for Kenya",
             partner="A partner",
-            start_date=date(2025, 1, 1),
-            end_date=date(2027, 12, 31),
+            start_date=date(YEAR1, 1, 1),
+            end_date=date(YEAR3, 12, 31),
             status="active",
             objectives="Build a team.",
             lead=None,
@@ -277,18 +277,18 @@ def world(app, make_administration, make_user, synced) -> World:
             course_list=[intro],
         )
         milestone = directorate.save_milestone(
-            director, project, None, title="Diagnostic mission", due_date=date(2025, 3, 1), status="planned",
+            director, project, None, title="Diagnostic mission", due_date=date(YEAR1, 3, 1), status="planned",
             completed_on=None,
         )  # fmt: skip
         directorate.attach_evidence(director, milestone, "mission-report.pdf", b"%PDF-1.4 evidence")
-        target = directorate.save_target(director, project, None, year=2025, indicator="enrolled", target_value=4)
+        target = directorate.save_target(director, project, None, year=YEAR1, indicator="enrolled", target_value=4)
         cohort = directorate.save_cohort(
             director,
             None,
-            name="Kenya data specialists 2026",
+            name=f"Kenya data specialists {YEAR2}",
             administration=kenya,
-            start_date=date(2026, 2, 1),
-            end_date=date(2026, 11, 30),
+            start_date=date(YEAR2, 2, 1),
+            end_date=date(YEAR2, 11, 30),
             course_list=[intro],
             project=project,
         )
@@ -339,15 +339,15 @@ def _add_results(director, project, world: World) -> None:
     impact = results.save_result(director, project, None, level="impact", statement="Faster, safer trade", parent=None)
     indicator = results.save_indicator(
         director, impact, None, name="Clearance time", unit="days", direction="lower", baseline_value=9,
-        baseline_date=date(2025, 1, 1), target_value=3, target_date=date(2027, 12, 31), milestones={2026: 6},
+        baseline_date=date(YEAR1, 1, 1), target_value=3, target_date=date(YEAR3, 12, 31), milestones={YEAR2: 6},
     )  # fmt: skip
     value = results.add_value(
-        director, indicator, value=7, measured_on=date(2026, 6, 1), source="Time release study",
+        director, indicator, value=7, measured_on=date(YEAR1, 6, 1), source="Time release study",
         evidence=("time-release-study.pdf", b"%PDF-1.4 study"),
     )  # fmt: skip
     risk = results.save_risk(
         director, project, None, description="Data not shared", likelihood=3, impact=4, mitigation="", owner="",
-        review_on=date(2027, 1, 1),
+        review_on=date(YEAR3, 1, 1),
     )  # fmt: skip
     world.result_id, world.indicator_id, world.value_id, world.risk_id = impact.id, indicator.id, value.id, risk.id
 

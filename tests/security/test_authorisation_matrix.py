@@ -117,6 +117,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "certificates.reissue":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "certificates.course_zip":               row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
     "cohorts.certificates_zip":              row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
+    # The cohort page's button (a POST): a few certificates come at once, many are prepared by a job
+    "cohorts.prepare_certificates_zip":      row(LOGIN, DENY,  DENY,  OK,    DENY,  DENY,  OK,    OK),
     # Cohorts: administration A's cohort, learner A a member; coordinator B stays out
     "cohorts.cohorts":                       row(LOGIN, DENY,  DENY,  OK,    OK,    OK,    OK,    OK),
     "cohorts.cohort":                        row(LOGIN, DENY,  DENY,  OK,    OK,    DENY,  OK,    OK),
@@ -130,6 +132,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "cohorts.coordinator":                   row(LOGIN, DENY,  DENY,  DENY,  OK,    DENY,  OK,    OK),
     # The directorate: project KE-DATA, its milestone (with evidence) and target
     "directorate.overview":                  row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
+    # Asking for a long period's export (a POST): the directorate; an empty form names no period and is refused
+    "directorate.prepare_export":            row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  BAD,   BAD),
     "directorate.audit_log":                 row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "directorate.project":                   row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),
     "directorate.project_report":            row(LOGIN, DENY,  DENY,  DENY,  DENY,  DENY,  OK,    OK),

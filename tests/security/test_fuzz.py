@@ -76,6 +76,8 @@ ROUTES: dict[str, tuple[str, str | None]] = {
     "cohorts.add_member": ("coordinator_a", "/cohorts/{cohort}"),
     "cohorts.import_members": ("coordinator_a", "/cohorts/{cohort}"),
     "cohorts.remove_member": ("coordinator_a", "/cohorts/{cohort}"),
+    "cohorts.prepare_certificates_zip": ("directorate", "/cohorts/{cohort}"),
+    "directorate.prepare_export": ("directorate", "/directorate?start=2020-01-01&end=2026-12-31"),
     "auth.account_sex": ("learner_a", "/account"),
     "people.person_sex": ("directorate", "/people/{learner}"),
     "results.edit_result /projects/<code>/results/new": ("directorate", None),
