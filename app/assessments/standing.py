@@ -30,7 +30,10 @@ class AssessmentStanding:
     course_id: int
     id: int
     slug: str
+    #: In the source language; templates show `standing|translated("title")`, the reader's.
     title: str
+    #: The assessment's stored translations ({"fr": {"title": …}}).
+    translations: dict | None
     required: bool
     pass_mark: float
     max_attempts: int | None
@@ -100,6 +103,7 @@ def _standing_columns() -> sa.Select:
             assessment.c.id,
             assessment.c.slug,
             assessment.c.title,
+            assessment.c.translations,
             assessment.c.required,
             assessment.c.pass_mark,
             assessment.c.max_attempts,

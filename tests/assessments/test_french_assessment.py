@@ -68,3 +68,16 @@ def test_a_french_short_answer_counts_in_any_language(app, ready_learner):
         question = db.session.scalar(sa.select(Question).where(Question.key == "hs-name"))
         assert TYPES["short_text"].grade(question.spec, "Système harmonisé") == 1
         assert TYPES["short_text"].grade(question.translations["fr"]["spec"], "Harmonized System") == 1
+
+
+def test_a_french_reader_finds_the_assessment_under_its_french_title(app, client, auth, ready_learner):
+    """On the course page and on My learning, are the assessment's link and button worded with its French title
+    (the course page listed its English one, "Final assessment", among French words)?"""
+    attempt_id = _french_attempt(client, auth, ready_learner)
+    course = client.get("/courses/data-in-practice").get_data(as_text=True)
+    assert f'href="{ASSESSMENT}">Évaluation finale</a>' in course
+    assert ">Final assessment<" not in course
+    mine = client.get("/my-learning").get_data(as_text=True)
+    assert re.search(r"Poursuivre l’évaluation\s:\sÉvaluation finale</a>", mine)
+    assert re.search(r">1 leçon terminée sur 1\s·\s1 évaluation à réussir", mine)  # one lesson: singular
+    assert attempt_id
