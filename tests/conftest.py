@@ -102,9 +102,9 @@ def app(tmp_path_factory, request):
             # Jobs wait in the outbox until a test delivers them (tests/test_outbox.py and
             # tests/test_jobs.py run them on a thread and on RQ).
             "JOBS_BACKEND": "none",
-            # Passwords hashed with a cheap pbkdf2 instead of scrypt (about 70 ms a hash or check, and the suite
-            # makes and logs in thousands of accounts). Never in production: the app reads it from no
-            # environment variable. tests/security/test_login_abuse.py's timing test puts scrypt back.
+            # Passwords hashed with a cheap pbkdf2 instead of scrypt (0.13 to 0.27 s a hash or a check here, and most
+            # tests make accounts and log in). Never in production: the app reads it from no environment variable.
+            # tests/security/test_login_abuse.py's timing test puts scrypt back.
             "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
         }
     )

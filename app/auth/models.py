@@ -16,14 +16,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.common.time import utcnow
 from app.extensions import db
 
-#: werkzeug's scrypt (N=2**15, r=8, p=1): about 70 ms of one core per hash or check, on purpose.
+#: werkzeug's scrypt (N=2**15, r=8, p=1): slow on purpose (0.13 to 0.27 s a hash or a check, measured on a
+#: busy 2-core machine).
 PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method, not a password)
 
 
 def password_hash_method() -> str:
     """How new passwords are hashed: scrypt, unless the app was made with PASSWORD_HASH_METHOD.
 
-    Only the test suite sets it (tests/conftest.py: a cheap pbkdf2, as thousands of accounts and logins
+    Only the test suite sets it (tests/conftest.py: a cheap pbkdf2, as the accounts and logins of most tests
     would otherwise spend minutes of CI in scrypt). It is never read from the environment, so a
     deployment cannot lower it; a check reads the method from the stored hash, so either verifies.
     """
