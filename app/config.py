@@ -56,11 +56,20 @@ def _secret_key(instance_path: Path, production: bool) -> str:
             "SECRET_KEY is not set. In production the application refuses to start without one: "
             "set SECRET_KEY to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')."
         )
-    # A local run keeps one generated key, so sessions survive a restart.
+    # A local run keeps one generated key, so sessions survive a restart. Written whole under another name
+    # and linked into place, so that processes starting at once (CI's two test lanes in one checkout, a
+    # server and a command) all read the one key made first, never a half-written file.
     path = instance_path / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

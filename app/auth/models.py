@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +15,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.common.time import utcnow
 from app.extensions import db
+
+#: werkzeug's scrypt (N=2**15, r=8, p=1): slow on purpose (0.13 to 0.27 s a hash or a check, measured on a
+#: busy 2-core machine).
+PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hash method, not a password)
+
+
+def password_hash_method() -> str:
+    """How new passwords are hashed: scrypt, unless the app was made with PASSWORD_HASH_METHOD.
+
+    Only the test suite sets it (tests/conftest.py: a cheap pbkdf2, as the accounts and logins of most tests
+    would otherwise spend minutes of CI in scrypt). It is never read from the environment, so a
+    deployment cannot lower it; a check reads the method from the stored hash, so either verifies.
+    """
+    return current_app.config.get("PASSWORD_HASH_METHOD") or PASSWORD_HASH_METHOD
 
 
 class Region(enum.StrEnum):
@@ -141,7 +156,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_key}"
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:

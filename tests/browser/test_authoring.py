@@ -128,6 +128,7 @@ def add_assessment(page) -> None:
         page.get_by_role("button", name="Save the question").click()
         page.get_by_text("Question saved.").wait_for()
     page.get_by_role("link", name="Preview as a learner").click()
+    page.wait_for_url("**/preview")  # the click only starts the navigation: on a busy machine the old page was read
     for text, _answer in statements:
         assert page.get_by_text(text).is_visible()
     page.get_by_role("link", name="Valuation analytics").first.click()
