@@ -147,3 +147,27 @@ def run_worker_burst(app, redis_url: str, timeout: int = 180):
         text=True,
         timeout=timeout,
     )
+
+
+def intro_cohort(app, member, name: str = "Mombasa 2026") -> int:
+    """A cohort of the member's administration on "Introduction to Customs data", the member in it; its id."""
+    import sqlalchemy as sa
+
+    from app.courses.models import Course
+    from app.directorate.models import Cohort, CohortMember
+    from app.extensions import db
+
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        cohort = Cohort(
+            name=name,
+            administration_id=member.administration_id,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 12, 31),
+            courses=[intro],
+        )
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
+        db.session.commit()
+        return cohort.id

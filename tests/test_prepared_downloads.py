@@ -15,7 +15,7 @@ from app.common.storage import current_store
 from app.common.time import utcnow
 from app.downloads.models import PreparedDownload
 from app.extensions import db
-from tests.helpers import post_form, run_worker_burst
+from tests.helpers import intro_cohort, post_form, run_worker_burst
 from tests.test_jobs import redis_url  # noqa: F401 (the fixture: a real Redis, emptied)
 
 LONG = "start=2020-01-01&end=2026-06-30"  # 2,373 days: more than EXPORT_JOB_DAYS (366)
@@ -152,30 +152,15 @@ def test_a_large_cohort_s_certificates_zip_is_prepared_by_a_job(app, site, auth,
     """Above CERTIFICATES_ZIP_JOB_COUNT, is a cohort's certificates ZIP built by the job into the Store and given to
     the trainer who asked, with every member's certificate and no outsider's?"""
     import zipfile
-    from datetime import date
 
     from app.certificates.models import Certificate
-    from app.courses.models import Course
-    from app.directorate.models import Cohort, CohortMember
     from tests.certificates.test_certificates import _complete_intro
 
     member, outsider = make_user(full_name="Member"), make_user(full_name="Outsider")
     for learner in (member, outsider):
         _complete_intro(app, learner.id)
+    cohort_id = intro_cohort(app, member)
     with app.app_context():
-        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
-        cohort = Cohort(
-            name="Mombasa 2026",
-            administration_id=member.administration_id,
-            start_date=date(2026, 1, 1),
-            end_date=date(2026, 12, 31),
-            courses=[intro],
-        )
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
-        db.session.commit()
-        cohort_id = cohort.id
         expected = db.session.scalar(sa.select(Certificate.code).where(Certificate.user_id == member.id))
     web = site(JOBS_BACKEND="thread", CERTIFICATES_ZIP_JOB_COUNT=0)
     client = _login(web, auth, make_user(Role.TRAINER).email)

@@ -10,6 +10,7 @@ import pytest
 from app import jobs
 from app.auth.models import Role
 from tests.browser.conftest import log_in
+from tests.helpers import intro_cohort
 
 pytestmark = pytest.mark.browser
 
@@ -101,31 +102,11 @@ def test_a_trainer_asks_for_a_large_cohort_s_certificates_with_the_cohort_s_butt
 ):
     """From the header's Cohorts, does the cohort page's "Certificates (ZIP)" button (a POST: it may start a job)
     take the trainer to their exports, where the ZIP is offered once built?"""
-    from datetime import date
-
-    import sqlalchemy as sa
-
-    from app.courses.models import Course
-    from app.directorate.models import Cohort, CohortMember
-    from app.extensions import db
     from tests.certificates.test_certificates import _complete_intro
 
     member = make_user(full_name="Member")
     _complete_intro(app, member.id)
-    with app.app_context():
-        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
-        cohort = Cohort(
-            name="Mombasa 2026",
-            administration_id=member.administration_id,
-            start_date=date(2026, 1, 1),
-            end_date=date(2026, 12, 31),
-            courses=[intro],
-        )
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
-        db.session.commit()
-        cohort_id = cohort.id
+    cohort_id = intro_cohort(app, member)
     saved = app.config["CERTIFICATES_ZIP_JOB_COUNT"]
     app.config["CERTIFICATES_ZIP_JOB_COUNT"] = 0  # one certificate is "many" for this test
     try:

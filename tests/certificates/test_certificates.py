@@ -17,7 +17,7 @@ from app.certificates.models import Certificate
 from app.courses import services as courses
 from app.courses.models import Course, Lesson
 from app.extensions import db
-from tests.helpers import post_form
+from tests.helpers import intro_cohort, post_form
 
 pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
@@ -310,27 +310,12 @@ def test_revocation_reaches_the_credential(app, client, auth, make_user, synced)
 
 def test_cohort_certificates_as_a_zip(app, client, auth, make_user, synced):
     """Does a trainer download the certificates of a cohort's officers for its courses as a ZIP?"""
-    from datetime import date
-
-    from app.directorate.models import Cohort, CohortMember
 
     member, outsider = make_user(full_name="Member"), make_user(full_name="Outsider")
     for learner in (member, outsider):
         _complete_intro(app, learner.id)
+    cohort_id = intro_cohort(app, member, name="C")
     with app.app_context():
-        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
-        cohort = Cohort(
-            name="C",
-            administration_id=member.administration_id,
-            start_date=date(2026, 1, 1),
-            end_date=date(2026, 12, 31),
-            courses=[intro],
-        )
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(CohortMember(cohort_id=cohort.id, user_id=member.id))
-        db.session.commit()
-        cohort_id = cohort.id
         expected = db.session.scalar(
             sa.select(Certificate.code).where(Certificate.user_id == member.id, Certificate.kind == "course")
         )
