@@ -126,7 +126,7 @@ def overview():
             administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
             tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
             query=query,
-            status_labels=reports.STATUS_LABELS,
+            limits=results.thresholds(),
             overdue_risks=risks.overdue_reviews(today, figures.projects_matching(filters)),
             portfolio_counts=portfolio.summary(portfolio.Filters(region=filters.region), today),
             light_labels=results.STATUSES,
