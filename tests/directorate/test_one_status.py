@@ -150,3 +150,9 @@ def test_the_demo_disagreement_is_gone(app, client, auth, project):
     (code,) = _build(app, project["director"].id, [plan], 0)
     shown = _shown(client, code)
     assert set(shown.values()) == {"Off track"}, shown  # last year's target was missed: off track everywhere
+    # The overview's tables are kept for every reader: each reads the one status in their own language.
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    assert "Hors trajectoire" in client.get("/directorate?format=csv&table=projects", headers=french).data.decode()
+    card = client.get("/directorate", headers=french).get_data(as_text=True)
+    assert re.search(rf'href="/projects/{code}".*?data-status>Hors trajectoire<', card, re.S)
+    assert "Off track" in client.get("/directorate?format=csv&table=projects").data.decode()
