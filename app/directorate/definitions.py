@@ -15,6 +15,10 @@ are counted under their own administration, which has no region.
   day of the first session they attended;
 - active: officers (each once) who opened or completed a lesson in the period (the last 30 days
   when no period is set).
+
+A project's status has one definition too (`project_status_meaning` states it for the page;
+`results.status_of` computes it): its indicators' and due yearly Targets' lights, by the
+directorate's thresholds, and its overdue milestones.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.certificates.api import Certificate
@@ -175,3 +180,20 @@ TARGETS = {
     "workshops": _l("Workshops held: the project's workshops, not cancelled, that ended during the year."),
     "custom": _l("Other indicators: the value entered by hand."),
 }
+
+
+def project_status_meaning(on_track: float, at_risk: float) -> str:
+    """A project's status, in words: one definition, computed by `results.status_of` and shown the same by
+    every page, export and report (the overview's cards and Projects table, the project page and its reports,
+    `flask reports project`, the period page, donor reports, the portfolio)."""
+    return _(
+        "A project's status is the one its page, its reports and the period pages show. Each indicator and each "
+        "yearly target of the years begun has a light: on track at %(on)d %% or more of the progress expected by "
+        "now, at risk at %(risk)d %% or more, off track below (a target is expected to grow from nothing at the "
+        "start of its year to its value on 31 December). A project is off track when a light is off track or a "
+        "milestone is more than 60 days overdue; at risk when a light is at risk or has no recent value, or a "
+        "milestone is overdue; on track when every light is; not measured with nothing due to judge by. Not "
+        "started, suspended and closed are shown beside the status; a closed project is no longer judged.",
+        on=round(100 * on_track),
+        risk=round(100 * at_risk),
+    )

@@ -1,20 +1,13 @@
 """Dashboard figures, each from a SQL aggregate: a fixed number of statements whatever the data size.
 
-The project status rule (shown on the page):
-- before its start date a project is "not started", and a closed or suspended one says so;
-- otherwise compare progress (targets reached so far: the sum of min(actual, target) over the
-  sum of targets of the years begun) with time elapsed (share of the project's days gone by);
-- "late" when a milestone is more than 60 days overdue, or progress trails time by more than
-  25 points;
-- "at risk" when a milestone is overdue, or progress trails time by more than 10 points;
-- "on track" otherwise.
+A project's status is not here: it has one definition, `results.status_of` (see results.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -23,12 +16,9 @@ from app.auth.api import Administration, Region, User
 from app.certificates.api import Certificate
 from app.courses.api import Course, Enrolment, Tier, Track
 from app.directorate import definitions
-from app.directorate.models import Milestone, Project, Target, project_administrations, project_courses
+from app.directorate.models import Project, Target, project_administrations, project_courses
 from app.extensions import db
 from app.workshops.api import Attendance, Registration, Workshop, WorkshopSession
-
-LATE_DAYS = 60
-LATE_GAP, RISK_GAP = 0.25, 0.10
 
 
 @dataclass
@@ -62,16 +52,6 @@ class Filters:
 class TargetProgress:
     target: Target
     actual: float
-
-
-@dataclass
-class ProjectState:
-    project: Project
-    status: str  # not started, on track, at risk, late, closed, suspended
-    elapsed: float  # 0..1
-    progress: float | None  # 0..1, None without targets due yet
-    overdue: int
-    targets: list[TargetProgress] = field(default_factory=list)
 
 
 def _year(column):
@@ -186,52 +166,6 @@ def projects_matching(filters: Filters) -> list[int] | None:
     if filters.end is not None:
         query = query.where(Project.start_date <= filters.end)
     return list(db.session.scalars(query.distinct()))
-
-
-def project_states(today: date, project_ids: list[int] | None = None) -> list[ProjectState]:
-    """Every project (or those given) with its computed status; four queries in all."""
-    query = (
-        sa.select(Project)
-        .options(sa.orm.selectinload(Project.administrations))
-        .order_by(Project.start_date, Project.code)
-    )
-    if project_ids is not None:
-        query = query.where(Project.id.in_(project_ids))
-    projects = list(db.session.scalars(query))
-    ids = [p.id for p in projects]
-    overdue = defaultdict(list)
-    if ids:
-        for project_id, due in db.session.execute(
-            sa.select(Milestone.project_id, Milestone.due_date).where(
-                Milestone.project_id.in_(ids),
-                Milestone.due_date < today,
-                Milestone.status.not_in(("done", "cancelled")),
-            )
-        ):
-            overdue[project_id].append(due)
-    actuals = target_actuals(ids)
-    states = []
-    for project in projects:
-        span = max((project.end_date - project.start_date).days, 1)
-        elapsed = min(max((today - project.start_date).days / span, 0.0), 1.0)
-        due = [t for t in actuals.get(project.id, []) if t.target.year <= today.year]
-        goal = sum(t.target.target_value for t in due)
-        progress = sum(min(t.actual, t.target.target_value) for t in due) / goal if goal else None
-        late = overdue.get(project.id, [])
-        if project.status in ("closed", "suspended"):
-            status = project.status
-        elif today < project.start_date:
-            status = "not started"
-        else:
-            gap = elapsed - progress if progress is not None else 0.0
-            if any((today - d).days > LATE_DAYS for d in late) or gap > LATE_GAP:
-                status = "late"
-            elif late or gap > RISK_GAP:
-                status = "at risk"
-            else:
-                status = "on track"
-        states.append(ProjectState(project, status, elapsed, progress, len(late), actuals.get(project.id, [])))
-    return states
 
 
 # Learning activity ----------------------------------------------------------------------------

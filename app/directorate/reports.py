@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, g
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,14 +25,6 @@ from app.reports.tables import Table
 
 # Titles, headers and labels are lazy: the overview's tables are kept by a worker for every
 # language, and each page or export reads them in its own.
-STATUS_LABELS = {
-    "on track": _l("On track"),
-    "at risk": _l("At risk"),
-    "late": _l("Late"),
-    "not started": _l("Not started"),
-    "closed": _l("Closed"),
-    "suspended": _l("Suspended"),
-}
 MILESTONE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "done": _l("Done")}
 
 
@@ -39,7 +32,7 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(100 * value, 1)
 
 
-def projects_table(states: list[figures.ProjectState]) -> Table:
+def projects_table(states: list[results.ProjectState]) -> Table:
     return Table(
         key="projects",
         title=_l("Projects"),
@@ -61,7 +54,8 @@ def projects_table(states: list[figures.ProjectState]) -> Table:
                 ", ".join(a.code for a in s.project.administrations),
                 s.project.start_date,
                 s.project.end_date,
-                STATUS_LABELS[s.status],
+                # Lazy: the table is kept for every language (the status's one wording, results.ProjectLight.words).
+                LazyString(lambda light=s.light: light.words),
                 _pct(s.elapsed),
                 _pct(s.progress),
                 s.overdue,
@@ -137,7 +131,7 @@ def overview_tables(filters: figures.Filters, today: date, states: list | None =
     Pass `states` when they are already computed (for the projects the filters cover).
     """
     if states is None:
-        states = figures.project_states(today, figures.projects_matching(filters))
+        states = results.project_states(today, figures.projects_matching(filters))
     return [
         projects_table(states),
         totals_table(figures.totals(filters, today)),
@@ -174,7 +168,8 @@ class Overview:
     tables: list[Table]
     #: Each figure's total under the filters, by key (definitions.FIGURES).
     totals: dict[str, int]
-    #: Each project's card: .project (code, title, administrations, dates), .status, .elapsed, .progress, .overdue.
+    #: Each project's card: .project (code, title, administrations, dates), .light (its status), .elapsed,
+    #: .progress, .overdue.
     states: list[SimpleNamespace]
     active: int
     computed_at: datetime
@@ -229,7 +224,7 @@ PAGES = kept.Store(
 def _compute(filters: figures.Filters, today: date) -> Overview:
     if filters.inverted:
         return Overview(tables=[], totals={}, states=[], active=0, computed_at=datetime.now(UTC))
-    states = figures.project_states(today, figures.projects_matching(filters))
+    states = results.project_states(today, figures.projects_matching(filters))
     cards = [
         SimpleNamespace(
             project=SimpleNamespace(
@@ -239,7 +234,7 @@ def _compute(filters: figures.Filters, today: date) -> Overview:
                 end_date=s.project.end_date,
                 administrations=[SimpleNamespace(code=a.code, name=a.name) for a in s.project.administrations],
             ),
-            status=s.status,
+            light=s.light,
             elapsed=s.elapsed,
             progress=s.progress,
             overdue=s.overdue,
@@ -282,7 +277,7 @@ def target_label(target) -> str:
 
 
 def project_tables(
-    state: figures.ProjectState, cohorts: list, progress: dict, workshops: list | None = None
+    state: results.ProjectState, cohorts: list, progress: dict, workshops: list | None = None
 ) -> list[Table]:
     """The tables of a project's page and report."""
     project = state.project
@@ -358,7 +353,7 @@ def project_report(project, today: date) -> dict:
     """Everything a project's report shows: its state, cohorts with their progress, tables and milestone
     timeline. A plain function (no request): the project page, its PDF and XLSX downloads and
     `flask reports project` all build the report here."""
-    (state,) = figures.project_states(today, [project.id])
+    (state,) = results.project_states(today, [project.id])
     cohorts = list(
         db.session.scalars(
             sa.select(Cohort)
@@ -377,6 +372,8 @@ def project_report(project, today: date) -> dict:
         title=_("Milestones of %(code)s", code=project.code),
     )
     chain, project_light = results.chain_rows(project, today)
+    # One status: the batched rule of the overview and the chain's own read agree (tested as a property).
+    project_light = state.light
     return {
         "project": project,
         "state": state,
@@ -392,6 +389,5 @@ def project_report(project, today: date) -> dict:
         "tables": tables,
         "timeline": timeline,
         "today": today,
-        "status_labels": STATUS_LABELS,
         "target_meanings": definitions.TARGETS,
     }

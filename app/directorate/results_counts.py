@@ -82,12 +82,17 @@ def _officers(ind: Indicator, on: date, *columns) -> sa.Select:
     return query
 
 
+def count_statement(ind: Indicator, on: date) -> sa.Select:
+    """The statement counting the officers of `count` (several can be asked in one SELECT, as the overview does)."""
+    if on <= ind.baseline_date:
+        return sa.select(sa.literal(0))
+    found = _officers(ind, on).subquery()
+    return sa.select(sa.func.count(sa.distinct(found.c.user_id)))
+
+
 def count(ind: Indicator, on: date) -> int:
     """Officers the platform indicator counts from the day after its baseline date up to `on`, each once."""
-    if on <= ind.baseline_date:
-        return 0
-    found = _officers(ind, on).subquery()
-    return db.session.scalar(sa.select(sa.func.count(sa.distinct(found.c.user_id)))) or 0
+    return db.session.scalar(count_statement(ind, on)) or 0
 
 
 def _columns(dimension: str):

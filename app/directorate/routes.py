@@ -118,6 +118,7 @@ def overview():
 
     def context() -> dict:
         by_key = {t.key: t for t in tables}
+        limits = results.thresholds()
         common = dict(
             filters=filters,
             problem=problem,
@@ -126,7 +127,7 @@ def overview():
             administrations=db.session.scalars(sa.select(Administration).order_by(Administration.name)).all(),
             tracks=db.session.scalars(sa.select(Track).order_by(Track.position)).all(),
             query=query,
-            status_labels=reports.STATUS_LABELS,
+            project_status_meaning=definitions.project_status_meaning(limits.on_track, limits.at_risk),
             overdue_risks=risks.overdue_reviews(today, figures.projects_matching(filters)),
             portfolio_counts=portfolio.summary(portfolio.Filters(region=filters.region), today),
             light_labels=results.STATUSES,

@@ -1,6 +1,7 @@
 """In chromium, from the home page: a director narrows the overview by period and region, then reports on a project."""
 
 import io
+import os
 from datetime import datetime
 
 import pytest
@@ -15,6 +16,8 @@ from app.extensions import db
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.storage]  # storage: CI runs it on S3 too
+
+SHOTS = os.environ.get("BROWSER_SCREENSHOTS")  # a folder: the walk's screenshots are kept there
 
 
 def test_director_filters_the_overview_downloads_a_project_report_and_reissues_a_certificate(
@@ -92,15 +95,23 @@ def test_director_filters_the_overview_downloads_a_project_report_and_reissues_a
     page.get_by_label("To", exact=True).fill("2026-12-31")
     page.get_by_role("button", name="Apply").click()
     page.wait_for_url("**/directorate?start=2026-01-01&end=2026-12-31*")
+    # The project's one status: its card says it, and so do its page, its results framework and its PDF.
+    card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name="SN-STATS"))
+    status = card.locator("[data-status]").inner_text()
+    assert status == "Not measured"  # no indicator yet, and this year's targets are not set
     page.get_by_role("link", name="SN-STATS").first.click()
     page.wait_for_url("**/projects/SN-STATS")
     assert page.get_by_role("heading", level=1).inner_text() == "SN-STATS — Statistics for Senegal"
+    assert page.get_by_role("main").locator("[data-status]").inner_text() == status
+    assert f"Status by the results framework: {status}" in page.get_by_role("main").inner_text()
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "director-project-page.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Report (PDF)").click()
     pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Statistics for Senegal" in text and "SN-STATS" in text
+    assert "Statistics for Senegal" in text and "SN-STATS" in text and status in text
 
     # A certificate with a misspelt name: back home, find it by its code (as printed, any case) and reissue it.
     page.get_by_role("link", name="Customs Data Academy", exact=True).click()

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
 from app.courses.models import Course, Enrolment
-from app.directorate import figures, services
+from app.directorate import figures, results, services
 from app.directorate.models import Cohort, CohortMember, Milestone, Project, Target
 from app.extensions import db
 from tests.helpers import YEAR1, YEAR2, YEAR3, csrf_token, post_form
@@ -113,21 +113,52 @@ def test_milestone_target_and_their_history(app, client, auth, project):
 
 
 def test_status_rule(app, project, make_user):
-    """Is a project on track, at risk, then late as milestones become overdue and targets are missed?"""
+    """Is a project on track, at risk, then off track as milestones become overdue and targets are missed?"""
     with app.app_context():
         p = db.session.get(Project, project["id"])
         actor = db.session.get(User, project["director"].id)
         services.save_target(actor, p, None, year=YEAR1, indicator="enrolled", target_value=2)
         db.session.commit()
-        (state,) = figures.project_states(date(YEAR1, 2, 1), [p.id])
-        assert state.status == "on track"  # little time elapsed: nothing is expected yet
+        (state,) = results.project_states(date(YEAR1, 1, 1), [p.id])
+        assert state.light.status == "on_track"  # the target's year has just begun: nothing is expected yet
+        (state,) = results.project_states(date(YEAR1, 2, 1), [p.id])
+        assert state.light.status == "off_track"  # a month of the year gone and no officer enrolled
+        assert state.light.target_counts["off_track"] == 1
         services.save_milestone(
             actor, p, None, title="Kick-off", due_date=date(YEAR1, 3, 1), status="planned", completed_on=None
         )
         db.session.commit()
-        assert figures.project_states(date(YEAR1, 3, 20), [p.id])[0].status == "at risk"  # overdue by 19 days
-        assert figures.project_states(date(YEAR1, 6, 1), [p.id])[0].status == "late"  # overdue by more than 60 days
-        assert figures.project_states(date(YEAR1 - 1, 6, 1), [p.id])[0].status == "not started"
+        before = results.project_states(date(YEAR1 - 1, 6, 1), [p.id])[0].light
+        assert (before.status, before.lifecycle) == ("not_measured", "not_started")  # no target due before its year
+        p.status = "closed"
+        db.session.commit()
+        closed = results.project_states(date(YEAR1, 6, 1), [p.id])[0].light
+        assert closed.lifecycle == "closed" and closed.status != "off_track"  # a closed project is not judged
+
+
+def test_milestones_put_a_project_at_risk_then_off_track(app, project, make_user):
+    """Does an overdue milestone put a project at risk, and one more than 60 days overdue off track?"""
+    with app.app_context():
+        p = db.session.get(Project, project["id"])
+        actor = db.session.get(User, project["director"].id)
+        services.save_milestone(
+            actor, p, None, title="Kick-off", due_date=date(YEAR1, 3, 1), status="planned", completed_on=None
+        )
+        db.session.commit()
+        assert results.project_states(date(YEAR1, 2, 1), [p.id])[0].light.status == "not_measured"
+        assert results.project_states(date(YEAR1, 3, 20), [p.id])[0].light.status == "at_risk"  # 19 days overdue
+        assert results.project_states(date(YEAR1, 6, 1), [p.id])[0].light.status == "off_track"  # over 60 days
+
+
+def test_a_target_is_judged_like_an_indicator():
+    """Is a yearly target lit by the indicators' thresholds, against the share of its year gone?"""
+    limits = results.Thresholds(on_track=0.9, at_risk=0.6)
+    mid_year = date(2026, 7, 2)  # 182 of 365 days: about half the target expected
+    assert results.target_light(100, 50, 2026, mid_year, limits).status == "on_track"
+    assert results.target_light(100, 35, 2026, mid_year, limits).status == "at_risk"
+    assert results.target_light(100, 20, 2026, mid_year, limits).status == "off_track"
+    assert results.target_light(100, 100, 2026, date(2027, 3, 1), limits).status == "on_track"
+    assert results.target_light(100, 80, 2026, date(2027, 3, 1), limits).status == "at_risk"  # the year is over
 
 
 def test_enrolled_target_counts_beneficiary_officers_in_covered_courses(app, project, make_user, make_administration):

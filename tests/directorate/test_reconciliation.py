@@ -26,7 +26,7 @@ from werkzeug.security import generate_password_hash
 from app.auth.models import Administration, Region, Role, User
 from app.certificates.models import Certificate
 from app.courses.models import Course, Enrolment, Lesson, LessonProgress, Module, Tier, Track
-from app.directorate import definitions, figures, reports
+from app.directorate import definitions, figures, reports, results
 from app.directorate.models import Project, Target
 from app.extensions import db, limiter
 from app.workshops.models import Attendance, Workshop, WorkshopSession
@@ -448,7 +448,7 @@ def test_every_figure_reconciles(app, academy_client, spec, period, data):
         for index, key in enumerate(figures.shown(filters, "month"), start=1):
             assert sum(row[index] for row in trend) == totals[key], ("By month", key)
         # The targets name their rows; the project's status uses the same actuals.
-        (state,) = figures.project_states(TODAY, [db.session.scalar(sa.select(Project.id))])
+        (state,) = results.project_states(TODAY, [db.session.scalar(sa.select(Project.id))])
         for progress in state.targets:
             t = progress.target
             track = None if t.track_id is None else built.tracks.index(t.track_id)
@@ -506,7 +506,7 @@ def test_every_figure_reconciles(app, academy_client, spec, period, data):
 
     # The project page's targets (its CSV) and the overview's projects table agree with the actuals.
     with app.app_context():
-        (state,) = figures.project_states(TODAY, [db.session.scalar(sa.select(Project.id))])
+        (state,) = results.project_states(TODAY, [db.session.scalar(sa.select(Project.id))])
         actuals = {(t.target.year, reports.target_label(t.target)): t.actual for t in state.targets}
         progress = state.progress
     header, *rows = _csv(client, "/projects/P-1/report.csv?table=targets")

@@ -62,7 +62,7 @@ def test_the_chain_shows_on_the_project_page_in_order(client, chain):
         < page.index("Risk management uses data")
         < page.index("Analysts trained")
     )
-    assert "The project has no indicator to judge by yet." in page
+    assert "The project has no indicator or target due to judge by yet." in page
     assert "Progress = (current value − baseline)" in page
 
 
