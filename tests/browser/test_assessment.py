@@ -5,6 +5,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.assessments.models import Response
 from app.extensions import db
@@ -59,8 +60,8 @@ def test_learner_sits_an_attempt(page, app, ready_learner):
     page.get_by_role("button", name="Submit for grading").click()
     page.get_by_role("button", name="Submit anyway").click()
     page.wait_for_url(f"**/attempts/{attempt_id}/result")
-    assert page.get_by_text(re.compile(r"Score: \d+%")).is_visible()
-    assert page.get_by_role("heading", name="Review").is_visible()
+    expect(page.get_by_text(re.compile(r"Score: \d+%"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
     # The review sets the learner's answer beside the right one.
     assert page.get_by_text("Your answer:").count() == 7 and page.get_by_text("Correct answer:").count() == 7
 
@@ -77,14 +78,14 @@ def test_without_javascript_a_blank_submission_asks_on_its_own_page(browser, liv
         page.get_by_role("button", name="Start an attempt").click()
         page.get_by_role("button", name="Submit for grading").click()
         page.wait_for_url(re.compile(r".*/attempts/\d+/submit$"))
-        assert page.get_by_role("heading", name="You have left 7 questions unanswered. Submit anyway?").is_visible()
+        expect(page.get_by_role("heading", name="You have left 7 questions unanswered. Submit anyway?")).to_be_visible()
         page.get_by_role("link", name="Back to my answers").click()
         page.wait_for_url(re.compile(r".*/attempts/\d+$"))
         assert page.locator("fieldset.question").count() == 7
         page.get_by_role("button", name="Submit for grading").click()
         page.get_by_role("button", name="Submit anyway").click()
         page.wait_for_url(re.compile(r".*/attempts/\d+/result$"))
-        assert page.get_by_text("Score: 0%").is_visible()
+        expect(page.get_by_text("Score: 0%")).to_be_visible()
     finally:
         context.close()
 

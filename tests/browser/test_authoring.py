@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.conftest import log_in
@@ -60,7 +61,7 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
     # A notebook lesson, rendered by the import pipeline.
     page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
     add_lesson(page, "Exploring declarations", "Jupyter notebook", NOTEBOOK / "exploring.ipynb")
-    assert page.locator("#lesson-preview").get_by_text("lines: 2").is_visible()
+    expect(page.locator("#lesson-preview").get_by_text("lines: 2")).to_be_visible()
     page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
 
     # Reorder: drag the notebook above the first lesson, then put it back with the arrow (no script needed).
@@ -74,9 +75,9 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
     # An assessment with its question bank.
     add_assessment(page)
 
-    assert page.get_by_text("The draft passes every check").is_visible()
+    expect(page.get_by_text("The draft passes every check")).to_be_visible()
     publish(page, "First version")
-    assert page.get_by_role("cell", name="First version").is_visible()
+    expect(page.get_by_role("cell", name="First version")).to_be_visible()
 
     # The learner starts the course and completes the first lesson.
     page.get_by_role("button", name="Log out").click()
@@ -98,15 +99,15 @@ def test_trainer_builds_publishes_and_republishes_while_a_learner_keeps_progress
     page.get_by_text("Lesson saved.").wait_for()
     page.locator(".breadcrumb").get_by_role("link", name="Valuation analytics").click()
     publish(page, "Reference prices")
-    assert page.get_by_role("cell", name="Reference prices").is_visible()
+    expect(page.get_by_role("cell", name="Reference prices")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # The learner sees the new text and keeps their progress.
     log_in(page, learner.email)
     page.get_by_role("link", name="My learning").first.click()
-    assert page.get_by_text("1 of 2 lessons done").first.is_visible()
+    expect(page.get_by_text("1 of 2 lessons done").first).to_be_visible()
     page.goto("/courses/valuation-analytics/lessons/unit-values")
-    assert page.get_by_text("Revised: compare unit values with reference prices.").is_visible()
+    expect(page.get_by_text("Revised: compare unit values with reference prices.")).to_be_visible()
     assert errors == []
 
 
@@ -130,7 +131,7 @@ def add_assessment(page) -> None:
     page.get_by_role("link", name="Preview as a learner").click()
     page.wait_for_url("**/preview")  # the click only starts the navigation: on a busy machine the old page was read
     for text, _answer in statements:
-        assert page.get_by_text(text).is_visible()
+        expect(page.get_by_text(text)).to_be_visible()
     page.get_by_role("link", name="Valuation analytics").first.click()
     page.wait_for_url("**/author/valuation-analytics")
 

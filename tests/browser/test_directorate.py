@@ -1,6 +1,7 @@
 """In chromium: the directorate steers a project; a coordinator stays within their administration."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.conftest import log_in
@@ -13,7 +14,7 @@ def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     make_user(Role.LEARNER, project["kenya"], email="k1@example.org")
     log_in(page, project["director"].email)
     page.get_by_role("link", name="Directorate").click()
-    assert page.get_by_role("heading", name="Directorate overview").is_visible()
+    expect(page.get_by_role("heading", name="Directorate overview")).to_be_visible()
     page.get_by_role("link", name="KE-DATA").first.click()
     page.wait_for_url("**/projects/KE-DATA")
 
@@ -22,7 +23,7 @@ def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     page.get_by_label("Due date").fill("2026-05-15")
     page.get_by_role("button", name="Save the milestone").click()
     page.wait_for_url("**/projects/KE-DATA")
-    assert page.get_by_role("cell", name="Data technique workshop").is_visible()
+    expect(page.get_by_role("cell", name="Data technique workshop")).to_be_visible()
 
     page.get_by_role("link", name="New cohort").click()
     page.get_by_label("Name").fill("Kenya data specialists 2026")
@@ -35,8 +36,8 @@ def test_directorate_walks_a_project(page, project, make_user, tmp_path):
     csv_file.write_text("email,full_name\nk1@example.org,\nnew.officer@example.org,Wanjiru Kamau\n")
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(csv_file))
     page.get_by_role("button", name="Add the officers").click()
-    assert page.get_by_text("2 officers added. 1 new account invited.").is_visible()
-    assert page.get_by_role("cell", name="Wanjiru Kamau", exact=True).is_visible()
+    expect(page.get_by_text("2 officers added. 1 new account invited.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Wanjiru Kamau", exact=True)).to_be_visible()
 
     page.goto("/projects/KE-DATA")
     for name, suffix in (("Report (PDF)", ".pdf"), ("Report (XLSX)", ".xlsx")):
@@ -55,6 +56,6 @@ def test_coordinator_cannot_open_another_administration(page, project, make_user
     page.get_by_role("link", name="My administration").click()
     assert page.get_by_role("heading", level=1).inner_text() == project["kenya"].name
     page.goto(f"/coordinator?administration={senegal.id}")
-    assert page.get_by_role("heading", name="Not allowed").is_visible()
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     page.goto("/directorate")
-    assert page.get_by_role("heading", name="Not allowed").is_visible()
+    expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()

@@ -1,6 +1,7 @@
 """A learner logs in, in a real browser, and sees their home page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.helpers import PASSWORD
@@ -18,7 +19,7 @@ def test_learner_logs_in_and_sees_the_home_page(page, make_user, make_administra
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Amina Odhiambo"
-    assert page.get_by_role("main").is_visible()
+    expect(page.get_by_role("main")).to_be_visible()
     # Keyboard users get a skip link as the first stop.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
@@ -31,4 +32,4 @@ def test_wrong_password_shows_the_message(page, make_user):
     page.get_by_label("Email").fill(learner.email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Email or password is incorrect.").is_visible()
+    expect(page.get_by_text("Email or password is incorrect.")).to_be_visible()

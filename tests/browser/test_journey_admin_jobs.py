@@ -4,6 +4,7 @@ as failed with its reason, and Retry sends it once the server takes it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.conftest import log_in
@@ -28,7 +29,7 @@ def test_an_admin_finds_a_refused_mail_and_retries_it(app, page, make_user, mail
         page.get_by_role("link", name="Forgot your password?").click()
         page.get_by_label("Email").fill(officer.email)
         page.get_by_role("button", name="Send me a reset link").click()
-        assert page.get_by_text("a link to reset the password is on its way").is_visible()
+        expect(page.get_by_text("a link to reset the password is on its way")).to_be_visible()
         assert deliver_outbox(app) == 0  # the worker's delivery: the mail server refuses it for good
 
         log_in(page, admin.email)
@@ -40,10 +41,10 @@ def test_an_admin_finds_a_refused_mail_and_retries_it(app, page, make_user, mail
         # The mail server is fixed; the admin retries the item.
         app.config["MAIL_PORT"] = accepting_port
         page.get_by_role("button", name="Retry").first.click()
-        assert page.get_by_text("will be delivered again").is_visible()
+        expect(page.get_by_text("will be delivered again")).to_be_visible()
         assert deliver_outbox(app) == 1
         page.reload()
-        assert page.get_by_text("No item has failed.").is_visible()
+        expect(page.get_by_text("No item has failed.")).to_be_visible()
         outbox_row = page.locator("table").first.locator("tbody tr").first
         assert outbox_row.locator("td").nth(0).inner_text() == "Mail"
         assert outbox_row.locator("td").nth(3).inner_text() == "1"  # delivered

@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.auth.models import Role, User
 from app.courses import services as courses
@@ -67,8 +68,8 @@ def test_coordinator_enrols_a_cohort_and_follows_an_officer(app, page, project, 
     assert page.get_by_role("heading", level=1).inner_text() == "Brian Mwangi"
     course_row = page.get_by_role("row", name="Introduction to Customs data")
     assert "0 of" in course_row.inner_text() and "lessons" in course_row.inner_text()
-    assert page.get_by_role("heading", name="Assessment results").is_visible()
-    assert page.get_by_text("No certificate yet.").is_visible()
+    expect(page.get_by_role("heading", name="Assessment results")).to_be_visible()
+    expect(page.get_by_text("No certificate yet.")).to_be_visible()
 
     page.get_by_role("link", name="Kenya risk analysts 2027").click()
     page.wait_for_url("**/cohorts/*")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from app.auth.models import Administration, Region, Role, User
@@ -76,7 +77,7 @@ def test_director_filters_the_overview_downloads_a_project_report_and_reissues_a
     totals = page.get_by_role("region", name="Totals, 2026-01-01 – 2026-06-30")
     assert "Enrolments\n1" in totals.inner_text() and "Completions\n0" in totals.inner_text()
     # The project list follows the region: Senegal's project only.
-    assert page.get_by_role("link", name="SN-STATS").is_visible()
+    expect(page.get_by_role("link", name="SN-STATS")).to_be_visible()
     assert page.get_by_role("link", name="KE-DATA").count() == 0
     # "By month" covers the period's six months and adds up to the totals.
     by_month = page.get_by_role("region", name="By month")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from app import jobs
 from app.auth.models import Role
@@ -36,11 +37,11 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     page.get_by_label("From", exact=True).fill("2020-01-01")
     page.get_by_label("To", exact=True).fill("2026-12-31")
     page.get_by_role("button", name="Apply").click()
-    assert page.get_by_text("The period is long: its files are prepared in the background").is_visible()
+    expect(page.get_by_text("The period is long: its files are prepared in the background")).to_be_visible()
     page.get_by_role("button", name="Everything as XLSX").click()  # asking writes: a button, not a link
     page.wait_for_url("**/downloads")
     assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
-    assert page.get_by_text("The period is long: your export is being prepared.").is_visible()
+    expect(page.get_by_text("The period is long: your export is being prepared.")).to_be_visible()
     row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
     link = row.get_by_role("link", name="Download overview.xlsx")
     link.wait_for(timeout=30_000)  # the page refreshes itself every 5 s until the job is done
@@ -56,9 +57,9 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     page.get_by_role("link", name="Catalogue").click()
     page.get_by_role("navigation").get_by_role("link", name="Exports and imports").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
-    assert page.get_by_text("A prepared file is kept for 7 days after it is ready, then removed").is_visible()
+    expect(page.get_by_text("A prepared file is kept for 7 days after it is ready, then removed")).to_be_visible()
     row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
-    assert row.get_by_role("link", name="Download overview.xlsx").is_visible()
+    expect(row.get_by_role("link", name="Download overview.xlsx")).to_be_visible()
 
 
 def test_a_coordinator_s_large_cohort_import_is_done_by_a_job(app, page, project, make_user, thread_jobs, tmp_path):
@@ -90,7 +91,7 @@ def test_a_coordinator_s_large_cohort_import_is_done_by_a_job(app, page, project
     page.get_by_label("CSV file (email, full_name)").set_input_files(str(officers))
     page.get_by_role("button", name="Add the officers").click()
     page.wait_for_url("**/downloads")
-    assert page.get_by_text("The file is correct and large: its 5 officers are being added.").is_visible()
+    expect(page.get_by_text("The file is correct and large: its 5 officers are being added.")).to_be_visible()
     row = page.get_by_role("row", name="5 officers into the cohort Kenya analysts 2027")
     row.get_by_text("Done: 5 officers added. 5 new accounts invited.").wait_for(timeout=30_000)
     page.screenshot(path=str(tmp_path / "import.png"))

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from app.directorate.models import Project
@@ -32,8 +33,8 @@ def test_a_trainer_who_leads_a_project_writes_its_narrative_from_the_home_page(
     page.wait_for_url("**/projects/KE-DATA")
     page.screenshot(path=str(tmp_path / "lead-project.png"), full_page=True)
     main = page.get_by_role("main")
-    assert main.get_by_text("You lead this project").is_visible()
-    assert main.get_by_text("Status by the results framework:").is_visible()
+    expect(main.get_by_text("You lead this project")).to_be_visible()
+    expect(main.get_by_text("Status by the results framework:")).to_be_visible()
     for button in ("Edit", "Add a result", "Add a milestone", "Add a target", "Import indicator values (XLSX)"):
         assert main.get_by_role("link", name=button, exact=True).count() == 0, button
     assert main.get_by_role("link", name="Directorate overview").count() == 0

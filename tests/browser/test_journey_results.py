@@ -4,6 +4,7 @@ evidence, sees its light change by the stated rule, and adds a risk."""
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.helpers import YEAR1, YEAR2, YEAR3
@@ -43,7 +44,7 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
     # A target equal to the baseline is refused by the form, nothing saved.
     page.get_by_label("Target value").fill("10")
     page.get_by_role("button", name="Save the indicator").click()
-    assert page.get_by_text("The target equals the baseline (10)").first.is_visible()
+    expect(page.get_by_text("The target equals the baseline (10)").first).to_be_visible()
     page.get_by_label("Target value").fill("60")
     page.get_by_role("button", name="Save the indicator").click()
     page.wait_for_url("**/projects/KE-DATA#results-h")
@@ -62,11 +63,11 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
     _shot(page, "2-value-form")
     page.get_by_role("button", name="Save the value").click()
     page.get_by_text("Value saved.").wait_for()
-    assert page.get_by_role("link", name=f"selection-{YEAR2}.csv").is_visible()
+    expect(page.get_by_role("link", name=f"selection-{YEAR2}.csv")).to_be_visible()
     # 45 is 70 % of the way from 10 to 60; between 20 % and 60 % is expected this year, the second of the
     # project's three (the line runs from last year's milestone, 20, to this year's, 40): on track whatever the day.
-    assert page.get_by_text("On track", exact=True).first.is_visible()
-    assert page.get_by_text("70 % of the way to the target").is_visible()
+    expect(page.get_by_text("On track", exact=True).first).to_be_visible()
+    expect(page.get_by_text("70 % of the way to the target")).to_be_visible()
     _shot(page, "3-indicator-history")
 
     page.get_by_role("link", name="KE-DATA").click()

@@ -3,6 +3,7 @@ change a learner sees (keeping their progress), then to an assessment's item ana
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.assessments import services as assessments
 from app.assessments.models import Assessment
@@ -69,7 +70,7 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     # Home → Course editor → the course.
     page.get_by_role("link", name="Edit your courses").click()
     page.get_by_role("link", name="Introduction to Customs data").click()
-    assert page.get_by_text("Learners see version 1.0 (revision 1).").is_visible()
+    expect(page.get_by_text("Learners see version 1.0 (revision 1).")).to_be_visible()
     page.get_by_role("button", name="Edit this course").click()
     page.get_by_text("Draft started from the published version.").wait_for()
 
@@ -78,13 +79,13 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     body = page.get_by_label("Text (Markdown)")
     body.fill(f"# What a declaration holds\n\n{REVISED}\n")
     page.get_by_role("button", name="Preview").click()
-    assert page.locator("#lesson-preview").get_by_text(REVISED).is_visible()
+    expect(page.locator("#lesson-preview").get_by_text(REVISED)).to_be_visible()
     page.get_by_role("button", name="Save the lesson").click()
     page.get_by_text("Lesson saved.").wait_for()
 
     # Back to the course by its title, and publish under a new version label.
     page.locator(".breadcrumb").get_by_role("link", name="Introduction to Customs data").click()
-    assert page.get_by_text("The draft passes every check").is_visible()
+    expect(page.get_by_text("The draft passes every check")).to_be_visible()
     assert page.get_by_label("Keep 1.0").is_checked()
     assert page.get_by_label("New version label").input_value() == "1.1"  # the next minor version, suggested
     page.get_by_label("What changed (for the version history)").fill("A clearer first lesson")
@@ -92,19 +93,19 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("Published as version 1.1 (revision 2).").wait_for()
     history = page.get_by_role("table").filter(has_text="A clearer first lesson")
-    assert history.get_by_role("row", name="2 1.1").is_visible()  # each publish's revision beside its label
+    expect(history.get_by_role("row", name="2 1.1")).to_be_visible()  # each publish's revision beside its label
     page.get_by_role("button", name="Log out").click()
 
     # The learner sees the new version and the changed lesson, and keeps the lesson they had completed.
     log_in(page, halfway_learner.email)
     page.get_by_role("link", name="My learning").first.click()
-    assert page.get_by_text("1 of 2 lessons done").first.is_visible()
+    expect(page.get_by_text("1 of 2 lessons done").first).to_be_visible()
     page.get_by_role("link", name="Introduction to Customs data").first.click()
-    assert page.get_by_text("Version 1.1").is_visible()
+    expect(page.get_by_text("Version 1.1")).to_be_visible()
     first = page.get_by_role("listitem").filter(has=page.get_by_role("link", name="What a declaration holds"))
     assert first.get_by_text("completed").count() == 1
     first.get_by_role("link", name="What a declaration holds").click()
-    assert page.get_by_text(REVISED).is_visible()
+    expect(page.get_by_text(REVISED)).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     # The trainer reaches the assessment's item analysis from the course editor.
@@ -112,7 +113,7 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     page.get_by_role("link", name="Course editor").first.click()
     page.get_by_role("link", name="Customs data in practice").click()
     page.get_by_role("link", name="Results and item analysis: Final assessment").click()
-    assert page.get_by_role("heading", name="Item analysis", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Item analysis", exact=True)).to_be_visible()
     rows = page.get_by_role("table").last.get_by_role("row")
     assert rows.count() > 1 and page.get_by_text("No attempt has been graded yet.").count() == 0
     # Each question by its text, and its type in words.
@@ -125,9 +126,9 @@ def test_a_trainer_edits_previews_and_publishes_a_lesson_a_learner_then_reads(
     # From the results back to the course editor, to the course as learners see it, and back to the editor.
     page.locator(".breadcrumb").get_by_role("link", name="Customs data in practice").click()
     page.get_by_role("link", name="See it as learners do").click()
-    assert page.get_by_role("heading", name="Customs data in practice", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Customs data in practice", level=1)).to_be_visible()
     page.get_by_role("link", name="Edit in the course editor").click()
-    assert page.get_by_role("link", name="Results and item analysis: Final assessment").is_visible()
+    expect(page.get_by_role("link", name="Results and item analysis: Final assessment")).to_be_visible()
     assert errors == []
 
 
@@ -148,9 +149,9 @@ def test_discarding_a_draft_asks_first_and_keeps_what_learners_see(page, trainer
     discard.click()
     page.get_by_role("heading", name="Discard the draft of Introduction to Customs data?").wait_for()
     page.get_by_role("link", name="Keep the draft").click()
-    assert page.get_by_role("heading", name="Draft", exact=True).is_visible()  # nothing was lost
+    expect(page.get_by_role("heading", name="Draft", exact=True)).to_be_visible()  # nothing was lost
 
     page.get_by_role("link", name="Discard the draft…").click()
     page.get_by_role("button", name="Discard the draft").click()
     page.get_by_text("Draft discarded.").wait_for()
-    assert page.get_by_text("Learners see version 1.0 (revision 1).").is_visible()
+    expect(page.get_by_text("Learners see version 1.0 (revision 1).")).to_be_visible()

@@ -1,6 +1,7 @@
 """In chromium: enrol, read a Markdown and a notebook lesson, complete them, log out, log in, resume."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.conftest import log_in
@@ -13,22 +14,22 @@ def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):
     learner = make_user(Role.LEARNER, full_name="Awa Ndiaye")
     log_in(page, learner.email)
     page.get_by_role("link", name="Catalogue").first.click()
-    assert page.get_by_text("Locked: complete Introduction to Customs data first.").is_visible()
+    expect(page.get_by_text("Locked: complete Introduction to Customs data first.")).to_be_visible()
     page.get_by_role("link", name="Introduction to Customs data").click()
     page.get_by_role("button", name="Enrol").click()
 
     # The Markdown lesson, with its table and glossary link.
     page.wait_for_url("**/lessons/declarations")
-    assert page.get_by_role("heading", name="What a declaration holds", level=1).is_visible()
+    expect(page.get_by_role("heading", name="What a declaration holds", level=1)).to_be_visible()
     assert page.locator("article table").count() == 1
     assert page.get_by_role("link", name="anonymisation").get_attribute("href") == "/glossary#term-anonymisation"
     page.get_by_role("button", name="Mark as complete").click()
 
     # The notebook lesson, rendered from stored HTML with its outputs and downloads.
     page.wait_for_url("**/lessons/exploring")
-    assert page.get_by_text("lines: 2").is_visible()
-    assert page.get_by_role("link", name="Sample declarations (CSV)").is_visible()
-    assert page.get_by_text("0 of 2").count() == 0 and page.get_by_text("1 of 2 lessons done").first.is_visible()
+    expect(page.get_by_text("lines: 2")).to_be_visible()
+    expect(page.get_by_role("link", name="Sample declarations (CSV)")).to_be_visible()
+    expect(page.get_by_text("0 of 2").count() == 0 and page.get_by_text("1 of 2 lessons done").first).to_be_visible()
 
     # Log out, come back, resume at the notebook lesson.
     page.get_by_role("button", name="Log out").click()
@@ -38,11 +39,11 @@ def test_learner_takes_a_course_and_resumes_it(page, make_user, synced):
     page.wait_for_url("**/lessons/exploring")
     page.get_by_role("button", name="Mark as complete").click()
     page.wait_for_url("**/courses/intro-to-data")
-    assert page.get_by_text("Congratulations: you have completed Introduction to Customs data.").is_visible()
+    expect(page.get_by_text("Congratulations: you have completed Introduction to Customs data.")).to_be_visible()
 
     # The next tier opens.
     page.goto("/courses/data-in-practice")
-    assert page.get_by_role("button", name="Enrol").is_visible()
+    expect(page.get_by_role("button", name="Enrol")).to_be_visible()
 
 
 def test_lesson_runs_no_script_and_loads_nothing_from_elsewhere(page, make_user, synced, live_server):

@@ -3,6 +3,7 @@ under Back, not a copied cookie), the phone stays logged in until "Log out every
 how long to wait."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.helpers import PASSWORD
@@ -34,30 +35,30 @@ def test_logging_out_on_a_shared_computer_leaves_nothing_behind(browser, live_se
             assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Amina Odhiambo"
 
         office.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
-        assert office.get_by_text(officer.email).is_visible()
+        expect(office.get_by_text(officer.email)).to_be_visible()
         copied = office_context.cookies()
         assert {"session", "remember_token"} <= {cookie["name"] for cookie in copied}
         office.get_by_role("button", name="Log out", exact=True).click()
-        assert office.get_by_text("You are logged out.").is_visible()
+        expect(office.get_by_text("You are logged out.")).to_be_visible()
         office.go_back()  # the account page was sent no-store: Back asks the server again
-        assert office.get_by_role("heading", name="Log in").is_visible()
+        expect(office.get_by_role("heading", name="Log in")).to_be_visible()
         assert not office.get_by_text(officer.email).is_visible()
 
         thief_context = browser.new_context(base_url=live_server)
         thief_context.add_cookies(copied)
         thief = thief_context.new_page()
         thief.goto("/")
-        assert thief.get_by_role("link", name="Log in").first.is_visible()
+        expect(thief.get_by_role("link", name="Log in").first).to_be_visible()
         assert "Amina" not in thief.content()
         thief_context.close()
 
         phone.reload()
         assert phone.get_by_role("heading", level=1).inner_text() == "Welcome, Amina Odhiambo"
         phone.get_by_role("navigation", name="Main").get_by_role("link", name="My account").click()
-        assert phone.get_by_text("You are logged in on 1 device or browser.").is_visible()
+        expect(phone.get_by_text("You are logged in on 1 device or browser.")).to_be_visible()
         phone.get_by_role("button", name="Log out everywhere").click()
-        assert phone.get_by_text("You are logged out on every device, this one included.").is_visible()
-        assert phone.get_by_role("link", name="Log in").first.is_visible()
+        expect(phone.get_by_text("You are logged out on every device, this one included.")).to_be_visible()
+        expect(phone.get_by_role("link", name="Log in").first).to_be_visible()
         phone.reload()
         assert "Amina" not in phone.content()
     finally:
@@ -69,11 +70,14 @@ def test_a_locked_account_says_how_long_to_wait(page, make_user):
     """After five wrong passwords, is the officer told in words how long to wait, even when the sixth is right?"""
     officer = make_user(Role.LEARNER)
     _log_in_from_home(page, officer.email, "not-the-password", remember=False)
+    expect(page.get_by_text("Email or password is incorrect.")).to_be_visible()
     for _ in range(4):
         page.get_by_label("Password").fill("still-not-it")
-        page.get_by_role("button", name="Log in").click()
-        assert page.get_by_text("Email or password is incorrect.").is_visible()
+        with page.expect_navigation():  # each refusal is a new page: the next try must not type into the old one
+            page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_text("Email or password is incorrect.")).to_be_visible()
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Too many failed logins. Try again in 15 minutes.").is_visible()
-    assert page.get_by_role("link", name="Log in").first.is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_text("Too many failed logins. Try again in 15 minutes.")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in").first).to_be_visible()

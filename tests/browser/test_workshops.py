@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.models import Role
 from tests.browser.conftest import log_in
@@ -77,7 +78,7 @@ def test_workshop_from_creation_to_verified_certificate(page, browser, live_serv
     _log_out(page)
     page.goto(verification)  # as anyone, logged out
     page.get_by_text("Valid.").wait_for()
-    assert page.get_by_text("Unit values hands-on").is_visible()
+    expect(page.get_by_text("Unit values hands-on")).to_be_visible()
 
     log_in(page, project["director"].email)
     page.goto("/projects/KE-DATA")
