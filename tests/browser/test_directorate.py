@@ -54,7 +54,7 @@ def test_coordinator_cannot_open_another_administration(page, project, make_user
     senegal = make_administration("SN")
     log_in(page, make_user(Role.COORDINATOR, project["kenya"]).email)
     page.get_by_role("link", name="My administration").click()
-    assert page.get_by_role("heading", level=1).inner_text() == project["kenya"].name
+    expect(page.get_by_role("heading", level=1)).to_have_text(project["kenya"].name)
     page.goto(f"/coordinator?administration={senegal.id}")
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     page.goto("/directorate")

@@ -34,7 +34,7 @@ def test_an_admin_finds_a_refused_mail_and_retries_it(app, page, make_user, mail
 
         log_in(page, admin.email)
         page.get_by_role("link", name="Jobs").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Background jobs"
+        expect(page.get_by_role("heading", level=1)).to_have_text("Background jobs")
         failed = page.locator("table").last
         assert "550" in failed.inner_text() and "Mailbox unavailable" in failed.inner_text()
 

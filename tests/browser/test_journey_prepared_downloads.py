@@ -40,7 +40,7 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     expect(page.get_by_text("The period is long: its files are prepared in the background")).to_be_visible()
     page.get_by_role("button", name="Everything as XLSX").click()  # asking writes: a button, not a link
     page.wait_for_url("**/downloads")
-    assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your exports and imports")
     expect(page.get_by_text("The period is long: your export is being prepared.")).to_be_visible()
     row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
     link = row.get_by_role("link", name="Download overview.xlsx")
@@ -56,7 +56,7 @@ def test_a_director_downloads_a_long_period_s_export_when_ready(app, page, proje
     # Gone elsewhere, the director finds the file again from the header, told how long it is kept.
     page.get_by_role("link", name="Catalogue").click()
     page.get_by_role("navigation").get_by_role("link", name="Exports and imports").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your exports and imports"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your exports and imports")
     expect(page.get_by_text("A prepared file is kept for 7 days after it is ready, then removed")).to_be_visible()
     row = page.get_by_role("row", name="Overview, 2020-01-01 to 2026-12-31 (XLSX)")
     expect(row.get_by_role("link", name="Download overview.xlsx")).to_be_visible()

@@ -87,5 +87,5 @@ def test_director_enters_a_value_with_evidence_sees_the_light_change_and_adds_a_
     assert "20 · Critical" in register.inner_text() and "review overdue" in register.inner_text()
     _shot(page, "4-risk-register")
     page.get_by_role("link", name="KE-DATA").click()
-    assert "Reviews overdue: 1" in page.get_by_role("region", name="Risks").inner_text()
+    expect(page.get_by_role("region", name="Risks")).to_contain_text("Reviews overdue: 1")
     _shot(page, "5-project")
