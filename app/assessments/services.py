@@ -19,6 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
+from app.assessments import bank
+from app.assessments.bank import BankQuestion
 from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.api import User
@@ -45,7 +47,7 @@ class AttemptRefused(Exception):
     """An attempt cannot be started or changed; the message says why, for the learner."""
 
 
-def field_name(question: Question) -> str:
+def field_name(question: BankQuestion | ShownQuestion) -> str:
     return f"q{question.id}"
 
 
@@ -185,7 +187,7 @@ class ShownQuestion:
     language: str
 
 
-def shown_in(questions: list[Question], language: str) -> list[ShownQuestion]:
+def shown_in(questions: list[BankQuestion], language: str) -> list[ShownQuestion]:
     """The questions with their texts in `language` where the bank is translated, else the source's."""
     shown = []
     for question in questions:
@@ -206,10 +208,9 @@ def shown_in(questions: list[Question], language: str) -> list[ShownQuestion]:
     return shown
 
 
-def attempt_questions(attempt: Attempt) -> list[Question]:
-    """The questions drawn for an attempt, in the order shown."""
-    rows = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(attempt.question_ids)))}
-    return [rows[question_id] for question_id in attempt.question_ids]
+def attempt_questions(attempt: Attempt) -> list[BankQuestion]:
+    """The questions drawn for an attempt, in the order shown (from the bank kept per process)."""
+    return bank.questions(attempt.assessment_id, attempt.question_ids)
 
 
 def responses_of(attempt: Attempt) -> dict[int, Response]:
@@ -224,12 +225,12 @@ class Sheet:
     read no row again (a submit ran 24 statements, 6 of them reading again what it had read).
     """
 
-    questions: list[Question]
+    questions: list[BankQuestion]
     responses: dict[int, Response]
 
 
 def sheet_of(attempt: Attempt) -> Sheet:
-    """The attempt's questions and saved responses (two statements)."""
+    """The attempt's questions (from the kept bank) and saved responses (one statement)."""
     return Sheet(attempt_questions(attempt), responses_of(attempt))
 
 
@@ -265,15 +266,9 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
         raise AttemptRefused(
             ngettext("You have used your only attempt.", "You have used all %(num)d attempts.", assessment.max_attempts)
         )
-    bank = list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.assessment_id == assessment.id, Question.retired_at.is_(None))
-            .order_by(Question.position)
-        )
-    )
+    live = bank.of(assessment.id).live
     rng = random.Random(secrets.randbits(64))
-    drawn = rng.sample(bank, min(assessment.draw, len(bank)))
+    drawn = rng.sample(live, min(assessment.draw, len(live)))
     if not assessment.shuffle_questions:
         drawn.sort(key=lambda q: q.position)
     now = utcnow()
@@ -318,7 +313,7 @@ def orders_for(layouts: dict[str, dict]) -> dict:
     return {**{question_id: shown_order(layout) for question_id, layout in layouts.items()}, LAYOUTS: layouts}
 
 
-def layout_of(attempt: Attempt, question: Question) -> dict:
+def layout_of(attempt: Attempt, question: BankQuestion | ShownQuestion) -> dict:
     """How the attempt shows the question: its options in order, under the attempt's own tokens."""
     layout = attempt.orders.get(LAYOUTS, {}).get(str(question.id))
     if layout is None:
@@ -327,7 +322,7 @@ def layout_of(attempt: Attempt, question: Question) -> dict:
     return layout
 
 
-def attempt_views(attempt: Attempt, questions: list[Question], responses: dict[int, Response]) -> dict[int, dict]:
+def attempt_views(attempt: Attempt, questions: list[ShownQuestion], responses: dict[int, Response]) -> dict[int, dict]:
     """What the attempt page shows of each question, with the saved answers, in the attempt's tokens."""
     return {
         q.id: TYPES[q.type].view(q.spec, layout_of(attempt, q), r.answer if (r := responses.get(q.id)) else None)
@@ -335,7 +330,7 @@ def attempt_views(attempt: Attempt, questions: list[Question], responses: dict[i
     }
 
 
-def read_answers(attempt: Attempt, form: MultiDict, questions: list[Question]) -> dict[int, object]:
+def read_answers(attempt: Attempt, form: MultiDict, questions: list[BankQuestion]) -> dict[int, object]:
     """Every answer in a posted form, checked against the attempt's page: anything else is a BadAnswer."""
     fields = set()
     for q in questions:
@@ -382,17 +377,13 @@ def save_as_you_go(attempt: Attempt, form: MultiDict) -> int:
     Questions absent from the form stay as they were (the script posts the questions changed
     since its last save). The hottest write of an exam (issue #20: 2,000 officers at once), so
     it reads no response first: the answers go in one INSERT … ON CONFLICT DO UPDATE, which adds
-    a first answer and replaces a changed one alike; the questions are read without their texts
-    and translations, which saving never shows; both statements are built once per process.
+    a first answer and replaces a changed one alike, in a statement built once per process; the
+    questions come from the bank the process keeps (bank.py).
     """
     _check_open(attempt)
-    select_questions, upsert = _saving_statements(db.session.get_bind().dialect.name)
+    upsert = _upsert_statement(db.session.get_bind().dialect.name)
     wanted = {key.split("-", 1)[0] for key in form}
-    order = {question_id: index for index, question_id in enumerate(attempt.question_ids)}
-    questions = sorted(
-        (q for q in db.session.execute(select_questions, {"ids": attempt.question_ids}) if field_name(q) in wanted),
-        key=lambda q: order[q.id],
-    )
+    questions = [q for q in attempt_questions(attempt) if field_name(q) in wanted]
     answers = read_answers(attempt, form, questions)
     if answers:
         now = utcnow()
@@ -407,17 +398,13 @@ def save_as_you_go(attempt: Attempt, form: MultiDict) -> int:
 
 
 @kept.once
-def _saving_statements(dialect: str) -> tuple[sa.Select, sa.Insert]:
-    """Saving as you go's two statements (building them costs more than running them)."""
-    select_questions = sa.select(Question.id, Question.type, Question.spec).where(
-        Question.id.in_(sa.bindparam("ids", expanding=True))
-    )
+def _upsert_statement(dialect: str) -> sa.Insert:
+    """Saving as you go's statement (building it costs more than running it)."""
     insert = conflict_insert(Response)
-    upsert = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
         set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
     )
-    return select_questions, upsert
 
 
 def submit(attempt: Attempt, form: MultiDict | None = None, sheet: Sheet | None = None) -> bool:

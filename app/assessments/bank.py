@@ -1,0 +1,91 @@
+"""An assessment's question bank, kept per process as plain data.
+
+A bank is published content: it changes only when its course is published or synchronised,
+which moves the curriculum's fingerprint. Every request of an exam (start, the attempt page,
+each save, the submit, the result) needs the attempt's questions; reading them from the
+database each time cost a statement of wide rows (texts, specs, translations as JSON) and the
+objects made of them, five times an officer. Kept here, a bank is read once per process and
+publish, and a request reads only the fingerprint, which it reads for the curriculum anyway.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+
+import sqlalchemy as sa
+
+from app.assessments.models import Question
+from app.common import kept
+from app.courses import structure
+from app.extensions import db
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A question of a bank as stored (retired ones too: past attempts show them). Never changed once kept."""
+
+    id: int
+    assessment_id: int
+    key: str
+    type: str
+    points: float
+    text_html: str
+    explanation_html: str
+    spec: dict
+    position: int
+    retired_at: datetime | None
+    translations: dict
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One assessment's questions: every one by id, and the live ones (those an attempt may draw) in bank order."""
+
+    by_id: MappingProxyType
+    live: tuple[BankQuestion, ...]
+
+
+BANKS = kept.Store(
+    "question banks",
+    holds="an assessment's questions (texts, specs, translations) as plain data, retired ones included",
+    keyed_by="assessment id",
+    stale=(structure.PUBLISHED,),
+    bound=256,
+    owner="app/assessments/bank.py",
+)
+
+
+@kept.once
+def _bank_statement() -> sa.Select:
+    columns = [getattr(Question, field.name) for field in dataclasses.fields(BankQuestion)]
+    return (
+        sa.select(*columns).where(Question.assessment_id == sa.bindparam("assessment_id")).order_by(Question.position)
+    )
+
+
+def _read(assessment_id: int) -> Bank:
+    questions = [BankQuestion(*row) for row in db.session.execute(_bank_statement(), {"assessment_id": assessment_id})]
+    return Bank(
+        by_id=MappingProxyType({q.id: q for q in questions}),
+        live=tuple(q for q in questions if q.retired_at is None),
+    )
+
+
+def of(assessment_id: int) -> Bank:
+    """The assessment's bank, read once per process and publish."""
+    return BANKS.get_or_make(assessment_id, lambda: _read(assessment_id))
+
+
+def questions(assessment_id: int, ids: list[int]) -> list[BankQuestion]:
+    """The questions `ids` of the assessment's bank, in that order.
+
+    A question the kept bank lacks was added since it was read without a publish (a script, a
+    test's factory): the bank is read again once.
+    """
+    bank = of(assessment_id)
+    if any(question_id not in bank.by_id for question_id in ids):
+        bank = BANKS.put(assessment_id, _read(assessment_id))
+    return [bank.by_id[question_id] for question_id in ids]
