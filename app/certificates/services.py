@@ -12,15 +12,15 @@ from flask import Response, current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.services import record
 from app.auth import names
 from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
-from app.common import events, storage
-from app.common.database import write_transaction
+from app.common import events, kept, storage
+from app.common.database import conflict_insert, write_transaction
 from app.common.language import language_of
 from app.common.time import utcnow
 from app.courses import services as courses
@@ -186,15 +186,33 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return storage.current_store().open(ensure_pdf(certificate))
 
 
+@kept.once
+def _issue_statement(dialect: str) -> sa.Insert:
+    """A certificate's INSERT that does nothing when its learner holds it already (uq_certificates_current)."""
+    return (
+        conflict_insert(Certificate)
+        .on_conflict_do_nothing(
+            index_elements=["user_id", "achievement_key"], index_where=Certificate.status != REPLACED
+        )
+        .returning(Certificate.id)
+    )
+
+
 def _create(**fields) -> Certificate | None:
-    """Insert a certificate (with its PDF); None if the learner already holds this one."""
-    certificate = Certificate(code=codes.new_code(), issuer=ISSUER, **fields)
+    """Issue a certificate (its PDF is made at its first download); None if the learner already holds this one.
+
+    One statement: it is written unless held, whoever asks first (a parallel request, a second tab), without
+    reading first; a course completed in an exam issues two at once (the course and its tier).
+    """
+    values = {column.key: None for column in Certificate.__table__.columns if column.key != "id"}
+    values |= {"code": codes.new_code(), "issuer": ISSUER, "issued_at": utcnow(), "status": VALID, **fields}
+    statement = _issue_statement(db.session.get_bind().dialect.name).values(**values)
+    certificate_id = db.session.scalar(statement)
+    if certificate_id is None:
+        return None
+    certificate = Certificate(id=certificate_id, **values)
+    make_transient_to_detached(certificate)  # what was written, kept by the session without reading it back
     db.session.add(certificate)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        return None  # issued a moment ago by a parallel request
     render_and_store(certificate)
     _announce_issued(certificate)
     return certificate
@@ -235,9 +253,8 @@ def issue_for_completion(_sender, *, user_id: int, course_id: int, **_facts) -> 
     course = structure.current(STORED_LANGUAGE).by_id[course_id]
     user = db.session.get(User, user_id)
     key = f"course/{course.slug}/{course.version}"
-    certificate = current_certificate(user.id, key)
-    if certificate is None:
-        certificate = _create(
+    certificate = (
+        _create(
             user_id=user.id,
             kind="course",
             achievement_key=key,
@@ -249,6 +266,8 @@ def issue_for_completion(_sender, *, user_id: int, course_id: int, **_facts) -> 
             hours=course.estimated_hours,
             course_version=course.version,
         )
+        or current_certificate(user.id, key)  # held already
+    )
     _issue_tier_if_complete(user, course)
     return certificate
 
@@ -261,31 +280,26 @@ def _issue_tier_if_complete(user: User, course: CourseView) -> None:
     ]
     if not tier_courses or not {c.id for c in tier_courses} <= courses.completed_course_ids(user):
         return
-    key = f"tier/{course.track.slug}/{course.tier.slug}"
-    if current_certificate(user.id, key) is None:
-        _create(
-            user_id=user.id,
-            kind="tier",
-            achievement_key=key,
-            title=f"{course.track.title} — {course.tier.title}",
-            track_title=course.track.title,
-            tier_title=course.tier.title,
-            recipient_name=names.clean(user.full_name),
-            hours=sum(c.estimated_hours for c in tier_courses),
-        )
+    _create(  # nothing if the learner holds it already
+        user_id=user.id,
+        kind="tier",
+        achievement_key=f"tier/{course.track.slug}/{course.tier.slug}",
+        title=f"{course.track.title} — {course.tier.title}",
+        track_title=course.track.title,
+        tier_title=course.tier.title,
+        recipient_name=names.clean(user.full_name),
+        hours=sum(c.estimated_hours for c in tier_courses),
+    )
 
 
 def issue_attendance(user: User, workshop, *, hours: float | None) -> Certificate | None:
-    """A certificate of attendance of a workshop, once per officer and workshop."""
-    key = f"workshop/{workshop.id}"
-    if current_certificate(user.id, key) is not None:
-        return None
+    """A certificate of attendance of a workshop, once per officer and workshop (None if held already)."""
     with force_locale("en"):
         kind = workshop.kind_label
     return _create(
         user_id=user.id,
         kind="workshop",
-        achievement_key=key,
+        achievement_key=f"workshop/{workshop.id}",
         title=workshop.title,
         # Stored in English, like course titles: the certificate is printed from what is stored.
         track_title=kind,

@@ -17,7 +17,7 @@ from app.certificates.models import Certificate
 from app.courses import services as courses
 from app.courses.models import Course, Lesson
 from app.extensions import db
-from tests.helpers import intro_cohort, post_form
+from tests.helpers import StatementCounter, intro_cohort, post_form
 
 pytestmark = pytest.mark.storage  # stored files: CI runs it on S3 too
 
@@ -65,6 +65,23 @@ def test_completion_issues_a_course_and_a_tier_certificate_once(app, make_user, 
         "valid",
     )
     assert re.fullmatch(r"([A-Z2-7]{4}-){6}[A-Z2-7]{2}", course.code)
+
+
+def test_a_certificate_held_already_is_not_issued_again_and_issuing_reads_none_first(app, make_user, synced):
+    """When two requests complete the same course at once, does the second issue nothing and get the certificate
+    the first issued, and does each issue cost one INSERT, reading no certificate first (an exam's submits)?"""
+    learner = make_user()
+    _complete_intro(app, learner.id)
+    issued = _certificates(app)
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        with StatementCounter(db.engine) as counter:
+            again = services.issue_for_completion("courses", user_id=learner.id, course_id=intro.id)
+        db.session.commit()
+        assert again.code == issued[0].code
+    assert [c.code for c in _certificates(app)] == [c.code for c in issued]
+    inserts = [s for s in counter.statements if s.startswith("INSERT INTO certificates")]
+    assert len(inserts) == 2 and all("ON CONFLICT" in s for s in inserts), counter.statements
 
 
 def test_pdf_holds_name_course_and_code_and_its_qr_opens_the_verification_page(app, make_user, synced):
