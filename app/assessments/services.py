@@ -15,7 +15,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
@@ -25,7 +24,7 @@ from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.api import User
 from app.common import events, kept
-from app.common.database import conflict_insert
+from app.common.database import conflict_insert, insert_unless_present
 from app.common.time import utcnow
 from app.content import render
 from app.content.schema import ASSESSMENT_SETTINGS, REVIEW_POLICIES
@@ -272,22 +271,27 @@ def start_attempt(user: User, assessment: Assessment) -> Attempt:
     if not assessment.shuffle_questions:
         drawn.sort(key=lambda q: q.position)
     now = utcnow()
-    attempt = Attempt(
-        assessment_id=assessment.id,
-        user_id=user.id,
-        number=number,
-        started_at=now,
-        deadline=now + timedelta(minutes=assessment.time_limit_minutes) if assessment.time_limit_minutes else None,
-        question_ids=[q.id for q in drawn],
-        orders=orders_for({str(q.id): TYPES[q.type].layout(q.spec, assessment.shuffle_choices, rng) for q in drawn}),
+    attempt = insert_unless_present(
+        Attempt,
+        {
+            "assessment_id": assessment.id,
+            "user_id": user.id,
+            "number": number,
+            "status": OPEN,
+            "started_at": now,
+            "deadline": now + timedelta(minutes=assessment.time_limit_minutes)
+            if assessment.time_limit_minutes
+            else None,
+            "question_ids": [q.id for q in drawn],
+            "orders": orders_for(
+                {str(q.id): TYPES[q.type].layout(q.spec, assessment.shuffle_choices, rng) for q in drawn}
+            ),
+        },
+        unique=("assessment_id", "user_id", "number"),
     )
-    db.session.add(attempt)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
+    if attempt is None:
         # Another request started attempt `number` at the same moment: only one of them wins.
-        raise AttemptRefused(_("An attempt was started at the same time in another window; reload the page.")) from None
+        raise AttemptRefused(_("An attempt was started at the same time in another window; reload the page."))
     events.attempt_started.send(
         "assessments",
         user_id=user.id,

@@ -12,15 +12,14 @@ from flask import Response, current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import make_transient_to_detached
 
 from app.audit.services import record
 from app.auth import names
 from app.auth.api import User
 from app.certificates import codes, rendering
 from app.certificates.models import Certificate
-from app.common import events, kept, storage
-from app.common.database import conflict_insert, write_transaction
+from app.common import events, storage
+from app.common.database import insert_unless_present, write_transaction
 from app.common.language import language_of
 from app.common.time import utcnow
 from app.courses import services as courses
@@ -186,33 +185,20 @@ def pdf_bytes(certificate: Certificate) -> bytes:
     return storage.current_store().open(ensure_pdf(certificate))
 
 
-@kept.once
-def _issue_statement(dialect: str) -> sa.Insert:
-    """A certificate's INSERT that does nothing when its learner holds it already (uq_certificates_current)."""
-    return (
-        conflict_insert(Certificate)
-        .on_conflict_do_nothing(
-            index_elements=["user_id", "achievement_key"], index_where=Certificate.status != REPLACED
-        )
-        .returning(Certificate.id)
-    )
-
-
 def _create(**fields) -> Certificate | None:
     """Issue a certificate (its PDF is made at its first download); None if the learner already holds this one.
 
-    One statement: it is written unless held, whoever asks first (a parallel request, a second tab), without
-    reading first; a course completed in an exam issues two at once (the course and its tier).
+    One statement, whoever asks first (a parallel request, a second tab), reading nothing first: a
+    course completed in an exam issues two at once (the course and its tier).
     """
-    values = {column.key: None for column in Certificate.__table__.columns if column.key != "id"}
-    values |= {"code": codes.new_code(), "issuer": ISSUER, "issued_at": utcnow(), "status": VALID, **fields}
-    statement = _issue_statement(db.session.get_bind().dialect.name).values(**values)
-    certificate_id = db.session.scalar(statement)
-    if certificate_id is None:
+    certificate = insert_unless_present(
+        Certificate,
+        {"code": codes.new_code(), "issuer": ISSUER, "issued_at": utcnow(), "status": VALID, **fields},
+        unique=("user_id", "achievement_key"),
+        where=f"status != '{REPLACED}'",  # uq_certificates_current
+    )
+    if certificate is None:
         return None
-    certificate = Certificate(id=certificate_id, **values)
-    make_transient_to_detached(certificate)  # what was written, kept by the session without reading it back
-    db.session.add(certificate)
     render_and_store(certificate)
     _announce_issued(certificate)
     return certificate

@@ -26,12 +26,15 @@ import sqlite3
 import time
 from collections.abc import Iterator
 
+import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 
+from app.common import kept
 from app.extensions import db
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -156,3 +159,34 @@ def conflict_insert(model):
     a row two requests race on is written in one statement, without reading it first.
     """
     return (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert(model)
+
+
+def insert_unless_present(model, values: dict, *, unique: tuple[str, ...], where: str | None = None):
+    """Insert one row unless the unique index on `unique` (a partial one: `where`) holds it already.
+
+    One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id`, instead of reading first and
+    writing in a savepoint (three round trips more): two requests racing on the row, one writes it.
+    Returns the new object, kept by the session as written (no read back), or None if present.
+    Columns absent from `values` are written NULL, so that reading one never asks the database.
+    """
+    values = {column.key: None for column in model.__table__.columns if column.key != "id"} | values
+    statement = _insert_unless_statement(model, unique, where, db.session.get_bind().dialect.name)
+    new_id = db.session.execute(statement, values).scalar()
+    if new_id is None:
+        return None
+    row = model(id=new_id, **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    return row
+
+
+@kept.once
+def _insert_unless_statement(model, unique: tuple[str, ...], where: str | None, dialect: str):
+    """Built once per model, index and database (building it costs more than running it)."""
+    table = model.__table__  # a Core statement: the ORM's bulk machinery costs more than the INSERT
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        dialect_insert(table)
+        .on_conflict_do_nothing(index_elements=list(unique), index_where=sa.text(where) if where else None)
+        .returning(table.c.id)
+    )
