@@ -112,21 +112,21 @@ def answer(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.answer", lock=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    sheet = services.sheet_of(attempt)  # read once: saving, the unanswered check and grading share it
     try:
-        services.save_answers(attempt, request.form, sheet=sheet)
+        answers = services.read_page(attempt, request.form)
     except BadAnswer as error:
         db.session.rollback()
         abort(400, description=_("Your answers were not saved: %(reason)s.", reason=str(error)))
     # The redirects name the attempt by the URL's id: after the commit, attempt.id would read the row again.
-    if request.form.get("action") == "submit":
-        if services.unanswered(attempt, sheet):
-            db.session.commit()  # the answers are saved; the learner confirms, or goes back to finish
-            return redirect(url_for("assessments.confirm_submit", attempt_id=attempt_id))
-        services.submit(attempt, sheet=sheet)
+    submitting = request.form.get("action") == "submit"
+    if submitting and not services.unanswered(attempt, answers):
+        services.submit(attempt, answers=answers)  # the answers are written with their credits
         db.session.commit()
         return redirect(url_for("assessments.result", attempt_id=attempt_id))
+    services.save_answers(attempt, answers)
     db.session.commit()
+    if submitting:  # the answers are saved; the learner confirms, or goes back to finish
+        return redirect(url_for("assessments.confirm_submit", attempt_id=attempt_id))
     flash(_("Your answers are saved."), "success")
     return redirect(url_for("assessments.attempt", attempt_id=attempt_id))
 

@@ -216,23 +216,6 @@ def responses_of(attempt: Attempt) -> dict[int, Response]:
     return {r.question_id: r for r in db.session.scalars(sa.select(Response).where(Response.attempt_id == attempt.id))}
 
 
-@dataclass
-class Sheet:
-    """An attempt's questions and saved responses, read once by a request that saves, submits or grades.
-
-    Saving adds to `responses` what it inserts, so checking for unanswered questions and grading
-    read no row again (a submit ran 24 statements, 6 of them reading again what it had read).
-    """
-
-    questions: list[BankQuestion]
-    responses: dict[int, Response]
-
-
-def sheet_of(attempt: Attempt) -> Sheet:
-    """The attempt's questions (from the kept bank) and saved responses (one statement)."""
-    return Sheet(attempt_questions(attempt), responses_of(attempt))
-
-
 def has_passed(user_id: int, assessment_id: int) -> bool:
     return bool(
         db.session.scalar(
@@ -355,23 +338,18 @@ def read_answers(attempt: Attempt, form: MultiDict, questions: list[BankQuestion
     return answers
 
 
-def save_answers(attempt: Attempt, form: MultiDict, sheet: Sheet | None = None) -> int:
-    """Save every answer of the posted page (a blank question is saved blank); returns how many.
+def read_page(attempt: Attempt, form: MultiDict) -> dict[int, object]:
+    """The answers of the posted attempt page, every question's (a blank one: None), by question id.
 
-    `sheet`, when the request has read it, is used and kept up to date.
+    BadAnswer if the attempt is closed or the form is not this attempt's page.
     """
     _check_open(attempt)
-    sheet = sheet or sheet_of(attempt)
-    answers = read_answers(attempt, form, sheet.questions)
-    for question_id, answer in answers.items():
-        response = sheet.responses.get(question_id)
-        if response is None:
-            sheet.responses[question_id] = Response(attempt_id=attempt.id, question_id=question_id, answer=answer)
-            db.session.add(sheet.responses[question_id])
-        elif response.answer != answer:
-            response.answer = answer
-            response.saved_at = utcnow()
-    db.session.flush()
+    return read_answers(attempt, form, attempt_questions(attempt))
+
+
+def save_answers(attempt: Attempt, answers: dict[int, object]) -> int:
+    """Save the page's answers (`read_page`; a blank question is saved blank) in one statement; returns how many."""
+    _write_answers(attempt, answers)
     return len(answers)
 
 
@@ -380,43 +358,71 @@ def save_as_you_go(attempt: Attempt, form: MultiDict) -> int:
 
     Questions absent from the form stay as they were (the script posts the questions changed
     since its last save). The hottest write of an exam (issue #20: 2,000 officers at once), so
-    it reads no response first: the answers go in one INSERT … ON CONFLICT DO UPDATE, which adds
-    a first answer and replaces a changed one alike, in a statement built once per process; the
-    questions come from the bank the process keeps (bank.py).
+    it reads no response first (`_write_answers`); the questions come from the bank the process
+    keeps (bank.py).
     """
     _check_open(attempt)
-    upsert = _upsert_statement(db.session.get_bind().dialect.name)
     wanted = {key.split("-", 1)[0] for key in form}
     questions = [q for q in attempt_questions(attempt) if field_name(q) in wanted]
     answers = read_answers(attempt, form, questions)
-    if answers:
-        now = utcnow()
-        db.session.execute(
-            upsert,
-            [
-                {"attempt_id": attempt.id, "question_id": qid, "answer": answer, "saved_at": now}
-                for qid, answer in answers.items()
-            ],
-        )
+    _write_answers(attempt, answers)
     return len(answers)
 
 
+def _write_answers(attempt: Attempt, answers: dict[int, object], credits: dict[int, float] | None = None) -> None:
+    """Write answers (and, when grading, every question's credit) in one INSERT … ON CONFLICT DO UPDATE.
+
+    A first answer and a changed one are written alike, without reading the responses first.
+    Grading the page's answers writes them with their credits at once; grading what was saved
+    (`credits` for questions without `answers`) writes only the credits, and a blank response for
+    a question never answered.
+    """
+    if not answers and not credits:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "attempt_id": attempt.id,
+            "question_id": question_id,
+            "answer": answers.get(question_id),
+            "saved_at": now,
+            "credit": None if credits is None else credits[question_id],
+        }
+        for question_id in (answers if credits is None else credits)
+    ]
+    what = "answers" if credits is None else ("graded answers" if answers else "credits")
+    db.session.execute(_upsert_statement(db.session.get_bind().dialect.name, what), rows)
+
+
 @kept.once
-def _upsert_statement(dialect: str) -> sa.Insert:
-    """Saving as you go's statement (building it costs more than running it)."""
+def _upsert_statement(dialect: str, what: str) -> sa.Insert:
+    """The responses' upsert writing `what`: answers, graded answers or credits (built once per process)."""
     insert = conflict_insert(Response)
+    written = {
+        "answers": ("answer", "saved_at"),
+        "graded answers": ("answer", "saved_at", "credit"),
+        "credits": ("credit",),
+    }[what]
     return insert.on_conflict_do_update(
         index_elements=["attempt_id", "question_id"],
-        set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
+        set_={column: insert.excluded[column] for column in written},
     )
 
 
-def submit(attempt: Attempt, form: MultiDict | None = None, sheet: Sheet | None = None) -> bool:
-    """Save the last answers, close and grade the attempt; False if it was already submitted."""
-    sheet = sheet or sheet_of(attempt)
+def submit(attempt: Attempt, form: MultiDict | None = None, *, answers: dict[int, object] | None = None) -> bool:
+    """Close and grade the attempt with the page's last answers (`form`, or `answers` read from it), or
+    without either with what was saved; False if it was already submitted."""
     if form is not None:
-        save_answers(attempt, form, sheet=sheet)
-    return _close(attempt, SUBMITTED, sheet)
+        answers = read_page(attempt, form)
+    elif answers is None:
+        return _close(attempt, SUBMITTED, _saved_answers(attempt), from_page=False)
+    return _close(attempt, SUBMITTED, answers, from_page=True)
+
+
+def _saved_answers(attempt: Attempt) -> dict[int, object]:
+    """What was saved, by question id (a question never answered is absent)."""
+    statement = sa.select(Response.question_id, Response.answer).where(Response.attempt_id == attempt.id)
+    return dict(db.session.execute(statement).all())
 
 
 def overdue(attempt: Attempt) -> bool:
@@ -428,7 +434,7 @@ def close_if_expired(attempt: Attempt) -> bool:
     """Close and grade an open attempt whose time has run out (with what was saved)."""
     if not overdue(attempt):
         return False
-    _close(attempt, EXPIRED, sheet_of(attempt))
+    _close(attempt, EXPIRED, _saved_answers(attempt), from_page=False)
     return True
 
 
@@ -440,18 +446,17 @@ def close_expired_attempts() -> int:
     return sum(close_if_expired(attempt) for attempt in late)
 
 
-def _close(attempt: Attempt, status: str, sheet: Sheet) -> bool:
+def _close(attempt: Attempt, status: str, answers: dict[int, object], *, from_page: bool) -> bool:
     """Grade an open attempt and move it to `status` in one statement: only one request can win it.
 
-    The grade is worked out from the sheet first, so the claim and the result are one UPDATE
-    (`WHERE status = 'open'`); the loser of two tabs submitting at once changes nothing.
+    The grade is worked out from the answers first, so the claim and the result are one UPDATE
+    (`WHERE status = 'open'`); the loser of two tabs submitting at once changes nothing. Then
+    every question's credit is written (with the answers, when they came from the page).
     """
-    credits = {
-        q.id: TYPES[q.type].grade(q.spec, r.answer) if (r := sheet.responses.get(q.id)) else 0.0
-        for q in sheet.questions
-    }
-    score = sum(credits[q.id] * q.points for q in sheet.questions)
-    maximum = float(sum(q.points for q in sheet.questions))
+    questions = attempt_questions(attempt)
+    credits = {q.id: TYPES[q.type].grade(q.spec, answers[q.id]) if q.id in answers else 0.0 for q in questions}
+    score = sum(credits[q.id] * q.points for q in questions)
+    maximum = float(sum(q.points for q in questions))
     percent = round(100 * score / maximum, 2) if maximum else 0.0
     values = {
         "status": status,
@@ -471,21 +476,13 @@ def _close(attempt: Attempt, status: str, sheet: Sheet) -> bool:
         return False
     for name, value in values.items():  # what the UPDATE wrote, without reading the row again
         set_committed_value(attempt, name, value)
-    _graded(attempt, sheet, credits)
+    _write_answers(attempt, answers if from_page else {}, credits)
+    _graded(attempt)
     return True
 
 
-def _graded(attempt: Attempt, sheet: Sheet, credits: dict[int, float]) -> None:
-    """After the claim: each response's credit (an unanswered question gets an empty one); completion."""
-    for question in sheet.questions:
-        response = sheet.responses.get(question.id)
-        if response is None:
-            response = sheet.responses[question.id] = Response(
-                attempt_id=attempt.id, question_id=question.id, answer=None
-            )
-            db.session.add(response)
-        response.credit = credits[question.id]
-    db.session.flush()
+def _graded(attempt: Attempt) -> None:
+    """After the claim: the attempt is announced, and a pass may complete the course."""
     events.attempt_graded.send(
         "assessments",
         user_id=attempt.user_id,
@@ -509,13 +506,12 @@ def _graded(attempt: Attempt, sheet: Sheet, credits: dict[int, float]) -> None:
             courses.update_completion(enrolment)
 
 
-def unanswered(attempt: Attempt, sheet: Sheet | None = None) -> list[int]:
-    """The numbers (as shown, from 1) of the attempt's questions that have no saved answer."""
-    responses = sheet.responses if sheet is not None else responses_of(attempt)
+def unanswered(attempt: Attempt, answers: dict[int, object] | None = None) -> list[int]:
+    """The numbers (as shown, from 1) of the attempt's questions without an answer: in `answers` (the
+    page's), else among those saved."""
+    answers = _saved_answers(attempt) if answers is None else answers
     return [
-        number
-        for number, question_id in enumerate(attempt.question_ids, start=1)
-        if (response := responses.get(question_id)) is None or response.answer is None
+        number for number, question_id in enumerate(attempt.question_ids, start=1) if answers.get(question_id) is None
     ]
 
 
