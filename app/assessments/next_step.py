@@ -34,14 +34,15 @@ class NextStep:
     opened: list[CourseView]
 
 
-def after(attempt: Attempt) -> NextStep | None:
-    """The next step for the learner of a closed attempt (None once its assessment is retired); four statements.
+def after(attempt: Attempt, standings: list[AssessmentStanding] | None = None) -> NextStep | None:
+    """The next step for the learner of a closed attempt (None once its assessment is retired); four statements,
+    three when the page has read the learner's `standings` in the course.
 
     Questions carry no link to the lessons that teach them, so a fail points to the course's
     modules (each by its first lesson) rather than to the lessons of the questions missed.
     """
     course = structure.current().by_id[attempt.assessment.course_id]
-    standings = standings_in(attempt.user_id, course.id)
+    standings = standings_in(attempt.user_id, course.id) if standings is None else standings
     this = next((item for item in standings if item.id == attempt.assessment_id), None)
     if this is None:
         return None

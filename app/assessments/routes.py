@@ -9,6 +9,7 @@ from markupsafe import Markup
 from app import policy
 from app.assessments import next_step, services
 from app.assessments.models import Attempt
+from app.assessments.standing import may_review, standings_in
 from app.assessments.types import TYPES, BadAnswer
 from app.auth.forms import ConfirmForm
 from app.common.database import write_transaction
@@ -180,7 +181,10 @@ def result(attempt_id: int):
     if attempt.status == services.OPEN:
         return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
     assessment = attempt.assessment
-    review = services.may_review(attempt)
+    # Read once for the review's rule and the next step: the learner's attempts in the course's assessments.
+    standings = standings_in(attempt.user_id, assessment.course_id)
+    this = next((item for item in standings if item.id == assessment.id), None)
+    review = may_review(attempt, this)
     questions = services.shown_in(services.attempt_questions(attempt), str(get_locale())) if review else []
     return render_template(
         "assessments/result.html",
@@ -191,7 +195,7 @@ def result(attempt_id: int):
         questions=questions,
         responses=services.responses_of(attempt) if review else {},
         types=TYPES,
-        next_step=next_step.after(attempt) if policy.can(current_user, "attempt.answer", attempt) else None,
+        next_step=next_step.after(attempt, standings) if policy.can(current_user, "attempt.answer", attempt) else None,
     )
 
 

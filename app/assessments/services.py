@@ -515,31 +515,6 @@ def unanswered(attempt: Attempt, answers: dict[int, object] | None = None) -> li
     ]
 
 
-def may_review(attempt: Attempt) -> bool:
-    """Whether the right answers, feedback and explanations may be shown for a closed attempt.
-
-    Under every policy but after_submission, never while another attempt of the learner is open:
-    the review would be the key to it.
-    """
-    if attempt.status == OPEN:
-        return False
-    assessment = attempt.assessment
-    if assessment.review == AFTER_SUBMISSION:
-        return True
-    if assessment.review not in (AFTER_PASSING, AFTER_PASS_OR_LAST):
-        return False
-    sittings = db.session.execute(
-        sa.select(Attempt.status, Attempt.passed).where(
-            Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id
-        )
-    ).all()
-    if any(status == OPEN for status, _passed in sittings):
-        return False
-    if any(passed for _status, passed in sittings):
-        return True
-    return assessment.review == AFTER_PASS_OR_LAST and attempts_left(assessment, len(sittings)) == 0
-
-
 # Item analysis ------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Where a learner stands in a course's assessments: what the course page, "Continue" and My learning show.
+"""Where a learner stands in a course's assessments: what the course page, "Continue", My learning and the
+result page (whether the review may be shown, the next step) show.
 
 Each is read in one statement, whatever the number of assessments, attempts or courses, so
 that the pages that show it run the same number of statements at any size. The rule "a
@@ -15,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt
-from app.assessments.services import OPEN, attempts_left
+from app.assessments.services import AFTER_PASS_OR_LAST, AFTER_PASSING, AFTER_SUBMISSION, OPEN, attempts_left
 from app.common import kept
 from app.common.time import utcnow
 from app.extensions import db
@@ -164,3 +165,35 @@ def required_assessments_passed(_sender, *, user_id: int, course_id: int, **_fac
     """The assessments' part of course completion (`events.completion_requirements`): no required
     assessment left to pass."""
     return not required_due(user_id, [course_id])
+
+
+def may_review(attempt: Attempt, standing: AssessmentStanding | None = None) -> bool:
+    """Whether the right answers, feedback and explanations may be shown for a closed attempt.
+
+    Under every policy but after_submission, never while another attempt of the learner is open:
+    the review would be the key to it. `standing`, the learner's in this assessment when the page
+    has read it (standing.py), saves reading their attempts again.
+    """
+    if attempt.status == OPEN:
+        return False
+    assessment = attempt.assessment
+    if assessment.review == AFTER_SUBMISSION:
+        return True
+    if assessment.review not in (AFTER_PASSING, AFTER_PASS_OR_LAST):
+        return False
+    if standing is not None:
+        any_open, any_passed, used = standing.open_attempt_id is not None, standing.passed, standing.attempts_used
+    else:
+        sittings = db.session.execute(
+            sa.select(Attempt.status, Attempt.passed).where(
+                Attempt.user_id == attempt.user_id, Attempt.assessment_id == assessment.id
+            )
+        ).all()
+        any_open = any(status == OPEN for status, _passed in sittings)
+        any_passed = any(passed for _status, passed in sittings)
+        used = len(sittings)
+    if any_open:
+        return False
+    if any_passed:
+        return True
+    return assessment.review == AFTER_PASS_OR_LAST and attempts_left(assessment, used) == 0

@@ -149,3 +149,32 @@ def test_a_complete_submission_is_not_asked_twice(app, client, auth, ready_learn
     attempt_id = int(response.location.rsplit("/", 1)[1])
     data = {**answer_form(app, attempt_id), "action": "submit", "csrf_token": csrf_token(client, ASSESSMENT)}
     assert client.post(f"/attempts/{attempt_id}", data=data).location.endswith("/result")
+
+
+def test_the_review_rule_reads_the_same_from_the_standing_as_from_the_attempts(app, client, auth, ready_learner):
+    """The result page decides from the learner's standing it has read anyway; a retired assessment has none, and
+    the attempts are read instead. After each sitting (failed, failed, then one left open), under each policy,
+    do both give the same answer for every attempt?"""
+    from app.assessments.standing import may_review, standings_in
+
+    auth.login(ready_learner.email)
+    for step in ("fail", "fail", "open"):
+        if step == "fail":
+            _sit(app, client, right=False)
+        else:
+            post_form(client, ASSESSMENT, f"{ASSESSMENT}/start")
+        for policy in ("after_submission", "after_passing", "after_pass_or_last", "never"):
+            _policy(app, policy)
+            with app.app_context():
+                for attempt in db.session.scalars(sa.select(Attempt)):
+                    standing = next(
+                        s
+                        for s in standings_in(attempt.user_id, attempt.assessment.course_id)
+                        if s.id == attempt.assessment_id
+                    )
+                    assert may_review(attempt, standing) == may_review(attempt), (step, policy, attempt.number)
+    with app.app_context():
+        answers_shown = [
+            may_review(attempt) for attempt in db.session.scalars(sa.select(Attempt).order_by(Attempt.number))
+        ]
+    assert answers_shown == [False, False, False]  # "never", and an attempt is open
