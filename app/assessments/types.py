@@ -205,7 +205,7 @@ class MultipleChoice(_Choices):
         return {"choices": _choices(question, render), "partial_credit": question.partial_credit}
 
     def read(self, spec, layout, form, field):
-        values = form.getlist(field)
+        values = [value for value in form.getlist(field) if value]  # "" alone: every box unticked (the script)
         if len(values) != len(set(values)):
             raise BadAnswer(_("the same choice posted twice"))
         return sorted(_bank_id(layout["choices"], v) for v in values) or None

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from app.assessments.models import Response
+from app.assessments.models import Assessment, Response
 from app.extensions import db
 from tests.browser.conftest import log_in
 from tests.helpers import ASSESSMENT, PASSWORD
@@ -145,3 +145,33 @@ def test_quick_answers_are_saved_together_and_leaving_sends_the_rest(page, app, 
     while ids[3] not in _saved_questions(app, attempt_id) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _saved_questions(app, attempt_id) == set(ids[:4])
+
+
+def test_unticking_every_box_is_saved_as_a_blank_answer(page, app, ready_learner):
+    """A learner ticks a box of a "select every answer" question, then unticks it: is the saved answer blank
+    again, so that a time-out grades what the page shows rather than the box once ticked?"""
+    with app.app_context():
+        db.session.execute(sa.update(Assessment).values(draw=100))  # every question, the multiple-choice ones too
+        db.session.commit()
+    log_in(page, ready_learner.email)
+    page.goto(ASSESSMENT)
+    page.get_by_role("button", name="Start an attempt").click()
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    box = page.locator("fieldset.question input[type=checkbox]").first
+    question_id = int(box.get_attribute("name")[1:])
+    status = page.locator("#autosave-status")
+
+    def saved():
+        with app.app_context():
+            return db.session.scalar(
+                sa.select(Response.answer).where(Response.attempt_id == attempt_id, Response.question_id == question_id)
+            )
+
+    box.check()
+    status.get_by_text("Saved.", exact=True).wait_for()
+    assert saved()
+    box.uncheck()
+    expect(status).to_have_text("Saving shortly…")
+    status.get_by_text("Saved.", exact=True).wait_for(timeout=15_000)
+    assert saved() is None

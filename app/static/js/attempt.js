@@ -42,6 +42,8 @@
     new FormData(form).forEach(function (value, name) {
       if (name === "csrf_token" || names.has(name)) data.append(name, value);
     });
+    // Boxes all unticked post nothing of their own: an empty value says the answer is now blank.
+    names.forEach(function (name) { if (!data.has(name)) data.append(name, ""); });
     return { questions: sent, data: data };
   }
 
