@@ -157,3 +157,66 @@ def _worker(app, url: str):
     done = run_worker_burst(app, url, timeout=180)
     assert done.returncode == 0, done.stderr
     return done
+
+
+def test_an_import_file_is_removed_the_days_after_its_job_ran_unless_another_job_needs_it(
+    app, site, auth, make_administration, make_user, runner
+):
+    """The file of a large import lists officers' names and addresses. Is it kept while its job may still need it,
+    then removed from the Store PREPARED_DOWNLOADS_DAYS after the job ran (by `flask downloads purge`), unless a
+    later upload of the same file is still waiting for its own job; and does the outcome stay on the list?"""
+    import hashlib
+    from datetime import timedelta
+
+    from app.common import storage
+    from app.common.storage import current_store
+    from app.common.time import utcnow
+
+    kenya = make_administration("KE")
+    coordinator = make_user(Role.COORDINATOR, kenya)
+    web = site(JOBS_BACKEND="thread", IMPORT_JOB_LINES=3)
+    client = _login(web, auth, coordinator.email)
+    data = _officers(5)
+    assert _upload(client, "/people/import", "/people/import", data).status_code == 302
+    assert jobs.thread_runner(web).wait_idle(timeout=60)
+    key = storage.key_of("imports", hashlib.sha256(data).hexdigest())
+
+    def age(days: float) -> None:
+        with app.app_context():
+            db.session.execute(sa.update(PreparedDownload).values(finished_at=utcnow() - timedelta(days=days)))
+            db.session.commit()
+
+    def purge() -> str:
+        result = runner.invoke(args=["downloads", "purge"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def kept() -> bool:
+        with app.app_context():
+            return current_store().exists(key)
+
+    age(6.9)
+    assert "0 import file(s)" in purge() and kept()  # within the days files are kept
+    age(7.1)
+    with app.app_context():  # the same file uploaded again, its job not run yet
+        db.session.add(
+            PreparedDownload(
+                user_id=coordinator.id,
+                filename="",
+                mimetype="",
+                label="again",
+                builder="app.people.importing.import_kept_file",
+                params={"sha256": key.rsplit("/", 1)[1], "actor_id": coordinator.id},
+                status="queued",
+            )
+        )
+        db.session.commit()
+    assert "0 import file(s)" in purge() and kept()
+    with app.app_context():
+        db.session.execute(sa.delete(PreparedDownload).where(PreparedDownload.label == "again"))
+        db.session.commit()
+    output = purge()
+    assert "1 import file(s) whose jobs ran more than 7 days ago removed." in output and not kept()
+    assert "0 import file(s)" in purge()  # nothing twice: the row names no file any more
+    assert _state(app) == [("ready", "5 accounts created; each officer gets an invitation.", "")]
+    assert "Done: 5 accounts created" in client.get("/downloads").get_data(as_text=True)

@@ -15,7 +15,6 @@ from app.auth.api import Administration
 from app.auth.forms import ConfirmForm
 from app.auth.services import AccountError, send_invitation
 from app.certificates import services as certificates
-from app.common import storage
 from app.core.security import bounded_int
 from app.courses import services as courses
 from app.courses.api import Course, Track
@@ -246,7 +245,7 @@ def import_members(cohort_id: int):
             "",
             _("%(n)d officers into the cohort %(name)s", n=result.planned, name=cohort.name),
             "app.directorate.services.import_members_kept_file",
-            {"cohort_id": cohort.id, "sha256": storage.keep("imports", data), "actor_id": current_user.id},
+            {"cohort_id": cohort.id, "sha256": downloads.keep_import(data), "actor_id": current_user.id},
         )
         flash(_("The file is correct and large: its %(n)d officers are being added.", n=result.planned), "info")
         return redirect(url_for("downloads.index"))

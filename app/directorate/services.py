@@ -492,7 +492,7 @@ def import_members_kept_file(cohort_id: int, sha256: str, actor_id: int) -> str:
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise downloads.Refused(_("The cohort no longer exists: nothing was imported."))
-    data = storage.current_store().open(storage.key_of("imports", sha256))
+    data = downloads.open_import(sha256)
     result = import_members(db.session.get(User, actor_id), cohort, data)
     if result.problems:
         db.session.rollback()

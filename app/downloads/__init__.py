@@ -8,16 +8,17 @@ The builder (a dotted path, as jobs take) gets the params and returns the file's
 keeps them in the Store under "prepared/<id>/<file name>" and marks the download ready, or failed
 with the reason. A ready file is removed from the Store PREPARED_DOWNLOADS_DAYS after it was built
 (`purge_expired`: `flask --app wsgi downloads purge`, and the workers' periodic sweep). Only the person who
-asked (and admins) may fetch it (policy "downloads.fetch").
+asked (and admins) may fetch it (policy "downloads.fetch"). A large import's file waits for its job in the
+Store too (`keep_import`, `open_import`), and goes the same number of days after its job ran.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from app.downloads.services import Refused, prepare
+from app.downloads.services import Refused, keep_import, open_import, prepare
 
-__all__ = ["Refused", "init_app", "prepare"]
+__all__ = ["Refused", "init_app", "keep_import", "open_import", "prepare"]
 
 
 def init_app(app: Flask) -> None:

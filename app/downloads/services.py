@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 
 from app import jobs
+from app.common import storage
 from app.common.database import write_transaction
 from app.common.storage import current_store
 from app.common.time import utcnow
@@ -26,6 +27,19 @@ class Refused(Exception):  # noqa: N818 (the person's word: the work was refused
 
 #: How many of a person's downloads their list shows (most recent first).
 LISTED = 20
+#: The Store's kind for an import's file, kept from the request that checked it to the job that writes it.
+IMPORTS = "imports"
+
+
+def keep_import(data: bytes) -> str:
+    """Keep a checked import file for its job (under its hash: identical uploads share it); returns the hash, which
+    the job's params name as "sha256"."""
+    return storage.keep(IMPORTS, data)
+
+
+def open_import(sha256: str) -> bytes:
+    """An import file kept by `keep_import`, for its job."""
+    return current_store().open(storage.key_of(IMPORTS, sha256))
 
 
 def prepare(user_id: int, filename: str, mimetype: str, label: str, builder: str, params: dict) -> int:
@@ -137,4 +151,47 @@ def purge_expired(now: datetime | None = None) -> int:
             ).rowcount
     if purged:
         logger.info("Removed %d prepared downloads older than %d days", purged, kept_days())
+    return purged
+
+
+def purge_import_files(now: datetime | None = None) -> int:
+    """Remove from the Store the import files whose jobs all finished more than PREPARED_DOWNLOADS_DAYS ago; returns
+    how many. Run with `purge_expired` (the sweep, `flask downloads purge`).
+
+    An import file lists officers' names and addresses: once its job has run, nothing reads it again. Identical
+    uploads share one file, so it goes only when no job naming it is waiting, running or finished within the days
+    kept. The file goes first, then the rows stop naming it ("sha256" leaves their params): a Store that is down
+    leaves them to be tried again; the outcome ("5 accounts created…") stays on the person's list.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=kept_days())
+    rows = db.session.execute(
+        sa.select(
+            PreparedDownload.id, PreparedDownload.params, PreparedDownload.status, PreparedDownload.finished_at
+        ).where(PreparedDownload.filename == "")
+    ).all()
+    db.session.rollback()  # hold no transaction while the Store is asked
+    naming: dict[str, list] = {}
+    for row in rows:
+        sha256 = (row.params or {}).get("sha256")
+        if sha256:
+            naming.setdefault(sha256, []).append(row)
+    store, purged = current_store(), 0
+    for sha256, named in naming.items():
+        if any(
+            row.status in (QUEUED, RUNNING) or row.finished_at is None or row.finished_at >= cutoff for row in named
+        ):
+            continue
+        store.delete(storage.key_of(IMPORTS, sha256))
+        with write_transaction():
+            for row in named:
+                params = {key: value for key, value in row.params.items() if key != "sha256"}
+                db.session.execute(
+                    sa.update(PreparedDownload)
+                    .where(PreparedDownload.id == row.id)
+                    .values(params=params)
+                    .execution_options(synchronize_session=False)
+                )
+        purged += 1
+    if purged:
+        logger.info("Removed %d import files whose jobs finished more than %d days ago", purged, kept_days())
     return purged

@@ -33,8 +33,13 @@ logger = logging.getLogger(__name__)
 #: The RQ queue the application's jobs go to.
 QUEUE_NAME = "academy"
 #: Jobs a worker runs every JOBS_SWEEP_SECONDS, whatever was enqueued: retries that came due, and the
-#: removal of prepared files older than PREPARED_DOWNLOADS_DAYS (one small query when none is due).
-PERIODIC = ["app.outbox.services.deliver_due", "app.downloads.services.purge_expired"]
+#: removal of prepared files and import files kept past PREPARED_DOWNLOADS_DAYS (one small query each
+#: when none is due).
+PERIODIC = [
+    "app.outbox.services.deliver_due",
+    "app.downloads.services.purge_expired",
+    "app.downloads.services.purge_import_files",
+]
 #: How many jobs the thread's queue holds before `enqueue` drops one (the periodic sweep catches
 #: up on the outbox; a dropped job is logged).
 THREAD_QUEUE_SIZE = 1000

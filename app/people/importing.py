@@ -11,7 +11,6 @@ from app import downloads, policy
 from app.auth import names
 from app.auth.api import Administration, Role, User
 from app.auth.services import AccountError, normalise_email, send_invitation, sex_of
-from app.common import storage
 from app.common.csvfiles import Problem, read_rows
 from app.extensions import db
 
@@ -125,7 +124,7 @@ def refusal(problems: list[Problem]) -> downloads.Refused:
 def import_kept_file(sha256: str, actor_id: int) -> str:
     """The job of a large import: the file (kept in the Store when it was checked) is checked again — an address
     may have been taken since — and all its accounts created and invited in one transaction, or none."""
-    data = storage.current_store().open(storage.key_of("imports", sha256))
+    data = downloads.open_import(sha256)
     result = import_users(data, db.session.get(User, actor_id))
     if not result.ok:
         db.session.rollback()

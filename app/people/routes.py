@@ -11,7 +11,6 @@ from app import downloads, policy
 from app.auth import services
 from app.auth.api import SECRETARIAT_CODE, Administration, Region, Role, User
 from app.auth.forms import SEX_NAMES, AdministrationForm, ConfirmForm, ImportForm, InviteForm, SexForm
-from app.common import storage
 from app.core.security import bounded_int
 from app.directorate.progress import record_of
 from app.directorate.services import cohorts_of
@@ -164,7 +163,7 @@ def import_people():
                     file=form.file.data.filename or "CSV",
                 ),
                 "app.people.importing.import_kept_file",
-                {"sha256": storage.keep("imports", data), "actor_id": current_user.id},
+                {"sha256": downloads.keep_import(data), "actor_id": current_user.id},
             )
             flash(_("The file is correct and large: its %(n)d accounts are being created.", n=len(result.rows)), "info")
             return redirect(url_for("downloads.index"))
