@@ -624,7 +624,10 @@ class Bench:
         def learner(number: int, session: Session, right: bool, offset: float) -> None:
             think = random.Random(number)
             try:
-                pause(max(0.0, started + offset - time.perf_counter()), 0, think)
+                # Arrive at the planned moment: the offsets are uniform over the arrival window. (This slept a random
+                # fraction of the offset, uniform(offset, 0), which front-loaded the arrivals: half came in 10 s.)
+                wait = max(0.0, started + offset - time.perf_counter())
+                pause(wait, wait, think)
                 page = session.get(overview)
                 note("assessment page", page, 200)
                 reply = session.post(overview + "/start", {"csrf_token": csrf_from(page.body)})
