@@ -193,7 +193,7 @@ def _create(**fields) -> Certificate | None:
     """
     certificate = insert_unless_present(
         Certificate,
-        {"code": codes.new_code(), "issuer": ISSUER, "issued_at": utcnow(), "status": VALID, **fields},
+        {"code": codes.new_code(), "issuer": ISSUER, **fields},  # issued now, valid: the model's defaults
         unique=("user_id", "achievement_key"),
         where=f"status != '{REPLACED}'",  # uq_certificates_current
     )

@@ -153,7 +153,7 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
 
 
 def conflict_insert(model):
-    """An INSERT into `model`'s table that can say what to do ON CONFLICT, in the session's database.
+    """An INSERT into `model`'s table (or a Table) that can say what to do ON CONFLICT, in the session's database.
 
     PostgreSQL and SQLite both know `INSERT … ON CONFLICT`, each through its own dialect's insert:
     a row two requests race on is written in one statement, without reading it first.
@@ -167,9 +167,10 @@ def insert_unless_present(model, values: dict, *, unique: tuple[str, ...], where
     One statement, `INSERT … ON CONFLICT DO NOTHING RETURNING id`, instead of reading first and
     writing in a savepoint (three round trips more): two requests racing on the row, one writes it.
     Returns the new object, kept by the session as written (no read back), or None if present.
-    Columns absent from `values` are written NULL, so that reading one never asks the database.
+    Every column is written, those absent from `values` with the model's default (else NULL), so
+    that reading one never asks the database.
     """
-    values = {column.key: None for column in model.__table__.columns if column.key != "id"} | values
+    values = {column.key: _default(column) for column in model.__table__.columns if column.key != "id"} | values
     statement = _insert_unless_statement(model, unique, where, db.session.get_bind().dialect.name)
     new_id = db.session.execute(statement, values).scalar()
     if new_id is None:
@@ -180,13 +181,20 @@ def insert_unless_present(model, values: dict, *, unique: tuple[str, ...], where
     return row
 
 
+def _default(column: sa.Column):
+    """The value the model gives a column left out (its Python default, called if callable), else None."""
+    default = column.default
+    if default is None or not (default.is_scalar or default.is_callable):
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
 @kept.once
-def _insert_unless_statement(model, unique: tuple[str, ...], where: str | None, dialect: str):
+def _insert_unless_statement(model, unique: tuple[str, ...], where: str | None, _dialect: str):
     """Built once per model, index and database (building it costs more than running it)."""
     table = model.__table__  # a Core statement: the ORM's bulk machinery costs more than the INSERT
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (
-        dialect_insert(table)
+        conflict_insert(table)
         .on_conflict_do_nothing(index_elements=list(unique), index_where=sa.text(where) if where else None)
         .returning(table.c.id)
     )

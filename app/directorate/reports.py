@@ -371,8 +371,8 @@ def project_report(project, today: date) -> dict:
         today=today,
         title=_("Milestones of %(code)s", code=project.code),
     )
-    chain, project_light = results.chain_rows(project, today)
-    # One status: the batched rule of the overview and the chain's own read agree (tested as a property).
+    chain, _lights = results.chain_and_lights(project, today)
+    # One status, the overview's batched rule: the chain's own read agrees (tests/directorate/test_one_status.py).
     project_light = state.light
     return {
         "project": project,

@@ -511,7 +511,14 @@ class ResultRow:
 
 def chain_rows(project: Project, on: date) -> tuple[list[ResultRow], ProjectLight]:
     """The results chain in reading order (impact, each outcome followed by its outputs) with every light,
-    and the project's status from them: what the project page and the donor report show for `on`."""
+    and the project's status from them: what the donor report shows for `on`."""
+    rows, lights = chain_and_lights(project, on)
+    return rows, project_status(project, on, lights)
+
+
+def chain_and_lights(project: Project, on: date) -> tuple[list[ResultRow], dict[int, Light]]:
+    """The results chain in reading order with every indicator's light by indicator id (the project page, whose
+    status comes with the overview's batched rule, needs no more)."""
     limits = thresholds()
     results = chain(project)
     children: dict[int | None, list[Result]] = {}
@@ -530,4 +537,4 @@ def chain_rows(project: Project, on: date) -> tuple[list[ResultRow], ProjectLigh
             walk(result.id, depth + 1)
 
     walk(None, 0)
-    return rows, project_status(project, on, lights)
+    return rows, lights

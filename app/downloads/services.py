@@ -164,17 +164,15 @@ def purge_import_files(now: datetime | None = None) -> int:
     leaves them to be tried again; the outcome ("5 accounts created…") stays on the person's list.
     """
     cutoff = (now or utcnow()) - timedelta(days=kept_days())
-    rows = db.session.execute(
+    rows = db.session.execute(  # only the rows that still name a file: nothing to read once all are removed
         sa.select(
             PreparedDownload.id, PreparedDownload.params, PreparedDownload.status, PreparedDownload.finished_at
-        ).where(PreparedDownload.filename == "")
+        ).where(PreparedDownload.filename == "", PreparedDownload.params["sha256"].as_string().is_not(None))
     ).all()
     db.session.rollback()  # hold no transaction while the Store is asked
     naming: dict[str, list] = {}
     for row in rows:
-        sha256 = (row.params or {}).get("sha256")
-        if sha256:
-            naming.setdefault(sha256, []).append(row)
+        naming.setdefault(row.params["sha256"], []).append(row)
     store, purged = current_store(), 0
     for sha256, named in naming.items():
         if any(
