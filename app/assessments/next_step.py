@@ -35,8 +35,8 @@ class NextStep:
 
 
 def after(attempt: Attempt, standings: list[AssessmentStanding] | None = None) -> NextStep | None:
-    """The next step for the learner of a closed attempt (None once its assessment is retired); four statements,
-    three when the page has read the learner's `standings` in the course.
+    """The next step for the learner of a closed attempt (None once its assessment is retired); three statements,
+    two when the page has read the learner's `standings` in the course.
 
     Questions carry no link to the lessons that teach them, so a fail points to the course's
     modules (each by its first lesson) rather than to the lessons of the questions missed.
@@ -46,7 +46,8 @@ def after(attempt: Attempt, standings: list[AssessmentStanding] | None = None) -
     this = next((item for item in standings if item.id == attempt.assessment_id), None)
     if this is None:
         return None
-    enrolment = courses.standing_in(attempt.user_id, course.id)
+    record = courses.record_in(attempt.user_id, course.id)
+    enrolment = record.standing
     complete = enrolment is not None and enrolment.completed
     certificate = certificates.course_certificate(attempt.user_id, course.id) if complete else None
     return NextStep(
@@ -57,5 +58,5 @@ def after(attempt: Attempt, standings: list[AssessmentStanding] | None = None) -
         other_due=[item for item in due_of(standings) if item.id != this.id],
         certificate_code=certificate.code if certificate else None,
         revisit=[(module, lessons[0]) for module, lessons in course.outline if lessons],
-        opened=courses.courses_opened_by(attempt.user_id, course) if complete else [],
+        opened=courses.courses_opened_by(record, course) if complete else [],
     )

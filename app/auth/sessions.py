@@ -19,7 +19,7 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from app.auth.models import User, UserSession
-from app.common import kept
+from app.common import along, kept
 from app.common.time import utcnow
 from app.extensions import db
 
@@ -94,12 +94,13 @@ def log_out_everywhere(user: User) -> None:
 
 @kept.once
 def _user_of_open_session():
-    """The statement that loads the user of every logged-in request, built once.
+    """The statement that loads the user of every logged-in request, built once, and what it reads along.
 
     One indexed lookup (user_sessions.key_hash is unique) that checks the session is open and
-    loads its user. `session.get` would build its statement again at each call.
+    loads its user. `session.get` would build its statement again at each call. It also reads the
+    values other packages read once per request (app/common/along.py: the curriculum's fingerprint).
     """
-    return (
+    return along.select_along(
         sa.select(User)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
@@ -115,8 +116,13 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, key = session_id.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    user = db.session.execute(_user_of_open_session(), {"id": int(user_id), "key_hash": _hash(key)}).scalar()
-    if user is None or not user.active:
+    statement, reading = _user_of_open_session()
+    row = db.session.execute(statement, {"id": int(user_id), "key_hash": _hash(key)}).one_or_none()
+    if row is None:
+        return None
+    user = row[0]
+    along.keep(row[1:], reading)
+    if not user.active:
         return None
     user.session_key = key
     return user

@@ -21,14 +21,14 @@ from app import policy
 from app.common import events
 from app.common.kept import Store
 from app.core.pages import kept_page, kept_part
-from app.courses import lesson_page, services
+from app.courses import lesson_page
 from app.courses.services import Standing
 from app.courses.structure import CourseView
 
 
-def render(course: CourseView, standing: Standing | None, missing: list, standings: list) -> str:
+def render(course: CourseView, standing: Standing | None, missing: list, standings: list, opened: list) -> str:
     """The page for this visitor: their standing (None when not enrolled), what locks the course for them,
-    and the course's assessments with their attempts."""
+    the course's assessments with their attempts, and the courses completing it opened to them."""
     kept = lesson_page.PAGES
     enrolled = standing is not None
     opens = enrolled or policy.can(current_user, "course.preview", course)
@@ -50,7 +50,6 @@ def render(course: CourseView, standing: Standing | None, missing: list, standin
 
     def learner() -> str:
         due = [item for item in standings if item.due]
-        opened = services.courses_opened_by(current_user.id, course) if standing and standing.completed else []
         token = generate_csrf() if current_user.is_authenticated and not enrolled else ""
         login_url = "" if current_user.is_authenticated else url_for("auth.login", next=request.path)
         return str(_parts().learner(course, standing, missing, due, opened, token, login_url))

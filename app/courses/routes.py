@@ -51,12 +51,14 @@ def _course_or_404(slug: str):
 def course(slug: str):
     # The course as kept per process (structure.py), its page as a shell (course_page.py); the visitor's rows read now.
     course = _course_or_404(slug)
-    standing, missing = None, []
+    standing, missing, opened = None, [], []
     if current_user.is_authenticated:
-        standing = services.standing_in(current_user.id, course.id)
-        missing = [] if standing else services.requirements_for(current_user, course)
+        record = services.record_in(current_user.id, course.id)
+        standing = record.standing
+        missing = [] if standing else services.requirements_for(current_user, course, record)
+        opened = services.courses_opened_by(record, course) if standing and standing.completed else []
     standings = assessments.standings_in(current_user.id if standing else None, course.id)
-    return course_page.render(course, standing, missing, standings)
+    return course_page.render(course, standing, missing, standings, opened)
 
 
 @bp.post("/courses/<slug>/enrol")

@@ -143,27 +143,17 @@ def catalogue(user: User | None, search: str = "") -> Catalogue:
     return Catalogue(tracks=result, enrolments=enrolments, locks={k: v for k, v in locks.items() if v})
 
 
-@kept.once
-def _completions_statement() -> sa.Select:
-    """A learner's enrolments with when each was completed, as plain rows; built once."""
-    enrolment = Enrolment.__table__
-    return sa.select(enrolment.c.course_id, enrolment.c.completed_at).where(
-        enrolment.c.user_id == sa.bindparam("user_id")
-    )
-
-
-def courses_opened_by(user_id: int, course: CourseView) -> list[CourseView]:
+def courses_opened_by(record: Record, course: CourseView) -> list[CourseView]:
     """The courses that completing `course` opened to the learner, not yet enrolled in: what to take next.
 
-    One statement (the learner's enrolments); the courses and their locks come from the kept curriculum.
+    Read from the learner's record (`record_in`); the courses and their locks come from the kept curriculum.
     """
     curriculum = structure.current()
-    mine = dict(db.session.execute(_completions_statement(), {"user_id": user_id}).all())
-    completed = {course_id for course_id, completed_at in mine.items() if completed_at is not None}
+    completed = record.completed
     following = [
         other
         for other in curriculum.live
-        if other.id not in mine
+        if other.id not in record.courses
         and (
             course.id in {p.id for p in other.prerequisites}
             or (other.track_id == course.track_id and other.tier.rank == course.tier.rank + 1)
@@ -177,9 +167,12 @@ def course_by_slug(slug: str) -> CourseView | None:
     return structure.live_course(slug)
 
 
-def requirements_for(user: User, course: CourseView) -> list[PrerequisiteView | CourseView]:
-    """What `user` must still complete before entering `course`."""
-    return missing_requirements(course, completed_course_ids(user), structure.current().live)
+def requirements_for(
+    user: User, course: CourseView, record: Record | None = None
+) -> list[PrerequisiteView | CourseView]:
+    """What `user` must still complete before entering `course` (from their `record` when the page has read it)."""
+    completed = record.completed if record is not None else completed_course_ids(user)
+    return missing_requirements(course, completed, structure.current().live)
 
 
 def enrolment_for(user: User, course: Course | CourseView) -> Enrolment | None:
@@ -221,21 +214,38 @@ class Standing:
         return self.completed_at is not None
 
 
-@kept.once
-def _standing_statement() -> sa.Select:
-    """The enrolment and its progress rows in one statement, built once (its parameters are bound per call).
+@dataclass(frozen=True)
+class Record:
+    """A learner's enrolments and where they stand in one course: what the course and result pages show of them."""
 
-    Read as plain rows: the lesson page, the one learners open most, needs no ORM objects.
+    courses: dict[int, datetime | None]  # every course they are enrolled in → when they completed it (None: not yet)
+    standing: Standing | None  # in the course asked about; None when not enrolled in it
+
+    @property
+    def completed(self) -> set[int]:
+        """The courses they have completed."""
+        return {course_id for course_id, completed_at in self.courses.items() if completed_at is not None}
+
+
+@kept.once
+def _record_statement() -> sa.Select:
+    """The learner's enrolments, with the progress rows of one course, in one statement built once.
+
+    One row per enrolment of another course (no progress), and one per progress row of the course
+    asked about (or one, if it has none). Read as plain rows: the lesson page, the one learners
+    open most, needs no ORM objects.
     """
     enrolment, progress, lesson = Enrolment.__table__, LessonProgress.__table__, Lesson.__table__
     course_id = sa.bindparam("course_id")
     # An IN list of the course's lessons, not a nested join: SQLite would build that join for every learner first.
-    in_course = sa.and_(
+    of_the_course = sa.and_(
+        enrolment.c.course_id == course_id,
         progress.c.user_id == enrolment.c.user_id,
         progress.c.lesson_id.in_(sa.select(lesson.c.id).where(lesson.c.course_id == course_id)),
     )
     return (
         sa.select(
+            enrolment.c.course_id,
             enrolment.c.id,
             enrolment.c.lessons_completed,
             enrolment.c.last_lesson_id,
@@ -243,25 +253,33 @@ def _standing_statement() -> sa.Select:
             progress.c.lesson_id,
             progress.c.completed_at,
         )
-        .select_from(enrolment.outerjoin(progress, in_course))
-        .where(enrolment.c.user_id == sa.bindparam("user_id"), enrolment.c.course_id == course_id)
+        .select_from(enrolment.outerjoin(progress, of_the_course))
+        .where(enrolment.c.user_id == sa.bindparam("user_id"))
     )
 
 
-def standing_in(user_id: int, course_id: int) -> Standing | None:
-    """The learner's standing in the course, or None when they are not enrolled in it."""
-    rows = db.session.execute(_standing_statement(), {"user_id": user_id, "course_id": course_id}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    return Standing(
+def record_in(user_id: int, course_id: int) -> Record:
+    """The learner's enrolments and their standing in the course (None when not enrolled in it)."""
+    rows = db.session.execute(_record_statement(), {"user_id": user_id, "course_id": course_id}).all()
+    courses = {row.course_id: row.course_completed_at for row in rows}
+    mine = [row for row in rows if row.course_id == course_id]
+    if not mine:
+        return Record(courses, None)
+    first = mine[0]
+    standing = Standing(
         enrolment_id=first.id,
         lessons_completed=first.lessons_completed,
         last_lesson_id=first.last_lesson_id,
         completed_at=first.course_completed_at,
-        opened=frozenset(row.lesson_id for row in rows if row.lesson_id is not None),
-        done=frozenset(row.lesson_id for row in rows if row.completed_at is not None),
+        opened=frozenset(row.lesson_id for row in mine if row.lesson_id is not None),
+        done=frozenset(row.lesson_id for row in mine if row.completed_at is not None),
     )
+    return Record(courses, standing)
+
+
+def standing_in(user_id: int, course_id: int) -> Standing | None:
+    """The learner's standing in the course, or None when they are not enrolled in it."""
+    return record_in(user_id, course_id).standing
 
 
 def opens_anew(standing: Standing, lesson_id: int) -> bool:
@@ -369,40 +387,46 @@ def next_lesson(lessons: list[LessonItem], done: frozenset[int] | set[int], afte
 
 @dataclass
 class LearningEntry:
-    enrolment: sa.Row  # course_id, completed_at, lessons_completed, last_lesson_id
+    enrolment: sa.Row  # course_id, completed_at, lessons_completed, last_lesson_id, enrolled_at
     course: CourseView
     resume: LessonItem | None
 
 
 @kept.once
-def _enrolments_statement() -> sa.Select:
-    """A learner's enrolments as plain rows, unfinished first, built once (My learning reads no ORM objects)."""
-    enrolment = Enrolment.__table__
-    return (
+def _learning_statement() -> sa.CompoundSelect:
+    """A learner's enrolments and the lessons they completed, as plain rows of one statement built once.
+
+    An enrolment's row names its course; a completed lesson's row names only the lesson. Every lesson the
+    learner completed (a few hundred at most), rather than an IN list of the courses' lessons: the
+    statement stays small and the same whatever the enrolments. My learning reads no ORM objects.
+    """
+    enrolment, progress = Enrolment.__table__, LessonProgress.__table__
+    user_id, nothing = sa.bindparam("user_id"), sa.null()
+    return sa.union_all(
         sa.select(
-            enrolment.c.course_id, enrolment.c.completed_at, enrolment.c.lessons_completed, enrolment.c.last_lesson_id
-        )
-        .where(enrolment.c.user_id == sa.bindparam("user_id"))
-        .order_by(enrolment.c.completed_at.is_not(None), enrolment.c.enrolled_at.desc())
-    )
-
-
-@kept.once
-def _completed_lessons_statement() -> sa.Select:
-    progress = LessonProgress.__table__
-    return sa.select(progress.c.lesson_id).where(
-        progress.c.user_id == sa.bindparam("user_id"), progress.c.completed_at.is_not(None)
+            enrolment.c.course_id,
+            enrolment.c.completed_at,
+            enrolment.c.lessons_completed,
+            enrolment.c.last_lesson_id,
+            enrolment.c.enrolled_at,
+            sa.cast(nothing, sa.Integer).label("lesson_id"),
+        ).where(enrolment.c.user_id == user_id),
+        sa.select(nothing, nothing, nothing, nothing, nothing, progress.c.lesson_id).where(
+            progress.c.user_id == user_id, progress.c.completed_at.is_not(None)
+        ),
     )
 
 
 def my_learning(user: User) -> list[LearningEntry]:
-    """The user's courses with where to resume; two queries whatever the history (courses are kept per process)."""
-    enrolments = db.session.execute(_enrolments_statement(), {"user_id": user.id}).all()
+    """The user's courses, unfinished first and the latest enrolled first, with where to resume; one statement
+    whatever the history (courses are kept per process)."""
+    rows = db.session.execute(_learning_statement(), {"user_id": user.id}).all()
+    enrolments = [row for row in rows if row.course_id is not None]
+    enrolments.sort(key=lambda row: row.enrolled_at, reverse=True)
+    enrolments.sort(key=lambda row: row.completed_at is not None)  # a stable sort: unfinished first
+    done = {row.lesson_id for row in rows if row.course_id is None}
     courses = structure.current().by_id
     lessons = {e.course_id: courses[e.course_id].lessons for e in enrolments}
-    # Every lesson the learner completed (a few hundred at most), rather than an IN list of the
-    # courses' lessons: the statement stays small and the same whatever the enrolments.
-    done = set(db.session.scalars(_completed_lessons_statement(), {"user_id": user.id})) if enrolments else set()
     entries = []
     for enrolment in enrolments:
         own = lessons[enrolment.course_id]

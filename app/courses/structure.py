@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_babel import get_locale
 
-from app.common import kept
+from app.common import along, kept
 from app.courses.models import Attachment, ContentSource, Course, Lesson, Module, Tier, Track, course_prerequisites
 from app.extensions import db
 
@@ -159,7 +159,8 @@ def _columns(model, view, without: frozenset[str] | set[str] = frozenset()) -> l
 
 
 def version() -> tuple:
-    """The published curriculum's fingerprint: one statement, read once per request.
+    """The published curriculum's fingerprint, read once per request: along with the user's row on a
+    logged-in page (app/common/along.py), else with a statement of its own.
 
     A publish changes a course row (its content hash, origin or retirement, hence
     `updated_at`), adds one, or changes catalogue.yml (tracks and tiers, kept in
@@ -167,25 +168,34 @@ def version() -> tuple:
     going backwards cannot hide a publish.
     """
     if "curriculum_version" not in g:
-        row = db.session.execute(_fingerprint()).one()
-        g.curriculum_version = (str(db.engine.url), *(str(value) for value in row))
+        _keep_version(db.session.execute(_fingerprint_statement()).one())
     return g.curriculum_version
 
 
+def _keep_version(values) -> None:
+    g.curriculum_version = (str(db.engine.url), *(str(value) for value in values))
+
+
 @kept.once
-def _fingerprint() -> sa.Select:
-    """The fingerprint's statement, built once: it is the same for every request."""
+def _fingerprint() -> list[sa.ScalarSelect]:
+    """The fingerprint's columns, built once: they are the same for every request."""
     # The separator is written into the SQL: given as a string, it would be a parameter SQLAlchemy renders
     # into the statement again at every execution (15 of its 68 µs).
     comma = sa.literal_column("','")
-    sources = sa.select(sa.func.aggregate_strings(ContentSource.sha256, comma)).scalar_subquery()
-    return sa.select(
-        sa.func.count(Course.id),
-        sa.func.max(Course.updated_at),
-        sa.func.aggregate_strings(Course.content_hash, comma),
-        sources,
-    )
+    return [
+        sa.select(sa.func.count(Course.id)).scalar_subquery(),
+        sa.select(sa.func.max(Course.updated_at)).scalar_subquery(),
+        sa.select(sa.func.aggregate_strings(Course.content_hash, comma)).scalar_subquery(),
+        sa.select(sa.func.aggregate_strings(ContentSource.sha256, comma)).scalar_subquery(),
+    ]
 
+
+@kept.once
+def _fingerprint_statement() -> sa.Select:
+    return sa.select(*_fingerprint())
+
+
+along.register("the published curriculum's fingerprint", _fingerprint, _keep_version)
 
 #: What every store kept with the published curriculum goes stale by (the course pages' shells too).
 PUBLISHED = kept.Mark("a publish or `content sync` changes the published curriculum's fingerprint", version)

@@ -210,3 +210,54 @@ def test_the_course_page_leads_whoever_may_edit_it_to_the_course_editor(app, cli
         auth.login(person.email)
         assert (link in client.get("/courses/intro-to-data").get_data(as_text=True)) is shown, person.role
         auth.logout()
+
+
+def test_my_learning_lists_courses_in_progress_latest_first_then_completed(app, client, auth, make_user, synced):
+    """Does My learning show the courses in progress, the latest enrolled first, each resuming at its first lesson
+    not done, and then the completed ones?"""
+    from datetime import timedelta
+
+    from app.common.time import utcnow
+    from app.courses.models import Course
+
+    learner = make_user()
+    now = utcnow()
+    with app.app_context():
+        courses = {c.slug: c for c in db.session.scalars(sa.select(Course))}
+        practice_id = courses["data-in-practice"].id
+        lessons = {
+            slug: db.session.scalars(
+                sa.select(Lesson).where(Lesson.course_id == course.id).order_by(Lesson.position)
+            ).all()
+            for slug, course in courses.items()
+        }
+        db.session.add_all(
+            [
+                Enrolment(
+                    user_id=learner.id, course_id=courses["intro-to-data"].id, enrolled_at=now - timedelta(days=2)
+                ),
+                Enrolment(
+                    user_id=learner.id, course_id=courses["data-in-practice"].id, enrolled_at=now - timedelta(days=1)
+                ),
+                LessonProgress(user_id=learner.id, lesson_id=lessons["intro-to-data"][0].id, completed_at=now),
+            ]
+        )
+        db.session.commit()
+        first_left = {
+            slug: (items[1].slug, items[1].title) if slug == "intro-to-data" else (items[0].slug, items[0].title)
+            for slug, items in lessons.items()
+        }
+    auth.login(learner.email)
+    page = client.get("/my-learning").get_data(as_text=True)
+    assert (
+        page.index("Customs data in practice") < page.index("Introduction to Customs data") and "Completed" not in page
+    )
+    for slug, (lesson, title) in first_left.items():
+        assert f'href="/courses/{slug}/lessons/{lesson}">{title}</a>' in page
+
+    with app.app_context():  # the latest enrolled is completed: it moves below the one in progress
+        db.session.execute(sa.update(Enrolment).where(Enrolment.course_id == practice_id).values(completed_at=now))
+        db.session.commit()
+    page = client.get("/my-learning").get_data(as_text=True)
+    assert page.index("In progress") < page.index("Introduction to Customs data") < page.index("Completed")
+    assert page.index("Completed") < page.index("Customs data in practice")

@@ -87,16 +87,17 @@ def test_anonymous_catalogue_statement_count(app, client, synced):
 
 
 def test_a_learners_standing_is_found_through_indexes_on_sqlite():
-    """Does the lesson page's one statement for the learner's rows search indexes, rather than building every
-    learner's progress in the course first (a nested join did that: 8 ms a page at 6,000 enrolments)?
+    """Does the lesson page's one statement for the learner's rows (their enrolments, with the course's progress)
+    search indexes, rather than building every learner's progress in the course first (a nested join did
+    that: 8 ms a page at 6,000 enrolments)?
 
     Checked on a SQLite schema of its own, as SQLite is the database whose planner made that mistake."""
-    from app.courses.services import _standing_statement
+    from app.courses.services import _record_statement
 
     engine = sa.create_engine("sqlite://")
     db.metadata.create_all(engine)
     with engine.connect() as connection:
-        compiled = _standing_statement().compile(engine)
+        compiled = _record_statement().compile(engine)
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", (1, 1, 1)).all()
     steps = [row[-1] for row in plan]
     assert not [step for step in steps if step.startswith(("SCAN", "MATERIALIZE"))], steps
@@ -139,3 +140,23 @@ def test_the_assessments_shown_with_a_course_cost_one_statement(app, client, aut
     with StatementCounter(engine) as counter:
         assert client.get(f"{practice}/resume").status_code == 302
     assert sum(" assessments" in s for s in counter.statements) == 1
+
+
+def test_a_logged_in_page_reads_the_curriculum_fingerprint_with_its_user(app, client, auth, make_user, synced):
+    """Does a logged-in page read the published curriculum's fingerprint in the statement that loads its user
+    (one round trip, not two), and still show a change to the curriculum at its next request?"""
+    learner = make_user()
+    auth.login(learner.email)
+    path = "/courses/intro-to-data"
+    client.get(path)
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        assert client.get(path).status_code == 200
+    fingerprint = [statement for statement in counter.statements if "content_sources" in statement]
+    assert len(fingerprint) == 1 and "user_sessions" in fingerprint[0], counter.statements
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == "intro-to-data"))
+        course.title, course.content_hash = "Data, introduced", "a publish changed it"
+        db.session.commit()
+    assert "Data, introduced" in client.get(path).text
