@@ -54,8 +54,8 @@ def visitors(app, make_user, project, monkeypatch):
 
 
 def _walk(app, client, project_code: str) -> list[str]:
-    """Every kept page, as the visitor opens it: each course and its lessons, the directorate's pages, then,
-    logged out, the catalogue and the courses. Returns the pages as the visitor got them."""
+    """Every kept page, as the visitor opens it: each course and its lessons, My learning, the directorate's
+    pages, then, logged out, the catalogue and the courses. Returns the pages as the visitor got them."""
     from app.courses import structure
 
     with app.test_request_context():
@@ -69,7 +69,7 @@ def _walk(app, client, project_code: str) -> list[str]:
             )
         ]
     pages = []
-    for path in [*paths, "/directorate", f"/projects/{project_code}"]:
+    for path in [*paths, "/my-learning", "/directorate", f"/projects/{project_code}"]:
         response = client.get(path)
         assert response.status_code == 200, path
         pages.append(response.get_data(as_text=True))

@@ -29,13 +29,13 @@ from app.courses.structure import CourseView, LessonView
 #: The course pages kept as shells: the anonymous catalogue, lesson pages and a learner's parts of them.
 PAGES = kept.Store(
     "course pages",
-    holds="page shells: the anonymous catalogue, course and lesson pages, and their parts",
+    holds="page shells: the anonymous catalogue, course and lesson pages, My learning, and their parts",
     keyed_by="page, its ids (a part: the values it shows) and language",
     stale=(structure.PUBLISHED,),
     bound=2048,
     owner="app/courses/lesson_page.py",
-    pages=("catalogue", "course", "lesson"),
-    parts=("tick", "progress", "actions", "standing"),
+    pages=("catalogue", "course", "lesson", "my-learning"),
+    parts=("tick", "progress", "actions", "standing", "card", "done card"),
 )
 
 

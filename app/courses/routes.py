@@ -13,7 +13,7 @@ from app.auth.forms import ConfirmForm
 from app.common import storage
 from app.common.database import write_transaction
 from app.core.pages import kept_page
-from app.courses import course_page, lesson_page, services
+from app.courses import course_page, learning_page, lesson_page, services
 from app.courses import signals as assessments
 from app.courses.models import Attachment, Lesson, Reference
 from app.extensions import db
@@ -203,9 +203,7 @@ def my_learning():
         for entry in entries
         if entry.enrolment.completed_at is None and entry.course.lessons_done(entry.enrolment.lessons_completed)
     ]
-    return render_template(
-        "courses/my_learning.html", entries=entries, due=assessments.required_due(current_user.id, waiting)
-    )
+    return learning_page.render(entries, assessments.required_due(current_user.id, waiting))
 
 
 @bp.get("/glossary")
