@@ -28,7 +28,8 @@ def render(entries: list[LearningEntry], due: dict[int, list]) -> str:
         done = [_done_card(entry) for entry in entries if entry.enrolment.completed_at is not None]
         return str(_parts().sections(current, done))
 
-    return kept_page(PAGES, ("my-learning",), "courses/my_learning.html", dict, {"learning": learning})
+    # The shell needs nothing but the language: everything of the learner is the hole "learning".
+    return kept_page(PAGES, ("my-learning",), "courses/my_learning.html", lambda: {}, {"learning": learning})
 
 
 def _card(entry: LearningEntry, waiting: list) -> str:
