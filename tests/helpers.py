@@ -111,6 +111,22 @@ def answer_form(app, attempt_id: int, right: bool = True) -> dict:
     return data
 
 
+def change_assessments(app, **values) -> None:
+    """Change every assessment's settings as a publish would: the rows, and the curriculum's fingerprint moved
+    (a course's updated_at), so what each process keeps of them (app/assessments/bank.py) goes stale."""
+    import sqlalchemy as sa
+
+    from app.assessments.models import Assessment
+    from app.common.time import utcnow
+    from app.courses.models import Course
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.execute(sa.update(Assessment).values(**values))
+        db.session.execute(sa.update(Course).values(updated_at=utcnow()))
+        db.session.commit()
+
+
 PRACTICE = "/courses/data-in-practice"
 ASSESSMENT = f"{PRACTICE}/assessments/final"
 

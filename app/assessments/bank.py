@@ -1,11 +1,15 @@
-"""An assessment's question bank, kept per process as plain data.
+"""An assessment's settings and its question bank, kept per process as plain data.
 
-A bank is published content: it changes only when its course is published or synchronised,
+Both are published content: they change only when their course is published or synchronised,
 which moves the curriculum's fingerprint. Every request of an exam (start, the attempt page,
 each save, the submit, the result) needs the attempt's questions; reading them from the
 database each time cost a statement of wide rows (texts, specs, translations as JSON) and the
-objects made of them, five times an officer. Kept here, a bank is read once per process and
-publish, and a request reads only the fingerprint, which it reads for the curriculum anyway.
+objects made of them, five times an officer. The assessment's settings (pass mark, attempts,
+time limit, review) were read five times an officer too: by its slug for the assessment page
+and the start, with the attempt for the attempt page, the submit and the result. Kept here,
+each is read once per process and publish, and a request reads only the fingerprint, which it
+reads for the curriculum anyway. Pages that change an assessment (authoring, sync) use the
+model itself.
 """
 
 from __future__ import annotations
@@ -17,10 +21,31 @@ from types import MappingProxyType
 
 import sqlalchemy as sa
 
-from app.assessments.models import Question
+from app.assessments.models import Assessment, Question
 from app.common import kept
 from app.courses import structure
 from app.extensions import db
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    """An assessment's settings as the exam's pages and grading read them (the model's columns, as plain data)."""
+
+    id: int
+    course_id: int
+    slug: str
+    title: str
+    pass_mark: float
+    max_attempts: int | None
+    time_limit_minutes: int | None
+    draw: int
+    shuffle_questions: bool
+    shuffle_choices: bool
+    review: str
+    required: bool
+    position: int
+    retired_at: datetime | None
+    translations: dict
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,52 @@ BANKS = kept.Store(
     bound=256,
     owner="app/assessments/bank.py",
 )
+
+
+ASSESSMENTS = kept.Store(
+    "assessments",
+    holds="an assessment's settings (pass mark, attempts, time limit, draw, review, titles) as plain data",
+    keyed_by="assessment id (retired ones too: past attempts show them), or course id and slug for a live one "
+    "(unknown ids and slugs are not kept)",
+    stale=(structure.PUBLISHED,),
+    bound=512,
+    owner="app/assessments/bank.py",
+)
+
+
+@kept.once
+def _assessment_statement() -> sa.Select:
+    return sa.select(*(getattr(Assessment, field.name) for field in dataclasses.fields(AssessmentView)))
+
+
+def assessment(assessment_id: int) -> AssessmentView | None:
+    """The assessment, read once per process and publish; None if there is no such assessment."""
+    found = ASSESSMENTS.get(("id", assessment_id))
+    if found is None:
+        row = db.session.execute(_assessment_statement().where(Assessment.id == assessment_id)).one_or_none()
+        found = None if row is None else _keep(AssessmentView(*row))
+    return found
+
+
+def live_assessment(course_id: int, slug: str) -> AssessmentView | None:
+    """The course's live assessment of that slug, read once per process and publish; None if it has none."""
+    found = ASSESSMENTS.get(("slug", course_id, slug))
+    if found is None:
+        row = db.session.execute(
+            _assessment_statement().where(
+                Assessment.course_id == course_id, Assessment.slug == slug, Assessment.retired_at.is_(None)
+            )
+        ).one_or_none()
+        found = None if row is None else _keep(AssessmentView(*row))
+    return found
+
+
+def _keep(view: AssessmentView) -> AssessmentView:
+    """Keep the assessment under its id and, while live, under its course and slug: an exam finds it either way."""
+    ASSESSMENTS.put(("id", view.id), view)
+    if view.retired_at is None:
+        ASSESSMENTS.put(("slug", view.course_id, view.slug), view)
+    return view
 
 
 @kept.once

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.assessments.models import Attempt
+from app.assessments.services import assessment_of
 from app.assessments.standing import AssessmentStanding, due_of, standings_in
 from app.certificates import services as certificates
 from app.courses import services as courses
@@ -41,7 +42,7 @@ def after(attempt: Attempt, standings: list[AssessmentStanding] | None = None) -
     Questions carry no link to the lessons that teach them, so a fail points to the course's
     modules (each by its first lesson) rather than to the lessons of the questions missed.
     """
-    course = structure.current().by_id[attempt.assessment.course_id]
+    course = structure.current().by_id[assessment_of(attempt).course_id]
     standings = standings_in(attempt.user_id, course.id) if standings is None else standings
     this = next((item for item in standings if item.id == attempt.assessment_id), None)
     if this is None:

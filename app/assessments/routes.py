@@ -99,7 +99,7 @@ def attempt(attempt_id: int):
     return render_template(
         "assessments/attempt.html",
         attempt=attempt,
-        assessment=attempt.assessment,
+        assessment=services.assessment_of(attempt),
         questions=questions,
         form=ConfirmForm(),
         field_name=services.field_name,
@@ -142,7 +142,7 @@ def confirm_submit(attempt_id: int):
     return render_template(
         "assessments/confirm_submit.html",
         attempt=attempt,
-        assessment=attempt.assessment,
+        assessment=services.assessment_of(attempt),
         unanswered=services.unanswered(attempt),
         form=ConfirmForm(),
     )
@@ -180,7 +180,7 @@ def result(attempt_id: int):
     attempt = _attempt_or_404(attempt_id, "attempt.view")
     if attempt.status == services.OPEN:
         return redirect(url_for("assessments.attempt", attempt_id=attempt.id))
-    assessment = attempt.assessment
+    assessment = services.assessment_of(attempt)
     # Read once for the review's rule and the next step: the learner's attempts in the course's assessments.
     standings = standings_in(attempt.user_id, assessment.course_id)
     this = next((item for item in standings if item.id == assessment.id), None)

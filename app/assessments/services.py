@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from app.assessments import bank
-from app.assessments.bank import BankQuestion
+from app.assessments.bank import AssessmentView, BankQuestion
 from app.assessments.models import Assessment, Attempt, Question, Response
 from app.assessments.types import TYPES, BadAnswer, shown_order
 from app.auth.api import User
@@ -148,15 +148,17 @@ def assessments_of(course: Course) -> list[Assessment]:
     )
 
 
-def assessment_by_slug(course: CourseView, slug: str) -> Assessment | None:
-    return db.session.scalar(
-        sa.select(Assessment).where(
-            Assessment.course_id == course.id, Assessment.slug == slug, Assessment.retired_at.is_(None)
-        )
-    )
+def assessment_by_slug(course: CourseView, slug: str) -> AssessmentView | None:
+    """The course's live assessment of that slug, as each process keeps it (bank.py)."""
+    return bank.live_assessment(course.id, slug)
 
 
-def attempts_of(user: User, assessment: Assessment) -> list[Attempt]:
+def assessment_of(attempt: Attempt) -> AssessmentView:
+    """The attempt's assessment as each process keeps it (bank.py): `attempt.assessment` would read its row."""
+    return bank.assessment(attempt.assessment_id)
+
+
+def attempts_of(user: User, assessment: Assessment | AssessmentView) -> list[Attempt]:
     """The user's attempts at an assessment, oldest first."""
     return list(
         db.session.scalars(
@@ -229,12 +231,12 @@ def has_passed(user_id: int, assessment_id: int) -> bool:
 # Attempts -----------------------------------------------------------------------------------
 
 
-def attempts_left(assessment: Assessment, used: int) -> int | None:
+def attempts_left(assessment: Assessment | AssessmentView, used: int) -> int | None:
     """Attempts still to start after `used` (None when unlimited); anything with `max_attempts` will do."""
     return None if assessment.max_attempts is None else max(0, assessment.max_attempts - used)
 
 
-def start_attempt(user: User, assessment: Assessment) -> Attempt:
+def start_attempt(user: User, assessment: Assessment | AssessmentView) -> Attempt:
     """Start (or return the open) attempt; draws and orders the questions and stores them."""
     enrolment = courses.enrolment_for(user, courses.course_by_id(assessment.course_id))
     if enrolment is None:
@@ -464,7 +466,7 @@ def _close(attempt: Attempt, status: str, answers: dict[int, object], *, from_pa
         "score": round(score, 4),
         "max_score": maximum,
         "percent": percent,
-        "passed": percent >= attempt.assessment.pass_mark,
+        "passed": percent >= assessment_of(attempt).pass_mark,
     }
     claimed = db.session.execute(
         sa.update(Attempt)
@@ -483,10 +485,11 @@ def _close(attempt: Attempt, status: str, answers: dict[int, object], *, from_pa
 
 def _graded(attempt: Attempt) -> None:
     """After the claim: the attempt is announced, and a pass may complete the course."""
+    course_id = assessment_of(attempt).course_id
     events.attempt_graded.send(
         "assessments",
         user_id=attempt.user_id,
-        course_id=attempt.assessment.course_id,
+        course_id=course_id,
         assessment_id=attempt.assessment_id,
         attempt_id=attempt.id,
         score=attempt.score,
@@ -498,9 +501,7 @@ def _graded(attempt: Attempt) -> None:
     )
     if attempt.passed:
         enrolment = db.session.scalar(
-            sa.select(Enrolment).where(
-                Enrolment.user_id == attempt.user_id, Enrolment.course_id == attempt.assessment.course_id
-            )
+            sa.select(Enrolment).where(Enrolment.user_id == attempt.user_id, Enrolment.course_id == course_id)
         )
         if enrolment is not None:
             courses.update_completion(enrolment)

@@ -16,7 +16,14 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from app.assessments.models import Assessment, Attempt
-from app.assessments.services import AFTER_PASS_OR_LAST, AFTER_PASSING, AFTER_SUBMISSION, OPEN, attempts_left
+from app.assessments.services import (
+    AFTER_PASS_OR_LAST,
+    AFTER_PASSING,
+    AFTER_SUBMISSION,
+    OPEN,
+    assessment_of,
+    attempts_left,
+)
 from app.common import kept
 from app.common.time import utcnow
 from app.extensions import db
@@ -176,7 +183,7 @@ def may_review(attempt: Attempt, standing: AssessmentStanding | None = None) -> 
     """
     if attempt.status == OPEN:
         return False
-    assessment = attempt.assessment
+    assessment = assessment_of(attempt)
     if assessment.review == AFTER_SUBMISSION:
         return True
     if assessment.review not in (AFTER_PASSING, AFTER_PASS_OR_LAST):

@@ -60,3 +60,40 @@ def test_a_synchronised_bank_reaches_the_next_page_and_a_started_attempt_keeps_i
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert (attempt.status, attempt.percent) == ("submitted", 100)
+
+
+def test_an_exam_reads_its_assessment_once_and_a_synchronised_pass_mark_grades_the_next_submit(
+    app, client, auth, ready_learner, synced
+):
+    """An officer's exam pages read the assessment's settings as their process keeps them, not its row on each
+    page. A trainer renames the assessment and lowers its pass mark to 0; after the sync, does the attempt page
+    show the new title, and is an attempt answered wrongly graded a pass?"""
+    auth.login(ready_learner.email)
+    attempt_id = _start(client)
+    page = f"/attempts/{attempt_id}"
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        for path in (ASSESSMENT, page, f"{page}/submit"):
+            assert client.get(path).status_code == 200, path
+    assert not [s for s in counter.statements if re.search(r"\bFROM assessments\b", s)], counter.statements
+
+    path = synced / BANK
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("title: Final assessment", "title: Final assessment (revised)").replace(
+            "pass_mark: 70", "pass_mark: 0"
+        ),
+        encoding="utf-8",
+    )
+    with app.app_context():
+        assert "course data-in-practice" in sync(synced).changed
+        db.session.commit()
+
+    assert "Final assessment (revised)" in client.get(page).get_data(as_text=True)
+    data = {**answer_form(app, attempt_id, right=False), "action": "submit", "csrf_token": csrf_token(client, page)}
+    assert client.post(page, data=data).status_code == 302
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "submitted" and attempt.percent < 70 and attempt.passed
+    assert "Passed" in client.get(f"{page}/result").get_data(as_text=True)

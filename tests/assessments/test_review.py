@@ -5,19 +5,17 @@ import re
 
 import sqlalchemy as sa
 
-from app.assessments.models import Assessment, Attempt, Response
+from app.assessments.models import Attempt, Response
 from app.content.schema import AssessmentFile
 from app.extensions import db
-from tests.helpers import ASSESSMENT, answer_form, csrf_token, post_form
+from tests.helpers import ASSESSMENT, answer_form, change_assessments, csrf_token, post_form
 
 EXPLANATION = "The red channel means a physical examination of the goods."
 
 
 def _policy(app, review: str) -> None:
-    with app.app_context():
-        # Every question on every attempt, so the review's explanation above is always there to leak or show.
-        db.session.execute(sa.update(Assessment).values(review=review, draw=100))
-        db.session.commit()
+    # Every question on every attempt, so the review's explanation above is always there to leak or show.
+    change_assessments(app, review=review, draw=100)  # as a publish would
 
 
 def _sit(app, client, right: bool) -> str:

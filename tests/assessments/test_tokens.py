@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import sqlalchemy as sa
 
-from app.assessments.models import Assessment, Attempt, Question, Response
+from app.assessments.models import Attempt, Question, Response
 from app.extensions import db
-from tests.helpers import ASSESSMENT, csrf_token
+from tests.helpers import ASSESSMENT, change_assessments, csrf_token
 
 ATTEMPTS = 200
 #: Bank ids as the content format makes them (c0, i1, p2): none may appear on an attempt's page.
@@ -58,8 +58,7 @@ def _read(html: str) -> AttemptPage:
 def _bank(app) -> tuple[dict[str, int], set[str]]:
     """Show the whole bank on every attempt, attempts without limit; the questions' ids by key, and every bank id."""
     with app.app_context():
-        db.session.execute(sa.update(Assessment).values(draw=100, max_attempts=None, time_limit_minutes=None))
-        db.session.commit()
+        change_assessments(app, draw=100, max_attempts=None, time_limit_minutes=None)  # as a publish would
         questions = db.session.scalars(sa.select(Question)).all()
         bank_ids = {item["id"] for q in questions for item in q.spec.get("choices", []) + q.spec.get("items", [])}
         return {q.key: q.id for q in questions}, bank_ids
