@@ -54,6 +54,9 @@ def test_a_french_reader_sits_the_assessment_in_french_and_is_graded_alike(app, 
     # One entry, the reader's language first, the English marked as such.
     assert '<dd><span>Les données douanières en pratique</span><br><span lang="en" translate="no">Customs data in ' \
         "practice</span></dd>" in verify  # fmt: skip
+    # The assessment page's list of attempts writes the score as French does, like its sentences ("100 %").
+    overview = client.get(ASSESSMENT).get_data(as_text=True)
+    assert '<td class="num">100\xa0%</td>' in overview and "100%" not in overview
     result = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
     # The review (after each submission in the fixture) shows the French texts and explanations too.
     for texts in french.values():
