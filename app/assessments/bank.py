@@ -101,22 +101,24 @@ def _assessment_statement() -> sa.Select:
 
 def assessment(assessment_id: int) -> AssessmentView | None:
     """The assessment, read once per process and publish; None if there is no such assessment."""
-    found = ASSESSMENTS.get(("id", assessment_id))
-    if found is None:
-        row = db.session.execute(_assessment_statement().where(Assessment.id == assessment_id)).one_or_none()
-        found = None if row is None else _keep(AssessmentView(*row))
-    return found
+    return _kept_or_read(("id", assessment_id), Assessment.id == assessment_id)
 
 
 def live_assessment(course_id: int, slug: str) -> AssessmentView | None:
     """The course's live assessment of that slug, read once per process and publish; None if it has none."""
-    found = ASSESSMENTS.get(("slug", course_id, slug))
+    return _kept_or_read(
+        ("slug", course_id, slug),
+        Assessment.course_id == course_id,
+        Assessment.slug == slug,
+        Assessment.retired_at.is_(None),
+    )
+
+
+def _kept_or_read(key: tuple, *where: sa.ColumnElement[bool]) -> AssessmentView | None:
+    """The assessment kept under `key`, else the one row `where` finds, then kept (a miss is not kept)."""
+    found = ASSESSMENTS.get(key)
     if found is None:
-        row = db.session.execute(
-            _assessment_statement().where(
-                Assessment.course_id == course_id, Assessment.slug == slug, Assessment.retired_at.is_(None)
-            )
-        ).one_or_none()
+        row = db.session.execute(_assessment_statement().where(*where)).one_or_none()
         found = None if row is None else _keep(AssessmentView(*row))
     return found
 
